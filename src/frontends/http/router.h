@@ -1,0 +1,45 @@
+// Router: maps (method, path) to a handler. Exact paths are hashed; prefix
+// routes (artifact paths) are tried longest-first. Built once at start-up,
+// then read concurrently without locks (immutable after Freeze()).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "frontends/http/http_types.h"
+
+namespace cairn::frontends {
+
+using Handler = std::function<HttpResponse(HttpRequest&)>;
+
+struct Route {
+  std::string method;
+  std::string path;  // exact path, or the prefix when `prefix` is set
+  bool prefix = false;
+  // The server spools the body to a file instead of memory (uploads).
+  bool streams_request_body = false;
+  Handler handler;
+};
+
+class Router {
+ public:
+  void Add(Route route);
+
+  enum class MatchKind { kFound, kNoPath, kWrongMethod };
+  struct Match {
+    MatchKind kind = MatchKind::kNoPath;
+    const Route* route = nullptr;
+  };
+  Match Find(std::string_view method, std::string_view path) const;
+
+ private:
+  static std::string Key(std::string_view method, std::string_view path);
+  std::unordered_map<std::string, Route> exact_;
+  std::unordered_map<std::string, int> exact_paths_;  // path -> number of methods
+  std::vector<Route> prefixes_;                       // sorted longest first
+};
+
+}  // namespace cairn::frontends

@@ -1,0 +1,339 @@
+#include "server/http_server.h"
+
+// Asio needs <utility> before it with Boost 1.74 and g++ 12.
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "base/ids.h"
+#include "base/logging.h"
+#include "frontends/http/status_mapping.h"
+
+namespace cairn::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using frontends::HttpRequest;
+using frontends::HttpResponse;
+
+namespace {
+
+constexpr auto kHeaderTimeout = std::chrono::seconds(120);
+constexpr auto kBodyTimeout = std::chrono::seconds(300);
+
+// Runs `fn` on `pool` and resumes the awaiting coroutine on its own executor
+// with the result, so blocking work never runs on an I/O thread.
+template <typename T, typename F>
+asio::awaitable<T> RunOnPool(asio::thread_pool& pool, F fn) {
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(T)>(
+      [&pool, fn = std::move(fn)](auto handler) mutable {
+        asio::post(pool, [fn = std::move(fn), handler = std::move(handler)]() mutable {
+          T result = fn();
+          auto executor = asio::get_associated_executor(handler);
+          asio::post(executor, [handler = std::move(handler), result = std::move(result)]() mutable {
+            std::move(handler)(std::move(result));
+          });
+        });
+      },
+      asio::use_awaitable);
+}
+
+HttpResponse JsonError(Status status) { return frontends::ErrorResponse(status); }
+
+}  // namespace
+
+// One I/O thread with its own io_context: everything a connection does runs
+// on its worker's single thread, so per-connection state needs no locks.
+struct Worker {
+  asio::io_context ioc{1};
+  struct Session {
+    beast::tcp_stream* stream = nullptr;
+    bool busy = false;  // reading a body or handling a request
+  };
+  std::set<Session*> sessions;  // touched only on this worker's thread
+  std::thread thread;
+};
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, const frontends::Router& router)
+      : options_(std::move(options)),
+        router_(router),
+        handler_pool_(static_cast<size_t>(std::max(1, options_.handler_threads))) {
+    int n = std::max(1, options_.io_threads);
+    for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>());
+    acceptor_.emplace(workers_[0]->ioc);
+  }
+
+  ~Impl() { Stop(); }
+
+  Status Start() {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(options_.host, ec);
+    if (ec) return InvalidArgument(fmt::format("Invalid --host '{}': {}", options_.host, ec.message()));
+    tcp::endpoint endpoint(address, options_.port);
+    acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(endpoint, ec);
+    if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Unavailable(fmt::format("Cannot listen on {}:{}: {}", options_.host, options_.port, ec.message()));
+    }
+    port_ = acceptor_->local_endpoint().port();
+    if (!options_.spool_dir.empty()) {
+      std::error_code fs_ec;
+      std::filesystem::create_directories(options_.spool_dir, fs_ec);
+      if (fs_ec) return Internal(fmt::format("Cannot create spool directory '{}'", options_.spool_dir), fs_ec.message());
+    }
+    asio::co_spawn(workers_[0]->ioc, AcceptLoop(), asio::detached);
+    for (auto& worker : workers_) {
+      Worker* w = worker.get();
+      w->thread = std::thread([w] {
+        auto guard = asio::make_work_guard(w->ioc);
+        w->ioc.run();
+      });
+    }
+    started_ = true;
+    return Status::Ok();
+  }
+
+  void Stop() {
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+    stopping_.store(true);
+    asio::post(workers_[0]->ioc, [this] {
+      boost::system::error_code ignored;
+      acceptor_->close(ignored);
+    });
+    // Idle keep-alive connections are closed now; busy ones close after
+    // their response (stopping_ turns keep-alive off).
+    for (auto& worker : workers_) {
+      Worker* w = worker.get();
+      asio::post(w->ioc, [w] {
+        for (auto* session : w->sessions) {
+          if (!session->busy) session->stream->socket().cancel();
+        }
+      });
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.drain_timeout_ms);
+    while (open_sessions_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (open_sessions_.load() > 0) {
+      CAIRN_LOG(kWarn, "http", "{} connections still open after the drain timeout; closing them",
+                open_sessions_.load());
+    }
+    for (auto& worker : workers_) worker->ioc.stop();
+    for (auto& worker : workers_) {
+      if (worker->thread.joinable()) worker->thread.join();
+    }
+    handler_pool_.join();
+  }
+
+  uint16_t port() const { return port_; }
+
+ private:
+  asio::awaitable<void> AcceptLoop() {
+    size_t next = 0;
+    for (;;) {
+      boost::system::error_code ec;
+      Worker& worker = *workers_[next++ % workers_.size()];
+      tcp::socket socket = co_await acceptor_->async_accept(worker.ioc, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping_.load() || ec == asio::error::operation_aborted) co_return;
+        CAIRN_LOG(kWarn, "http", "accept failed: {}", ec.message());
+        continue;
+      }
+      if (stopping_.load()) co_return;
+      socket.set_option(tcp::no_delay(true), ec);
+      open_sessions_.fetch_add(1);
+      asio::co_spawn(worker.ioc, Session(worker, std::move(socket)), asio::detached);
+    }
+  }
+
+  std::string NewSpoolPath() {
+    return fmt::format("{}/upload-{}-{}", options_.spool_dir, spool_counter_.fetch_add(1), NewUuidHex());
+  }
+
+  // Reads one request body per the route's needs. Returns false when the
+  // connection is unusable. May set `early` to a response that replaces the
+  // handler (oversized body).
+  asio::awaitable<bool> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                 http::request_parser<http::empty_body>& header_parser, bool streams_body,
+                                 HttpRequest& request, std::optional<HttpResponse>& early) {
+    boost::system::error_code ec;
+    if (streams_body) {
+      http::request_parser<http::file_body> parser(std::move(header_parser));
+      parser.body_limit(boost::none);
+      request.body_file = NewSpoolPath();
+      parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
+      if (ec) {
+        early = JsonError(Internal("Cannot spool the request body.", ec.message()));
+        co_return false;
+      }
+      stream.expires_never();
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      parser.get().body().close();
+      co_return !ec;
+    }
+    http::request_parser<http::string_body> parser(std::move(header_parser));
+    parser.body_limit(options_.max_body_bytes);
+    stream.expires_after(kBodyTimeout);
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::body_limit) {
+      early = JsonError(ResourceExhausted(
+          fmt::format("Request body exceeds the limit of {} bytes.", options_.max_body_bytes)));
+      co_return false;
+    }
+    if (ec) co_return false;
+    request.body = std::move(parser.get().body());
+    co_return true;
+  }
+
+  asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, HttpResponse response, unsigned version,
+                                      bool keep_alive) {
+    boost::system::error_code ec;
+    stream.expires_after(kBodyTimeout);
+    auto fill = [&](auto& res) {
+      res.version(version);
+      res.result(static_cast<unsigned>(response.status));
+      res.set(http::field::server, "cairn");
+      res.set(http::field::content_type, response.content_type);
+      for (const auto& [name, value] : response.headers) res.set(name, value);
+      res.keep_alive(keep_alive);
+    };
+    if (!response.file_path.empty()) {
+      http::response<http::file_body> res;
+      res.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+      if (!ec) {
+        fill(res);
+        res.prepare_payload();
+        stream.expires_never();
+        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        co_return;
+      }
+      response = JsonError(NotFound("File not found."));
+    }
+    http::response<http::string_body> res;
+    fill(res);
+    res.body() = std::move(response.body);
+    res.prepare_payload();
+    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<void> Session(Worker& worker, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    Worker::Session state{&stream, false};
+    worker.sessions.insert(&state);
+    for (;;) {
+      boost::system::error_code ec;
+      http::request_parser<http::empty_body> header_parser;
+      header_parser.header_limit(64 * 1024);
+      stream.expires_after(kHeaderTimeout);
+      co_await http::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      state.busy = true;
+      auto& header = header_parser.get();
+      unsigned version = header.version();
+      bool keep_alive = header.keep_alive();
+
+      HttpRequest request;
+      request.method = std::string(header.method_string());
+      std::string_view target(header.target().data(), header.target().size());
+      size_t q = target.find('?');
+      request.path = std::string(target.substr(0, q));
+      if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
+      request.content_type = std::string(header[http::field::content_type]);
+      request.authorization = std::string(header[http::field::authorization]);
+      auto match = router_.Find(request.method, request.path);
+      bool streams_body = match.kind == frontends::Router::MatchKind::kFound && match.route->streams_request_body;
+
+      std::optional<HttpResponse> early;
+      auto content_length = header_parser.content_length();
+      if (!streams_body && content_length && *content_length > options_.max_body_bytes) {
+        early = JsonError(ResourceExhausted(
+            fmt::format("Request body exceeds the limit of {} bytes.", options_.max_body_bytes)));
+      } else {
+        if (beast::iequals(header[http::field::expect], "100-continue")) {
+          http::response<http::empty_body> go_on{http::status::continue_, version};
+          co_await http::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
+          if (ec) break;
+        }
+        bool ok = co_await ReadBody(stream, buffer, header_parser, streams_body, request, early);
+        if (!ok && !early) {
+          RemoveSpool(request);
+          break;
+        }
+      }
+
+      HttpResponse response;
+      bool close_after = early.has_value();
+      if (early) {
+        response = std::move(*early);
+      } else if (match.kind == frontends::Router::MatchKind::kNoPath) {
+        response = JsonError(Status(StatusCode::kEndpointNotFound,
+                                    fmt::format("No API endpoint at '{}'.", request.path.substr(0, 200))));
+      } else if (match.kind == frontends::Router::MatchKind::kWrongMethod) {
+        response = JsonError(Status(StatusCode::kEndpointNotFound,
+                                    fmt::format("Method {} is not allowed for '{}'.", request.method,
+                                                request.path.substr(0, 200))));
+        response.status = 405;
+      } else {
+        const frontends::Route* route = match.route;
+        response = co_await RunOnPool<HttpResponse>(handler_pool_, [route, &request] { return route->handler(request); });
+      }
+      RemoveSpool(request);
+      CAIRN_LOG(kDebug, "http", "{} {} -> {}", request.method, request.path, response.status);
+      bool keep = keep_alive && !close_after && !stopping_.load();
+      co_await WriteResponse(stream, std::move(response), version, keep);
+      state.busy = false;
+      if (!keep) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    worker.sessions.erase(&state);
+    open_sessions_.fetch_sub(1);
+  }
+
+  static void RemoveSpool(const HttpRequest& request) {
+    if (request.body_file.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove(request.body_file, ignored);  // no-op when the handler moved it
+  }
+
+  HttpServerOptions options_;
+  const frontends::Router& router_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::optional<tcp::acceptor> acceptor_;
+  asio::thread_pool handler_pool_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> open_sessions_{0};
+  std::atomic<uint64_t> spool_counter_{0};
+  uint16_t port_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+HttpServer::HttpServer(HttpServerOptions options, const frontends::Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+HttpServer::~HttpServer() = default;
+Status HttpServer::Start() { return impl_->Start(); }
+void HttpServer::Stop() { impl_->Stop(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+
+}  // namespace cairn::server

@@ -1,0 +1,59 @@
+#include "server/server_config.h"
+
+#include <fmt/format.h>
+
+#include "base/logging.h"
+
+namespace cairn::server {
+
+void AddServerFlags(CLI::App& command, ServerConfig& c) {
+  command.add_option("--host,-h", c.host, "Address to listen on")->envname("CAIRN_HOST")->capture_default_str();
+  command.add_option("--port,-p", c.port, "Port to listen on (0: any free port)")
+      ->envname("CAIRN_PORT")
+      ->capture_default_str();
+  command
+      .add_option("--backend-store-uri", c.backend_store_uri,
+                  "Metadata store: sqlite:///relative/path.db, sqlite:////absolute/path.db")
+      ->envname("CAIRN_BACKEND_STORE_URI")
+      ->capture_default_str();
+  command
+      .add_option("--artifacts-destination", c.artifacts_destination,
+                  "Directory behind the mlflow-artifacts proxy (mlflow-artifacts:/ URIs)")
+      ->envname("CAIRN_ARTIFACTS_DESTINATION")
+      ->capture_default_str();
+  command
+      .add_option("--default-artifact-root", c.default_artifact_root,
+                  "Artifact location of new experiments (default: mlflow-artifacts: when serving artifacts)")
+      ->envname("CAIRN_DEFAULT_ARTIFACT_ROOT");
+  command.add_flag("--serve-artifacts,!--no-serve-artifacts", c.serve_artifacts,
+                   "Serve the mlflow-artifacts proxy (default on)")
+      ->envname("CAIRN_SERVE_ARTIFACTS");
+  command.add_option("--workers,-w", c.workers, "I/O threads (0: one per core)")
+      ->envname("CAIRN_WORKERS")
+      ->capture_default_str();
+  command.add_option("--handler-threads", c.handler_threads, "Threads that run request handlers")
+      ->envname("CAIRN_HANDLER_THREADS")
+      ->capture_default_str();
+  command.add_option("--max-body-bytes", c.max_body_bytes, "Largest in-memory request body (uploads are streamed)")
+      ->envname("CAIRN_MAX_BODY_BYTES")
+      ->capture_default_str();
+  command.add_option("--log-level", c.log_level, "debug, info, warn, error or off")
+      ->envname("CAIRN_LOG_LEVEL")
+      ->capture_default_str();
+}
+
+Status ValidateServerConfig(const ServerConfig& c) {
+  if (c.port < 0 || c.port > 65535) return InvalidArgument(fmt::format("--port {} is out of range 0..65535", c.port));
+  if (c.workers < 0 || c.workers > 256) return InvalidArgument("--workers must be between 0 and 256");
+  if (c.handler_threads < 1 || c.handler_threads > 1024) {
+    return InvalidArgument("--handler-threads must be between 1 and 1024");
+  }
+  if (c.artifacts_destination.empty()) return InvalidArgument("--artifacts-destination must not be empty");
+  LogLevel level;
+  if (!ParseLogLevel(c.log_level, &level)) {
+    return InvalidArgument(fmt::format("--log-level '{}' is not one of debug, info, warn, error, off", c.log_level));
+  }
+  return Status::Ok();
+}
+
+}  // namespace cairn::server

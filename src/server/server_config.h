@@ -1,0 +1,40 @@
+// ServerConfig: every setting of `cairn server`, declared once. Each field's
+// flag, environment variable, default and help text live in AddServerFlags,
+// which is the only place configuration is read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "base/status.h"
+
+namespace cairn::server {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  // 0 picks a free port (tests); the bound port is printed on start.
+  int port = 5000;
+  std::string backend_store_uri = "sqlite:///./cairn-data/cairn.db";
+  // Root of the proxied artifact store (mlflow-artifacts:/ URIs).
+  std::string artifacts_destination = "./cairn-data/artifacts";
+  // Where new experiments put artifacts; empty: "mlflow-artifacts:" when
+  // serving artifacts, else the destination as a file:// URI.
+  std::string default_artifact_root;
+  bool serve_artifacts = true;
+  // I/O threads; 0 = one per core.
+  int workers = 0;
+  // Threads that run handlers (store calls block there).
+  int handler_threads = 16;
+  uint64_t max_body_bytes = 64ull << 20;
+  std::string log_level = "info";
+};
+
+// Registers the flags (with their environment variables) on `command`.
+void AddServerFlags(CLI::App& command, ServerConfig& config);
+
+// Fails fast with a message naming the bad setting.
+Status ValidateServerConfig(const ServerConfig& config);
+
+}  // namespace cairn::server

@@ -1,0 +1,118 @@
+#include "server/server_main.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "artifacts/artifact_repository_registry.h"
+#include "artifacts/local/local_artifact_repository.h"
+#include "base/logging.h"
+#include "frontends/http/router.h"
+#include "frontends/mlflow_rest/mlflow_api.h"
+#include "server/http_server.h"
+#include "store/sqlite_store_factory.h"
+
+#ifndef CAIRN_VERSION
+#define CAIRN_VERSION "0.0.0"
+#endif
+
+namespace cairn::server {
+namespace {
+
+// The artifact root new experiments get.
+std::string DefaultArtifactRoot(const ServerConfig& config, const std::string& destination) {
+  if (!config.default_artifact_root.empty()) return config.default_artifact_root;
+  if (config.serve_artifacts) return "mlflow-artifacts:";
+  return "file://" + destination;
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "cairn server: %s\n", status.message().c_str());
+  if (!status.internal_context().empty()) std::fprintf(stderr, "  (%s)\n", status.internal_context().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int RunServer(const ServerConfig& config) {
+  if (Status s = ValidateServerConfig(config); !s.ok()) return Fail(s);
+  LogLevel level = LogLevel::kInfo;
+  ParseLogLevel(config.log_level, &level);
+  SetLogLevel(level);
+
+  // Block the stop signals before any thread starts so that only sigwait
+  // below receives them; ignore SIGPIPE from clients that hang up.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto proxied = artifacts::LocalArtifactRepository::Create(config.artifacts_destination);
+  if (!proxied) return Fail(proxied.error());
+  const std::string destination = (*proxied)->root();
+
+  auto db_path = store::SqlitePathFromUri(config.backend_store_uri);
+  if (!db_path) return Fail(db_path.error());
+  store::SqliteStoreOptions store_options;
+  store_options.path = *db_path;
+  store_options.default_artifact_root = DefaultArtifactRoot(config, destination);
+  auto tracking_store = store::OpenSqliteTrackingStore(store_options);
+  if (!tracking_store) return Fail(tracking_store.error());
+
+  artifacts::ArtifactRepositoryRegistry registry;
+  artifacts::ArtifactRepository* proxied_repo = proxied->get();
+  registry.Register("file", artifacts::MakeLocalFileResolver());
+  registry.Register("mlflow-artifacts", [proxied_repo](std::string_view rest) -> Result<artifacts::ResolvedLocation> {
+    // mlflow-artifacts:/1/abc/artifacts -> "1/abc/artifacts"; a
+    // mlflow-artifacts://host:port/path form names a server, which is us.
+    std::string_view path = rest;
+    if (path.substr(0, 2) == "//") {
+      path.remove_prefix(2);
+      size_t slash = path.find('/');
+      path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+    }
+    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    return artifacts::ResolvedLocation{proxied_repo, std::string(path)};
+  });
+
+  frontends::Router router;
+  frontends::MlflowApiDeps deps;
+  deps.store = tracking_store->get();
+  deps.artifacts = &registry;
+  deps.proxied_artifacts = config.serve_artifacts ? proxied_repo : nullptr;
+  deps.version = CAIRN_VERSION;
+  frontends::RegisterMlflowApi(router, deps);
+
+  HttpServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = static_cast<uint16_t>(config.port);
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  http_options.io_threads = config.workers > 0 ? config.workers : cores;
+  http_options.handler_threads = config.handler_threads;
+  http_options.max_body_bytes = config.max_body_bytes;
+  // Inside the artifact root so uploads land by rename on one filesystem.
+  http_options.spool_dir = destination + "/.cairn-spool";
+  HttpServer http(http_options, router);
+  if (Status s = http.Start(); !s.ok()) return Fail(s);
+
+  // Tests and scripts read this line to learn the port.
+  std::printf("cairn %s listening on http://%s:%u (store %s, artifacts %s)\n", CAIRN_VERSION, config.host.c_str(),
+              http.port(), config.backend_store_uri.c_str(), destination.c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  CAIRN_LOG(kInfo, "server", "received {}, draining in-flight requests", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  http.Stop();
+  tracking_store->reset();  // closes the database cleanly
+  CAIRN_LOG(kInfo, "server", "stopped");
+  return 0;
+}
+
+}  // namespace cairn::server
