@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything cairn needs to build and test on Debian 12 (run as
+# root). Safe to run again: apt and npm skip what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential g++ cmake ninja-build pkg-config ccache git curl ca-certificates
+  libboost-dev libsimdjson-dev libcli11-dev rapidjson-dev libfmt-dev
+  libsqlite3-dev sqlite3 libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Node.js runs the real-client conformance tests (npm `mlflow`). Keep a
+# newer Node if the machine has one; Debian's nodejs+npm otherwise.
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages of the conformance suite, pinned by its package-lock.json.
+if [ -f tests/conformance/npm_mlflow/package-lock.json ]; then
+  (cd tests/conformance/npm_mlflow && npm ci --no-audit --no-fund --loglevel=error)
+fi
