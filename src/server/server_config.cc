@@ -7,7 +7,7 @@
 namespace cairn::server {
 
 void AddServerFlags(CLI::App& command, ServerConfig& c) {
-  command.add_option("--host,-h", c.host, "Address to listen on")->envname("CAIRN_HOST")->capture_default_str();
+  command.add_option("--host", c.host, "Address to listen on")->envname("CAIRN_HOST")->capture_default_str();
   command.add_option("--port,-p", c.port, "Port to listen on (0: any free port)")
       ->envname("CAIRN_PORT")
       ->capture_default_str();
