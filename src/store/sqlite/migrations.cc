@@ -1,0 +1,177 @@
+#include "store/sqlite/migrations.h"
+
+#include <fmt/format.h>
+
+namespace cairn::store::sqlite {
+namespace {
+
+// Version 1: the tracking schema.
+//
+// Design notes (shared with the PostgreSQL store to come):
+//  * metrics' primary key (run_uuid, key, timestamp, step, value, is_nan) is
+//    both the de-duplication rule for exact duplicate points (INSERT OR
+//    IGNORE / ON CONFLICT DO NOTHING) and the index that serves get-history
+//    in (timestamp, step, value) order. WITHOUT ROWID makes it the table's
+//    clustered order in SQLite.
+//  * latest_metrics holds one row per (run, key) so search and run loading
+//    never touch the full history.
+//  * NaN is stored as value 0 with is_nan = 1 (SQL NULL would lose it);
+//    +-Inf as +-1.7976931348623157e308, as MLflow does.
+//  * inputs is a generic edge table (source -> destination) like MLflow's,
+//    so model inputs/outputs can reuse it; its implicit rowid keeps the order
+//    inputs were logged in.
+constexpr std::string_view kV1[] = {
+    R"sql(CREATE TABLE experiments (
+  experiment_id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  artifact_location TEXT NOT NULL,
+  lifecycle_stage TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle_stage IN ('active', 'deleted')),
+  creation_time INTEGER NOT NULL,
+  last_update_time INTEGER NOT NULL
+))sql",
+    R"sql(CREATE TABLE experiment_tags (
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (experiment_id, key)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE runs (
+  run_uuid TEXT NOT NULL PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+  name TEXT NOT NULL DEFAULT '',
+  user_id TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'RUNNING'
+    CHECK (status IN ('RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED')),
+  start_time INTEGER NOT NULL,
+  end_time INTEGER,
+  deleted_time INTEGER,
+  artifact_uri TEXT NOT NULL,
+  lifecycle_stage TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle_stage IN ('active', 'deleted'))
+))sql",
+    "CREATE INDEX runs_experiment_start ON runs (experiment_id, start_time DESC, run_uuid)",
+    R"sql(CREATE TABLE params (
+  run_uuid TEXT NOT NULL REFERENCES runs(run_uuid) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_uuid, key)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE tags (
+  run_uuid TEXT NOT NULL REFERENCES runs(run_uuid) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_uuid, key)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE metrics (
+  run_uuid TEXT NOT NULL REFERENCES runs(run_uuid) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value REAL NOT NULL,
+  is_nan INTEGER NOT NULL DEFAULT 0 CHECK (is_nan IN (0, 1)),
+  timestamp INTEGER NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_uuid, key, timestamp, step, value, is_nan)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE latest_metrics (
+  run_uuid TEXT NOT NULL REFERENCES runs(run_uuid) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value REAL NOT NULL,
+  is_nan INTEGER NOT NULL DEFAULT 0 CHECK (is_nan IN (0, 1)),
+  timestamp INTEGER NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_uuid, key)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE datasets (
+  dataset_uuid TEXT NOT NULL PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  dataset_source_type TEXT NOT NULL,
+  dataset_source TEXT NOT NULL,
+  dataset_schema TEXT,
+  dataset_profile TEXT,
+  UNIQUE (experiment_id, name, digest)
+))sql",
+    R"sql(CREATE TABLE inputs (
+  input_uuid TEXT NOT NULL UNIQUE,
+  source_type TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  destination_type TEXT NOT NULL,
+  destination_id TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (source_type, source_id, destination_type, destination_id)
+))sql",
+    "CREATE INDEX inputs_destination ON inputs (destination_type, destination_id)",
+    R"sql(CREATE TABLE input_tags (
+  input_uuid TEXT NOT NULL REFERENCES inputs(input_uuid) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (input_uuid, name)
+) WITHOUT ROWID)sql",
+    R"sql(INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time,
+                         last_update_time)
+VALUES (0, 'Default', :default_experiment_location, 'active', :now, :now))sql",
+};
+
+constexpr std::string_view kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+    "description TEXT NOT NULL, applied_time INTEGER NOT NULL)";
+
+Status ApplyOne(Database& db, const Migration& migration, const MigrationContext& context) {
+  for (std::string_view sql : migration.statements) {
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.PrepareUncached(sql));
+    CAIRN_RETURN_IF_ERROR(stmt->BindNamedIfPresent(":default_experiment_location", context.default_experiment_location));
+    CAIRN_RETURN_IF_ERROR(stmt->BindNamedIfPresent(":now", context.now_ms));
+    CAIRN_RETURN_IF_ERROR(stmt->Run());
+  }
+  CAIRN_ASSIGN_OR_RETURN(auto mark, db.PrepareUncached(
+                                        "INSERT INTO schema_version (version, description, applied_time) "
+                                        "VALUES (?, ?, ?)"));
+  CAIRN_RETURN_IF_ERROR(mark->BindInt64(1, migration.version));
+  CAIRN_RETURN_IF_ERROR(mark->BindText(2, migration.description));
+  CAIRN_RETURN_IF_ERROR(mark->BindInt64(3, context.now_ms));
+  return mark->Run();
+}
+
+}  // namespace
+
+const std::vector<Migration>& SqliteMigrations() {
+  static const auto* migrations = new std::vector<Migration>{
+      {1, "tracking schema: experiments, runs, params, tags, metrics, latest_metrics, datasets, inputs",
+       std::vector<std::string_view>(std::begin(kV1), std::end(kV1))},
+  };
+  return *migrations;
+}
+
+Result<int> SchemaVersion(Database& db) {
+  CAIRN_RETURN_IF_ERROR(db.Exec(kCreateVersionTable));
+  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.PrepareUncached("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+  CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? static_cast<int>(stmt->ColumnInt64(0)) : 0;
+}
+
+Status ApplyMigrations(Database& db, const MigrationContext& context) {
+  const auto& migrations = SqliteMigrations();
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  for (const Migration& migration : migrations) {
+    // One transaction per migration; the version is re-read inside it so two
+    // processes opening the same new file apply each migration once.
+    CAIRN_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status status = [&]() -> Status {
+      CAIRN_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+      if (current > latest) {
+        return Status(StatusCode::kFailedPrecondition,
+                      "The tracking database was created by a newer version of cairn.",
+                      fmt::format("schema version {} > supported {}", current, latest));
+      }
+      if (current >= migration.version) return Status();
+      return ApplyOne(db, migration, context);
+    }();
+    if (!status.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return status;
+    }
+    CAIRN_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  }
+  return Status();
+}
+
+}  // namespace cairn::store::sqlite

@@ -1,0 +1,166 @@
+// A thin RAII layer over the sqlite3 C API: Database (one connection plus a
+// prepared-statement cache) and Statement (bind / step / column helpers).
+// Every sqlite error becomes a Status; user-facing messages never contain SQL
+// text or sqlite's own message, which go to internal_context for logs.
+//
+// Error codes produced:
+//   kAlreadyExists  a UNIQUE / PRIMARY KEY constraint failed (callers that
+//                   expect it replace the message with an entity-specific one)
+//   kUnavailable    SQLITE_BUSY / SQLITE_LOCKED after busy_timeout expired
+//   kInternal       anything else (I/O errors, corruption, bugs)
+//
+// Thread-safety: a Database and its Statements are thread-compatible only:
+// callers serialise all use of one connection (the store does this with its
+// writer role and its read-connection pool).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "base/result.h"
+#include "base/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace cairn::store::sqlite {
+
+// A value bound to a `?` placeholder.
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+
+// SQL text plus the values for its placeholders, in textual order.
+struct SqlQuery {
+  std::string sql;
+  std::vector<SqlValue> params;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Placeholders are numbered from 1. Text is copied by sqlite.
+  Status BindInt64(int index, int64_t value);
+  Status BindDouble(int index, double value);
+  Status BindText(int index, std::string_view value);
+  Status BindNull(int index);
+  Status Bind(int index, const SqlValue& value);
+  // Binds values[i] to placeholder i + 1.
+  Status BindAll(const std::vector<SqlValue>& values);
+  // Binds a named parameter (":name") if the statement uses it.
+  Status BindNamedIfPresent(const char* name, const SqlValue& value);
+
+  // true: a row is available; false: done.
+  Result<bool> Step();
+  // Steps until done, discarding rows.
+  Status Run();
+
+  int64_t ColumnInt64(int column) const;
+  double ColumnDouble(int column) const;
+  bool ColumnIsNull(int column) const;
+  // Valid until the next Step/Reset.
+  std::string_view ColumnTextView(int column) const;
+  std::string ColumnText(int column) const { return std::string(ColumnTextView(column)); }
+
+  // Makes the statement re-runnable and drops its bindings; releases any
+  // read snapshot it held.
+  void Reset();
+
+  const std::string& sql() const { return sql_; }
+
+ private:
+  Status Check(int rc) const;
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  std::string sql_;
+};
+
+// A statement borrowed from the cache (or owned, when uncached); resets it on
+// destruction so no statement keeps a read snapshot or a write lock alive.
+class ScopedStatement {
+ public:
+  explicit ScopedStatement(Statement* borrowed) : stmt_(borrowed) {}
+  explicit ScopedStatement(std::unique_ptr<Statement> owned) : owned_(std::move(owned)), stmt_(owned_.get()) {}
+  ScopedStatement(ScopedStatement&& other) noexcept : owned_(std::move(other.owned_)), stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+  }
+  ScopedStatement& operator=(ScopedStatement&&) = delete;
+  ~ScopedStatement() {
+    if (stmt_ != nullptr) stmt_->Reset();
+  }
+
+  Statement* operator->() const { return stmt_; }
+  Statement& operator*() const { return *stmt_; }
+
+ private:
+  std::unique_ptr<Statement> owned_;
+  Statement* stmt_;
+};
+
+struct DatabaseOptions {
+  // Open with SQLITE_OPEN_READONLY semantics enforced by PRAGMA query_only.
+  bool query_only = false;
+  // Milliseconds a statement waits for a lock held by another connection.
+  int busy_timeout_ms = 10000;
+  // Page cache per connection, in KiB.
+  int cache_kib = 16 * 1024;
+  // Memory-mapped I/O window in bytes (0 disables); speeds up large reads.
+  int64_t mmap_bytes = 256LL << 20;
+  // Apply WAL mode + synchronous=NORMAL (only the first/writer connection
+  // needs to; the journal mode is persistent in the file).
+  bool set_wal = false;
+};
+
+class Database {
+ public:
+  // `path` is a file path or ":memory:". The file must be creatable.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, const DatabaseOptions& options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements without parameters (schema, pragmas, BEGIN).
+  Status Exec(std::string_view sql);
+
+  // Runs one parameterless statement through the statement cache (cheap for
+  // hot statements such as BEGIN / COMMIT / SAVEPOINT).
+  Status Run(std::string_view sql);
+
+  // A cached prepared statement, reset and unbound. Use for fixed SQL text.
+  Result<ScopedStatement> Prepare(std::string_view sql);
+  // A fresh statement, finalized on scope exit. Use for generated SQL that
+  // varies per request (search queries), so the cache stays bounded.
+  Result<ScopedStatement> PrepareUncached(std::string_view sql);
+
+  // Prepares (uncached), binds `query.params` and returns the statement.
+  Result<ScopedStatement> PrepareQuery(const SqlQuery& query);
+
+  int64_t LastInsertRowId() const;
+  // Rows changed by the most recent INSERT/UPDATE/DELETE.
+  int64_t Changes() const;
+  // True when no transaction is open (sqlite's autocommit mode).
+  bool InAutocommit() const;
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  Result<std::unique_ptr<Statement>> PrepareRaw(std::string_view sql, bool persistent);
+
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// Converts an sqlite result code into a Status (see the header comment).
+// `what` names the operation for internal_context (may include SQL text).
+Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
+
+}  // namespace cairn::store::sqlite

@@ -1,0 +1,59 @@
+// Compiles parsed MLflow search filters and order_by clauses (the AST from
+// tracking/search_filter.h) into SQLite SELECTs. User text — keys included —
+// only ever becomes a bound parameter, never SQL text.
+//
+// Semantics (specs/mlflow-rest.md section 5):
+//  * metrics.<k> compares the latest value; NaN values never satisfy a
+//    comparison; +-Inf in the filter compares like the stored +-DBL_MAX.
+//  * params / tags / metrics clauses match only runs that have the key.
+//  * LIKE is case-sensitive (translated to GLOB), ILIKE compares lower(x).
+//  * order_by puts missing values (and NaN metrics, before missing) last in
+//    both directions, then start_time DESC (unless ordered by start_time)
+//    and run_uuid ASC.
+//
+// Errors: kInvalidArgument for a key, comparator or value type the entity
+// does not support. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "store/sqlite/sqlite_db.h"
+#include "tracking/entities.h"
+#include "tracking/search_filter.h"
+
+namespace cairn::store::sqlite {
+
+// A LIKE pattern ('%' any run, '_' one char) as an equivalent GLOB pattern.
+std::string LikeToGlob(std::string_view like);
+
+struct RunSearchSpec {
+  std::vector<int64_t> experiment_ids;  // non-empty
+  tracking::ViewType view_type = tracking::ViewType::kActiveOnly;
+  std::vector<tracking::FilterClause> filters;
+  std::vector<tracking::OrderByClause> order_by;
+  int64_t limit = 1000;
+  int64_t offset = 0;
+};
+
+// Selects kRunColumns (see sqlite_rows.h) of the matching page of runs.
+Result<SqlQuery> BuildSearchRunsQuery(const RunSearchSpec& spec);
+
+struct ExperimentSearchSpec {
+  tracking::ViewType view_type = tracking::ViewType::kActiveOnly;
+  std::vector<tracking::FilterClause> filters;
+  std::vector<tracking::OrderByClause> order_by;  // empty: creation_time DESC, experiment_id ASC
+  int64_t limit = 1000;
+  int64_t offset = 0;
+};
+
+// Selects kExperimentColumns (see sqlite_rows.h) of the matching experiments.
+Result<SqlQuery> BuildSearchExperimentsQuery(const ExperimentSearchSpec& spec);
+
+// "lifecycle_stage IN (...)" for a view type, over `column`.
+std::string LifecycleCondition(std::string_view column, tracking::ViewType view_type);
+
+}  // namespace cairn::store::sqlite

@@ -1,0 +1,95 @@
+// SqliteTrackingStore: the TrackingStore on one SQLite database file.
+//
+// Connections: one writer connection, used only through a GroupCommitter
+// (concurrent writes share one transaction, each isolated by a SAVEPOINT), and
+// a pool of read connections (WAL mode lets them read the last committed state
+// while the writer writes). In-memory databases use the writer connection for
+// reads too, under the writer mutex.
+//
+// Contract, errors and durability: exactly those of tracking::TrackingStore
+// (tracking/tracking_store.h); MLflow-specific details:
+//  * experiment ids that are not decimal integers are kNotFound;
+//  * DeleteExperiment on a deleted experiment and RestoreExperiment on an
+//    active one are kNotFound (MLflow's SQL store looks them up by stage);
+//  * SetExperimentTag / DeleteExperimentTag on a deleted experiment are
+//    kInvalidArgument; RenameExperiment on one is kFailedPrecondition;
+//  * DeleteRun / RestoreRun work in any state.
+//
+// Thread-safety: thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "store/sqlite/group_commit.h"
+#include "store/sqlite/reader_pool.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/sqlite_store_factory.h"
+#include "tracking/tracking_store.h"
+
+namespace cairn::store::sqlite {
+
+class SqliteTrackingStore final : public tracking::TrackingStore {
+ public:
+  static Result<std::unique_ptr<SqliteTrackingStore>> Open(const SqliteStoreOptions& options);
+  ~SqliteTrackingStore() override;
+  SqliteTrackingStore(const SqliteTrackingStore&) = delete;
+  SqliteTrackingStore& operator=(const SqliteTrackingStore&) = delete;
+
+  // --- experiments (sqlite_tracking_store.cc) ---
+  Result<std::string> CreateExperiment(const tracking::CreateExperimentRequest& request) override;
+  Result<tracking::Experiment> GetExperiment(const std::string& experiment_id) override;
+  Result<tracking::Experiment> GetExperimentByName(const std::string& name) override;
+  Result<tracking::Page<tracking::Experiment>> SearchExperiments(
+      const tracking::SearchExperimentsRequest& request) override;
+  Status RenameExperiment(const std::string& experiment_id, const std::string& new_name) override;
+  Status DeleteExperiment(const std::string& experiment_id) override;
+  Status RestoreExperiment(const std::string& experiment_id) override;
+  Status SetExperimentTag(const std::string& experiment_id, const tracking::Tag& tag) override;
+  Status DeleteExperimentTag(const std::string& experiment_id, const std::string& key) override;
+
+  // --- runs (sqlite_tracking_store_runs.cc) ---
+  Result<tracking::Run> CreateRun(const tracking::CreateRunRequest& request) override;
+  Result<tracking::Run> GetRun(const std::string& run_id) override;
+  Result<tracking::RunInfo> UpdateRun(const tracking::UpdateRunRequest& request) override;
+  Status DeleteRun(const std::string& run_id) override;
+  Status RestoreRun(const std::string& run_id) override;
+  Status LogBatch(const std::string& run_id, const std::vector<tracking::Metric>& metrics,
+                  const std::vector<tracking::Param>& params, const std::vector<tracking::Tag>& tags) override;
+  Status DeleteTag(const std::string& run_id, const std::string& key) override;
+  Status LogInputs(const std::string& run_id, const std::vector<tracking::DatasetInput>& inputs) override;
+  Result<tracking::Page<tracking::Run>> SearchRuns(const tracking::SearchRunsRequest& request) override;
+
+  // --- metrics and datasets (sqlite_tracking_store_metrics.cc) ---
+  Result<tracking::Page<tracking::Metric>> GetMetricHistory(const tracking::MetricHistoryRequest& request) override;
+  Result<std::vector<tracking::Metric>> GetMetricHistoryBulkInterval(
+      const tracking::BulkIntervalRequest& request) override;
+  Result<std::vector<tracking::DatasetSummary>> SearchDatasets(
+      const std::vector<std::string>& experiment_ids) override;
+
+ private:
+  SqliteTrackingStore(const SqliteStoreOptions& options, std::unique_ptr<Clock> owned_clock,
+                      std::unique_ptr<Database> writer);
+  Status OpenReaders(const std::string& path, int count);
+
+  int64_t NowMillis() const { return clock_->NowMillis(); }
+  // Runs `fn` on the writer connection in a group-committed transaction.
+  Status Write(const GroupCommitter::WriteFn& fn) { return committer_->Write(fn); }
+  // Runs `fn` on a read connection inside one read transaction (a consistent
+  // snapshot across its queries).
+  Status Read(const std::function<Status(Database&)>& fn);
+
+  const std::string default_artifact_root_;
+  const std::unique_ptr<Clock> owned_clock_;
+  const Clock* const clock_;
+
+  std::mutex writer_mu_;
+  std::unique_ptr<Database> writer_;  // GUARDED_BY(writer_mu_)
+  std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<ReaderPool> readers_;
+};
+
+}  // namespace cairn::store::sqlite

@@ -1,0 +1,45 @@
+// Factory for the SQLite TrackingStore (the default store; see DESIGN.md).
+// The composition root (server/) calls these; nothing else needs the
+// implementation headers under store/sqlite/.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "tracking/tracking_store.h"
+
+namespace cairn::store {
+
+struct SqliteStoreOptions {
+  // Database file path (parent directories are created), or ":memory:" for a
+  // private in-memory database that disappears when the store is destroyed.
+  std::string path;
+  // Root of experiment artifact locations: experiment N gets
+  // "<default_artifact_root>/N", joined with exactly one '/'
+  // (e.g. "mlflow-artifacts:" -> "mlflow-artifacts:/1").
+  std::string default_artifact_root;
+  // Time source for creation/update/deletion times and default start_time.
+  // nullptr: the system clock. Not owned; must outlive the store.
+  const Clock* clock = nullptr;
+  // Dedicated read connections (file databases only), so searches run in
+  // parallel with writes. <= 0: reads share the writer connection.
+  int read_connections = 4;
+};
+
+// Opens (creating and migrating if needed) a SQLite tracking store.
+// Errors: kInternal if the file cannot be created or opened;
+// kFailedPrecondition if it was written by a newer cairn schema.
+// The returned store is thread-safe (see tracking/tracking_store.h).
+Result<std::unique_ptr<tracking::TrackingStore>> OpenSqliteTrackingStore(const SqliteStoreOptions& options);
+
+// Parses an SQLAlchemy-style SQLite URI into a path for SqliteStoreOptions:
+//   "sqlite:///x.db", "sqlite:///./x.db", "sqlite:///dir/x.db" -> relative to the cwd
+//   "sqlite:////abs/x.db"                                      -> "/abs/x.db"
+//   "sqlite://", "sqlite://:memory:", "sqlite:///:memory:"     -> ":memory:"
+// Errors: kInvalidArgument for another scheme, a host part, or query options.
+Result<std::string> SqlitePathFromUri(std::string_view uri);
+
+}  // namespace cairn::store
