@@ -5,6 +5,9 @@
 // Hermetic: temp directories, a FakeClock, no sleeps.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -998,6 +1001,47 @@ TEST_P(TrackingStoreContractTest, DataSurvivesReopen) {
   EXPECT_EQ(CreateExperiment("next"), std::to_string(std::stoi(exp) + 1));
   ASSERT_OK_AND_ASSIGN(Experiment def, store().GetExperiment("0"));
   EXPECT_EQ(def.name, "Default");
+}
+
+// "An acknowledged write is never lost": a child process logs metrics and
+// reports each OK through a pipe; the parent SIGKILLs it mid-stream and
+// checks every acknowledged point is there after reopening.
+TEST_P(TrackingStoreContractTest, AcknowledgedWritesSurviveSigkill) {
+  if (!GetParam().persistent) GTEST_SKIP() << "in-memory store";
+  const std::string run_id = CreateRun("0").info.run_id;
+  store_.reset();
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(fds[0]);
+    auto child_store = GetParam().open(dir_, &clock_);
+    if (!child_store.ok()) _exit(2);
+    for (int32_t i = 0;; ++i) {
+      if (!(*child_store)->LogMetric(run_id, M("k", i, i, i)).ok()) _exit(3);
+      if (write(fds[1], &i, sizeof(i)) != sizeof(i)) _exit(4);
+    }
+  }
+  close(fds[1]);
+  int32_t acknowledged = -1;
+  int32_t value = 0;
+  while (acknowledged < 300 && read(fds[0], &value, sizeof(value)) == sizeof(value)) acknowledged = value;
+  kill(pid, SIGKILL);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  EXPECT_TRUE(WIFSIGNALED(wstatus)) << "child exited early with " << WEXITSTATUS(wstatus);
+  while (read(fds[0], &value, sizeof(value)) == sizeof(value)) acknowledged = value;
+  close(fds[0]);
+  ASSERT_GE(acknowledged, 300);
+
+  Reopen();
+  MetricHistoryRequest request;
+  request.run_id = run_id;
+  request.metric_key = "k";
+  ASSERT_OK_AND_ASSIGN(auto history, store().GetMetricHistory(request));
+  EXPECT_GE(history.items.size(), static_cast<size_t>(acknowledged) + 1);
+  for (size_t i = 0; i < history.items.size(); ++i) EXPECT_EQ(history.items[i].step, static_cast<int64_t>(i));
 }
 
 std::string EnvName(const ::testing::TestParamInfo<StoreEnv>& info) { return info.param.name; }

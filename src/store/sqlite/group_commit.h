@@ -4,7 +4,8 @@
 // Callers that arrive while a commit is in progress queue up; the caller at
 // the head of the queue becomes the leader, takes every queued closure (up to
 // max_batch), runs them inside one BEGIN IMMEDIATE ... COMMIT and then wakes
-// each waiter with its own Status. Each closure runs inside its own SAVEPOINT
+// each waiter with its own Status. The leader repeats this for closures that
+// queued meanwhile (a few rounds at most) before handing leadership on. Each closure runs inside its own SAVEPOINT
 // so a failing closure is rolled back alone and does not fail the others; a
 // closure therefore sees an atomic, all-or-nothing transaction of its own.
 // One fsync-free WAL commit then covers many requests, which is what makes
@@ -45,6 +46,9 @@ class GroupCommitter {
   // transaction's error (kInternal / kUnavailable) if the commit failed.
   Status Write(const WriteFn& fn);
 
+  // Writers queued or being committed; for tests that need a full batch.
+  size_t QueueLengthForTest();
+
  private:
   struct Writer {
     const WriteFn* fn;
@@ -61,8 +65,13 @@ class GroupCommitter {
   std::mutex* const db_mu_;
   const size_t max_batch_;
 
+  // Batches a leader runs before handing leadership on (bounds how long one
+  // caller works for others).
+  static constexpr int kMaxLeaderRounds = 8;
+
   std::mutex mu_;
-  std::deque<Writer*> queue_;  // GUARDED_BY(mu_); front() is the leader
+  std::deque<Writer*> queue_;    // GUARDED_BY(mu_); writers not yet committed, in arrival order
+  bool leader_active_ = false;  // GUARDED_BY(mu_); a leader is running batches
 };
 
 }  // namespace cairn::store::sqlite

@@ -151,10 +151,11 @@ Result<std::unique_ptr<Statement>> Database::PrepareRaw(std::string_view sql, bo
 }
 
 Result<ScopedStatement> Database::Prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, PrepareRaw(sql, /*persistent=*/true));
-    it = cache_.emplace(std::string(sql), std::move(stmt)).first;
+    std::string_view key = stmt->sql();
+    it = cache_.emplace(key, std::move(stmt)).first;
   }
   it->second->Reset();
   return ScopedStatement(it->second.get());

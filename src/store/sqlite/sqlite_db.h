@@ -156,7 +156,8 @@ class Database {
   Result<std::unique_ptr<Statement>> PrepareRaw(std::string_view sql, bool persistent);
 
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Keys view each Statement's own sql() text, so lookups do not allocate.
+  std::unordered_map<std::string_view, std::unique_ptr<Statement>> cache_;
 };
 
 // Converts an sqlite result code into a Status (see the header comment).
