@@ -72,8 +72,10 @@ struct BatchingLoggerOptions {
   int max_attempts = 4;
   std::chrono::milliseconds retry_backoff{1000};
   std::chrono::milliseconds max_retry_backoff{8000};
-  // Called with each error that dropped a batch; runs on the flushing thread
-  // without locks held, so it may call into the logger (except Stop()).
+  // Called with each error that dropped a batch, on the thread that sent it
+  // (the flusher, or a Flush()/Stop()/Log* caller without Start()), with no
+  // lock held. It may read last_error()/stats() but must not Flush(), Stop()
+  // or Log*: the flusher would wait for itself.
   std::function<void(const Status&)> on_error;
   // Source of timestamps for LogMetric without one. Null: the system clock.
   // Not owned; must outlive the logger.
