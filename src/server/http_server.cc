@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <set>
 #include <thread>
@@ -34,6 +35,9 @@ namespace {
 
 constexpr auto kHeaderTimeout = std::chrono::seconds(120);
 constexpr auto kBodyTimeout = std::chrono::seconds(300);
+// Not boost::none: Beast 1.74 compares Content-Length against the optional
+// limit with `len > limit`, which is true for an empty optional.
+constexpr uint64_t kUnlimitedBody = std::numeric_limits<uint64_t>::max();
 
 // Runs `fn` on `pool` and resumes the awaiting coroutine on its own executor
 // with the result, so blocking work never runs on an I/O thread.
@@ -178,7 +182,7 @@ class HttpServer::Impl {
     boost::system::error_code ec;
     if (streams_body) {
       http::request_parser<http::file_body> parser(std::move(header_parser));
-      parser.body_limit(boost::none);
+      parser.body_limit(kUnlimitedBody);
       request.body_file = NewSpoolPath();
       parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
       if (ec) {
@@ -188,6 +192,7 @@ class HttpServer::Impl {
       stream.expires_never();
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       parser.get().body().close();
+      if (ec) CAIRN_LOG(kDebug, "http", "streaming body read failed: {}", ec.message());
       co_return !ec;
     }
     http::request_parser<http::string_body> parser(std::move(header_parser));
@@ -199,7 +204,10 @@ class HttpServer::Impl {
           fmt::format("Request body exceeds the limit of {} bytes.", options_.max_body_bytes)));
       co_return false;
     }
-    if (ec) co_return false;
+    if (ec) {
+      CAIRN_LOG(kDebug, "http", "body read failed: {}", ec.message());
+      co_return false;
+    }
     request.body = std::move(parser.get().body());
     co_return true;
   }
@@ -244,9 +252,17 @@ class HttpServer::Impl {
       boost::system::error_code ec;
       http::request_parser<http::empty_body> header_parser;
       header_parser.header_limit(64 * 1024);
+      // The body limit is chosen per route after the header is read (Beast
+      // would otherwise apply its 1 MiB default to Content-Length already).
+      header_parser.body_limit(kUnlimitedBody);
       stream.expires_after(kHeaderTimeout);
       co_await http::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
+      if (ec) {
+        if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted) {
+          CAIRN_LOG(kDebug, "http", "header read failed: {}", ec.message());
+        }
+        break;
+      }
       state.busy = true;
       auto& header = header_parser.get();
       unsigned version = header.version();
