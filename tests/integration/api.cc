@@ -216,6 +216,7 @@ Reply SendRaw(uint16_t port, std::string_view request, std::chrono::milliseconds
       ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
       if (n > 0) {
         sent += size_t(n);
+        if (sent == request.size()) ::shutdown(fd, SHUT_WR);
       } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
         can_send = false;  // the server stopped reading; its answer may still be buffered
       }
@@ -232,6 +233,85 @@ Reply SendRaw(uint16_t port, std::string_view request, std::chrono::milliseconds
   reply.connection_closed = eof;
   if (reply.status == 0 && reply.transport_error.empty()) reply.transport_error = "connection closed without a response";
   ::close(fd);
+  return reply;
+}
+
+namespace {
+int ConnectLoopback(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+}  // namespace
+
+bool CanConnect(uint16_t port) {
+  int fd = ConnectLoopback(port);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+std::unique_ptr<RawConnection> RawConnection::Open(uint16_t port) {
+  int fd = ConnectLoopback(port);
+  if (fd < 0) return nullptr;
+  return std::unique_ptr<RawConnection>(new RawConnection(fd));
+}
+
+RawConnection::~RawConnection() { ::close(fd_); }
+
+bool RawConnection::Send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    bytes.remove_prefix(size_t(n));
+  }
+  return true;
+}
+
+bool RawConnection::ReadSome(std::chrono::milliseconds timeout) {
+  if (eof_) return false;
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, int(std::max<int64_t>(timeout.count(), 0))) <= 0) return false;
+  char buffer[64 * 1024];
+  ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+  if (n <= 0) {
+    eof_ = true;
+    return false;
+  }
+  received_.append(buffer, size_t(n));
+  return true;
+}
+
+bool RawConnection::ReadUntil(std::string_view marker, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (received_.find(marker) == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !ReadSome(left)) return received_.find(marker) != std::string::npos;
+  }
+  return true;
+}
+
+Reply RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
+  Reply reply;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!ParseResponse(received_, eof_, reply)) {
+    if (eof_) break;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      reply.transport_error = "timed out waiting for the response";
+      return reply;
+    }
+    ReadSome(std::min(left, std::chrono::milliseconds(1000)));
+  }
+  if (reply.status == 0) reply.transport_error = "connection closed without a response";
   return reply;
 }
 

@@ -66,11 +66,43 @@ class Api {
 // Sends `request` (complete HTTP/1.1 bytes) to 127.0.0.1:port and reads one
 // response (Content-Length, chunked, or until close). Reading and writing
 // interleave, so a server that answers before the body is fully sent (413
-// style) is still heard. Then waits up to `close_wait` for the server to
-// close the connection and records whether it did.
+// style) is still heard. Once everything is sent the write side is shut
+// down, so a server waiting for more body sees EOF instead of idling until
+// its read timeout. Then waits up to `close_wait` for the server to close
+// the connection and records whether it did.
 Reply SendRaw(uint16_t port, std::string_view request,
               std::chrono::milliseconds timeout = std::chrono::seconds(30),
               std::chrono::milliseconds close_wait = std::chrono::milliseconds(0));
+
+// One TCP connection driven step by step, for tests that need a request to
+// be half-sent at a chosen moment (e.g. in flight while the server stops).
+class RawConnection {
+ public:
+  // nullptr if the connection is refused.
+  static std::unique_ptr<RawConnection> Open(uint16_t port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool Send(std::string_view bytes);
+  // Reads until `marker` is among the bytes received so far; false on
+  // timeout or EOF.
+  bool ReadUntil(std::string_view marker, std::chrono::milliseconds timeout);
+  // Reads until one final (non-1xx) response is complete, or EOF/timeout.
+  Reply ReadResponse(std::chrono::milliseconds timeout);
+
+ private:
+  explicit RawConnection(int fd) : fd_(fd) {}
+  // One recv with a timeout; false on EOF, error or timeout.
+  bool ReadSome(std::chrono::milliseconds timeout);
+
+  int fd_;
+  std::string received_;
+  bool eof_ = false;
+};
+
+// Whether a TCP connect to 127.0.0.1:port succeeds now.
+bool CanConnect(uint16_t port);
 
 // The request bytes for SendRaw: request line, Host, Content-Length (when
 // `body` is non-empty or the method is not GET), `extra_headers` ("Name:
