@@ -434,7 +434,7 @@ TEST_F(BadInputTest, EveryHostileRequestGetsTheExactErrorAndChangesNothing) {
     Reply reply = Send(c);
     EXPECT_API_ERROR(reply, c.status, c.error_code);
     // Errors never leak internals (SQL text, stack traces).
-    for (std::string_view leak : {"SQLITE", "sqlite3", "SELECT ", "std::", "terminate"}) {
+    for (std::string_view leak : {"sqlite", "SQLITE", "SQL logic", "rc=", "std::", "what()"}) {
       EXPECT_EQ(reply.body.find(leak), std::string::npos) << "error body leaks '" << leak << "': " << reply.Describe();
     }
     EXPECT_LT(reply.body.size(), 64u * 1024) << "error bodies must not echo huge inputs";
@@ -475,15 +475,15 @@ TEST_F(BadInputTest, HugeFilterIsRefusedAsInvalidNotInternal) {
     return api().Post("runs/search", fmt::format(R"({{"experiment_ids":["{}"],"filter":{}}})", experiment_id_, w.str()));
   };
   Reply reply = search(filter);
-  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE");
+  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "3001 AND clauses";
   std::string ids = "'a'";
   for (int i = 0; i < 40000; ++i) ids += fmt::format(",'id{}'", i);
   reply = search(fmt::format("attributes.run_id IN ({})", ids));
-  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE");
+  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "IN list of 40001";
   std::string order_by;
   for (int i = 0; i < 100; ++i) order_by += fmt::format(R"({}"params.p{} ASC")", i ? "," : "", i);
   reply = api().Post("runs/search", fmt::format(R"({{"experiment_ids":["{}"],"order_by":[{}]}})", experiment_id_, order_by));
-  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE");
+  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "100 order_by keys";
   ExpectServerUpAndDataUnchanged();
 }
 

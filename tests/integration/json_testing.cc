@@ -86,10 +86,12 @@ void Write(const element& value, std::string_view parent_key, std::string_view k
 
 }  // namespace
 
-std::string CanonicalJson(std::string_view json) {
+std::string CanonicalJson(std::string_view json) { return CanonicalJsonAt("", json); }
+
+std::string CanonicalJsonAt(std::string_view pointer, std::string_view json) {
   Json doc{std::string(json)};
   if (!doc.ok()) return "<invalid JSON: " + doc.error() + ">";
-  return doc.Canonical();
+  return doc.CanonicalAs(pointer);
 }
 
 Json::Json(std::string text) : text_(std::move(text)), parser_(std::make_unique<simdjson::dom::parser>()) {
@@ -159,14 +161,31 @@ std::vector<std::string> Json::Keys(std::string_view pointer) const {
   return keys;
 }
 
+namespace {
+// The last two segments of a JSON pointer: {parent key, key}.
+std::pair<std::string_view, std::string_view> Context(std::string_view pointer) {
+  if (pointer.empty()) return {"", ""};
+  std::string_view key = pointer.substr(pointer.rfind('/') + 1);
+  std::string_view rest = pointer.substr(0, pointer.rfind('/'));
+  std::string_view parent = rest.empty() ? std::string_view() : rest.substr(rest.rfind('/') + 1);
+  return {parent, key};
+}
+}  // namespace
+
 std::string Json::Canonical(std::string_view pointer) const {
   auto value = At(pointer);
   if (!value) return "<missing>";
   std::string out;
-  std::string_view key = pointer.substr(pointer.empty() ? 0 : pointer.rfind('/') + 1);
-  std::string_view parent = pointer.substr(0, pointer.empty() ? 0 : pointer.rfind('/'));
-  parent = parent.substr(parent.empty() ? 0 : parent.rfind('/') + 1);
+  auto [parent, key] = Context(pointer);
   Write(*value, parent, key, out);
+  return out;
+}
+
+std::string Json::CanonicalAs(std::string_view context) const {
+  if (!ok_) return "<invalid JSON: " + error_ + ">";
+  std::string out;
+  auto [parent, key] = Context(context);
+  Write(root_, parent, key, out);
   return out;
 }
 

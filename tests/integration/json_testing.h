@@ -22,6 +22,10 @@ namespace cairn::integration {
 // run's latest values). Integral doubles print as integers (1.0 == 1).
 // Returns "<invalid JSON: ...>" when `json` does not parse.
 std::string CanonicalJson(std::string_view json);
+// CanonicalJson of `json` as if it sat at `pointer` in a larger document, so
+// the set-like lists compare alike: compare Json::Canonical("/run/data/tags")
+// with CanonicalJsonAt("/run/data/tags", R"([...])").
+std::string CanonicalJsonAt(std::string_view pointer, std::string_view json);
 
 // A parsed response body. Pointers are RFC 6901 JSON pointers
 // ("/run/info/run_id", "/runs/0/info/status"); "" is the root.
@@ -47,8 +51,11 @@ class Json {
   std::optional<size_t> Size(std::string_view pointer) const;
   // Keys of an object, sorted; empty if not an object.
   std::vector<std::string> Keys(std::string_view pointer) const;
-  // CanonicalJson of the sub-document; "<missing>" if absent.
+  // CanonicalJson of the sub-document (set-like lists judged by where it
+  // sits); "<missing>" if absent.
   std::string Canonical(std::string_view pointer = "") const;
+  // Canonical() of the root, judged as if it sat at `context`.
+  std::string CanonicalAs(std::string_view context) const;
 
  private:
   std::optional<simdjson::dom::element> At(std::string_view pointer) const;

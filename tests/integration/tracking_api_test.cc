@@ -252,13 +252,13 @@ TEST_F(ExperimentsTest, SetAndDeleteExperimentTags) {
   ASSERT_OK_JSON(set("stage", "prod"));  // upsert
   ASSERT_OK_JSON(set("owner", "ana"));
   EXPECT_EQ(GetExperiment(id).Canonical("/experiment/tags"),
-            CanonicalJson(R"([{"key":"stage","value":"prod"},{"key":"owner","value":"ana"}])"));
+            CanonicalJsonAt("/experiment/tags", R"([{"key":"stage","value":"prod"},{"key":"owner","value":"ana"}])"));
 
   Reply removed =
       api().Post("experiments/delete-experiment-tag", fmt::format(R"({{"experiment_id":"{}","key":"stage"}})", id));
   ASSERT_OK_JSON(removed);
   EXPECT_EQ(CanonicalJson(removed.body), "{}");
-  EXPECT_EQ(GetExperiment(id).Canonical("/experiment/tags"), CanonicalJson(R"([{"key":"owner","value":"ana"}])"));
+  EXPECT_EQ(GetExperiment(id).Canonical("/experiment/tags"), CanonicalJsonAt("/experiment/tags", R"([{"key":"owner","value":"ana"}])"));
 
   EXPECT_API_ERROR(
       api().Post("experiments/delete-experiment-tag", fmt::format(R"({{"experiment_id":"{}","key":"stage"}})", id)), 404,
@@ -523,7 +523,7 @@ TEST_F(RunsTest, CreateGeneratesANameAndStoresItAsTag) {
   std::string name = run.Str("/run/info/run_name").value_or("");
   EXPECT_TRUE(std::regex_match(name, std::regex("[a-z]+-[a-z]+-[0-9]{1,3}"))) << name;
   EXPECT_EQ(run.Canonical("/run/data/tags"),
-            CanonicalJson(fmt::format(R"([{{"key":"mlflow.runName","value":"{}"}}])", name)));
+            CanonicalJsonAt("/run/data/tags", fmt::format(R"([{{"key":"mlflow.runName","value":"{}"}}])", name)));
   EXPECT_GT(run.Int("/run/info/start_time").value_or(0), 1600000000000);  // defaults to now
   EXPECT_FALSE(run.Has("/run/info/user_id"));  // empty: omitted
 }
@@ -576,7 +576,7 @@ TEST_F(RunsTest, UpdateSetsStatusEndTimeAndName) {
                 run_id, experiment_id_)));
   Json run = GetRun(run_id);
   EXPECT_EQ(run.Int("/run/info/end_time"), 2000);
-  EXPECT_EQ(run.Canonical("/run/data/tags"), CanonicalJson(R"([{"key":"mlflow.runName","value":"after"}])"));
+  EXPECT_EQ(run.Canonical("/run/data/tags"), CanonicalJsonAt("/run/data/tags", R"([{"key":"mlflow.runName","value":"after"}])"));
 
   // Status may move freely; there is no state machine.
   ASSERT_OK_JSON(PostForRun("runs/update", run_id, R"("status":"RUNNING")"));
@@ -631,7 +631,7 @@ TEST_F(RunsTest, LogMetricKeepsLatestAndHistory) {
 
   Json run = GetRun(run_id);
   EXPECT_EQ(run.Canonical("/run/data/metrics"),
-            CanonicalJson(R"([{"key":"acc","value":0.5,"timestamp":100,"step":5},
+            CanonicalJsonAt("/run/data/metrics", R"([{"key":"acc","value":0.5,"timestamp":100,"step":5},
                               {"key":"loss","value":2,"timestamp":50,"step":0},
                               {"key":"strs","value":1.5,"timestamp":300,"step":2}])"));
 
@@ -677,7 +677,7 @@ TEST_F(RunsTest, LogParameterIsImmutable) {
                    "INVALID_PARAMETER_VALUE");
   ASSERT_OK_JSON(PostForRun("runs/log-parameter", run_id, R"("key":"empty","value":"")"));
   EXPECT_EQ(GetRun(run_id).Canonical("/run/data/params"),
-            CanonicalJson(R"([{"key":"lr","value":"0.1"},{"key":"empty","value":""}])"));
+            CanonicalJsonAt("/run/data/params", R"([{"key":"lr","value":"0.1"},{"key":"empty","value":""}])"));
 
   EXPECT_API_ERROR(PostForRun("runs/log-parameter", run_id, R"("key":"novalue")"), 400, "INVALID_PARAMETER_VALUE");
   EXPECT_API_ERROR(PostForRun("runs/log-parameter", run_id, R"("value":"v")"), 400, "INVALID_PARAMETER_VALUE");
@@ -692,12 +692,12 @@ TEST_F(RunsTest, SetAndDeleteTags) {
   EXPECT_EQ(CanonicalJson(set.body), "{}");
   ASSERT_OK_JSON(PostForRun("runs/set-tag", run_id, R"("key":"stage","value":"prod")"));
   EXPECT_EQ(GetRun(run_id).Canonical("/run/data/tags"),
-            CanonicalJson(R"([{"key":"mlflow.runName","value":"tagged"},{"key":"stage","value":"prod"}])"));
+            CanonicalJsonAt("/run/data/tags", R"([{"key":"mlflow.runName","value":"tagged"},{"key":"stage","value":"prod"}])"));
 
   Reply removed = PostForRun("runs/delete-tag", run_id, R"("key":"stage")");
   ASSERT_OK_JSON(removed);
   EXPECT_EQ(CanonicalJson(removed.body), "{}");
-  EXPECT_EQ(GetRun(run_id).Canonical("/run/data/tags"), CanonicalJson(R"([{"key":"mlflow.runName","value":"tagged"}])"));
+  EXPECT_EQ(GetRun(run_id).Canonical("/run/data/tags"), CanonicalJsonAt("/run/data/tags", R"([{"key":"mlflow.runName","value":"tagged"}])"));
   EXPECT_API_ERROR(PostForRun("runs/delete-tag", run_id, R"("key":"stage")"), 404, "RESOURCE_DOES_NOT_EXIST");
   EXPECT_API_ERROR(PostForRun("runs/set-tag", run_id, R"("value":"v")"), 400, "INVALID_PARAMETER_VALUE");
   EXPECT_API_ERROR(api().Post("runs/set-tag", R"({"run_id":"0123456789abcdef0123456789abcdef","key":"k","value":"v"})"),
@@ -716,7 +716,7 @@ TEST_F(RunsTest, LogBatchWritesEverything) {
   EXPECT_EQ(CanonicalJson(logged.body), "{}");
   Json run = GetRun(run_id);
   EXPECT_EQ(run.Canonical("/run/data"),
-            CanonicalJson(R"({"metrics":[{"key":"m1","value":2,"timestamp":20,"step":2},
+            CanonicalJsonAt("/run/data", R"({"metrics":[{"key":"m1","value":2,"timestamp":20,"step":2},
                                          {"key":"m2","value":-3.25,"timestamp":10,"step":0}],
                               "params":[{"key":"p1","value":"a"},{"key":"p2","value":"b"}],
                               "tags":[{"key":"mlflow.runName","value":"batch"},{"key":"t1","value":"x"}]})"));
@@ -747,7 +747,7 @@ TEST_F(RunsTest, LogInputsRecordsDatasets) {
       fmt::format(R"("datasets":[{{"tags":[{{"key":"mlflow.data.context","value":"training"}}],"dataset":{}}}])", dataset)));
   Json run = GetRun(run_id);
   EXPECT_EQ(run.Canonical("/run/inputs"),
-            CanonicalJson(fmt::format(
+            CanonicalJsonAt("/run/inputs", fmt::format(
                 R"({{"dataset_inputs":[{{"tags":[{{"key":"mlflow.data.context","value":"training"}}],"dataset":{}}}]}})",
                 dataset)));
 
