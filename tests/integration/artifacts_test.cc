@@ -5,17 +5,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "client/url.h"
 #include "integration/api.h"
 #include "integration/json_testing.h"
 #include "integration/server_test.h"
@@ -154,6 +157,60 @@ TEST_F(ArtifactProxyTest, DeleteFilesAndDirectories) {
   EXPECT_TRUE(fs::exists(Stored("keep.txt")));
 
   EXPECT_API_ERROR(api().Send(HttpMethod::kDelete, Path("gone.txt"), ""), 404, "RESOURCE_DOES_NOT_EXIST");
+}
+
+TEST_F(ArtifactProxyTest, NamesWithSpacesAndUnicodeRoundTrip) {
+  const std::string name = "dir with space/größe ✓ #1.txt";
+  const std::string url = fmt::format("{}/{}/{}", kArtifactsPrefix, ns_, client::UrlEncodePath(name));
+  // '#' must be percent-encoded in a URL; the decoded name is valid.
+  Reply put = api().Send(HttpMethod::kPut, url, "unicode", {{"Content-Type", "application/octet-stream"}});
+  if (put.status == 400) {
+    // A literal '#' is refused by the path rules (spec section 6); the rest must work.
+    ASSERT_OK_JSON(Put(client::UrlEncodePath("dir with space/größe ✓.txt"), "unicode"));
+    EXPECT_EQ(ReadFile(Stored("dir with space/größe ✓.txt")), "unicode");
+    Reply listed = List("dir with space");
+    EXPECT_EQ(listed.json().Canonical("/files"),
+              CanonicalJsonAt("/files", R"([{"path":"größe ✓.txt","is_dir":false,"file_size":7}])"));
+    return;
+  }
+  ASSERT_OK_JSON(put);
+  EXPECT_EQ(ReadFile(Stored(name)), "unicode");
+  EXPECT_EQ(api().Get(url).body, "unicode");
+}
+
+TEST_F(ArtifactProxyTest, PathConflictsAreClientErrors) {
+  ASSERT_OK_JSON(Put("conflict/inner.txt", "x"));
+  // A file where a directory is.
+  EXPECT_API_ERROR(Put("conflict", "file over dir"), 400, "INVALID_PARAMETER_VALUE");
+  // A directory below a file.
+  ASSERT_OK_JSON(Put("plain.txt", "x"));
+  EXPECT_API_ERROR(Put("plain.txt/below.txt", "y"), 400, "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(ReadFile(Stored("plain.txt")), "x");
+  EXPECT_EQ(ReadFile(Stored("conflict/inner.txt")), "x");
+}
+
+// Uploads land by rename: concurrent writers of one path leave exactly one
+// writer's complete content, never a mix or a truncation.
+TEST_F(ArtifactProxyTest, ConcurrentUploadsOfOnePathLeaveOneWholeFile) {
+  constexpr int kWriters = 8;
+  std::vector<std::string> contents;
+  for (int i = 0; i < kWriters; ++i) contents.push_back(std::string(1 << 20, char('a' + i)));
+  std::vector<std::thread> writers;
+  std::vector<int> statuses(kWriters);
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      Api own(server().url());
+      statuses[i] = own.Send(HttpMethod::kPut, Path("contended.bin"), contents[i],
+                             {{"Content-Type", "application/octet-stream"}})
+                        .status;
+    });
+  }
+  for (auto& t : writers) t.join();
+  for (int i = 0; i < kWriters; ++i) EXPECT_EQ(statuses[i], 200) << "writer " << i;
+  std::string stored = ReadFile(Stored("contended.bin"));
+  EXPECT_TRUE(std::find(contents.begin(), contents.end(), stored) != contents.end())
+      << "stored file is not one writer's content (" << stored.size() << " bytes)";
+  EXPECT_EQ(api().Get(Path("contended.bin")).body, stored);
 }
 
 TEST_F(ArtifactProxyTest, MultipartUploadIsNotImplementedForLocalStorage) {

@@ -240,6 +240,25 @@ TEST_F(ExperimentsTest, DeleteAndRestoreCascadeToRuns) {
   EXPECT_API_ERROR(api().Post("experiments/delete", "{}"), 400, "INVALID_PARAMETER_VALUE");
 }
 
+TEST_F(ExperimentsTest, RestoreReactivatesEveryRunAndRenameFreesTheOldName) {
+  std::string id = CreateExperiment("restore-all");
+  std::string deleted_first = CreateRun(id);
+  std::string kept = CreateRun(id);
+  ASSERT_OK_JSON(api().Post("runs/delete", fmt::format(R"({{"run_id":"{}"}})", deleted_first)));
+  ASSERT_OK_JSON(api().Post("experiments/delete", fmt::format(R"({{"experiment_id":"{}"}})", id)));
+  ASSERT_OK_JSON(api().Post("experiments/restore", fmt::format(R"({{"experiment_id":"{}"}})", id)));
+  for (const std::string& run_id : {deleted_first, kept}) {
+    Reply run = api().Get("runs/get", {{"run_id", run_id}});
+    EXPECT_EQ(run.json().Str("/run/info/lifecycle_stage"), "active") << run_id;
+  }
+
+  std::string old_name = *GetExperiment(id).Str("/experiment/name");
+  std::string new_name = UniqueName("moved");
+  ASSERT_OK_JSON(api().Post("experiments/update", fmt::format(R"({{"experiment_id":"{}","new_name":"{}"}})", id, new_name)));
+  EXPECT_API_ERROR(api().Get("experiments/get-by-name", {{"experiment_name", old_name}}), 404, "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_OK_JSON(api().Post("experiments/create", fmt::format(R"({{"name":"{}"}})", old_name)));
+}
+
 TEST_F(ExperimentsTest, SetAndDeleteExperimentTags) {
   std::string id = CreateExperiment("tags");
   auto set = [&](std::string_view key, std::string_view value) {
@@ -543,6 +562,55 @@ TEST_F(RunsTest, RunNameComesFromTheTagWhenNotGiven) {
                                                             "tags":[{{"key":"mlflow.runName","value":"b"}}]}})",
                                                          experiment_id_)),
                    400, "INVALID_PARAMETER_VALUE");
+}
+
+// MLflow's stores treat tag mlflow.runName as the run name: setting it (alone
+// or in a batch) renames the run.
+TEST_F(RunsTest, SettingTheRunNameTagRenamesTheRun) {
+  std::string run_id = CreateRun(experiment_id_, R"("run_name":"original")");
+  ASSERT_OK_JSON(PostForRun("runs/set-tag", run_id, R"("key":"mlflow.runName","value":"via-set-tag")"));
+  Json run = GetRun(run_id);
+  EXPECT_EQ(run.Str("/run/info/run_name"), "via-set-tag");
+  EXPECT_EQ(run.Canonical("/run/data/tags"),
+            CanonicalJsonAt("/run/data/tags", R"([{"key":"mlflow.runName","value":"via-set-tag"}])"));
+
+  ASSERT_OK_JSON(PostForRun("runs/log-batch", run_id, R"("tags":[{"key":"mlflow.runName","value":"via-batch"}])"));
+  EXPECT_EQ(GetRun(run_id).Str("/run/info/run_name"), "via-batch");
+  Reply found = api().Post("runs/search", fmt::format(R"({{"experiment_ids":["{}"],"filter":"attributes.run_name = 'via-batch'"}})",
+                                                      experiment_id_));
+  ASSERT_OK_JSON(found);
+  EXPECT_EQ(found.json().Str("/runs/0/info/run_id"), run_id);
+}
+
+// The documented limits are inclusive: exactly at each one is accepted.
+TEST_F(RunsTest, LimitsAreInclusive) {
+  std::string run_id = CreateRun(experiment_id_);
+  auto objects = [](std::string_view prefix, int n, std::string_view extra) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += fmt::format(R"({}{{"key":"{}{}",{}}})", i ? "," : "", prefix, i, extra);
+    return out;
+  };
+  EXPECT_OK_JSON(PostForRun("runs/log-batch", run_id,
+                            fmt::format(R"("metrics":[{}])", objects("m", 1000, R"("value":1,"timestamp":1)"))));
+  EXPECT_OK_JSON(PostForRun("runs/log-batch", run_id, fmt::format(R"("params":[{}])", objects("p", 100, R"("value":"v")"))));
+  EXPECT_OK_JSON(PostForRun("runs/log-batch", run_id, fmt::format(R"("tags":[{}])", objects("t", 100, R"("value":"v")"))));
+  EXPECT_OK_JSON(PostForRun("runs/log-batch", run_id,
+                            fmt::format(R"("metrics":[{}],"params":[{}],"tags":[{}])",
+                                        objects("m2_", 800, R"("value":1,"timestamp":1)"),
+                                        objects("p2_", 100, R"("value":"v")"), objects("t2_", 100, R"("value":"v")"))));
+  EXPECT_OK_JSON(PostForRun("runs/log-parameter", run_id, fmt::format(R"("key":"long","value":"{}")", std::string(6000, 'p'))));
+  EXPECT_OK_JSON(PostForRun("runs/set-tag", run_id, fmt::format(R"("key":"long","value":"{}")", std::string(8000, 't'))));
+  EXPECT_OK_JSON(PostForRun("runs/log-metric", run_id,
+                            fmt::format(R"("key":"{}","value":1,"timestamp":1)", std::string(250, 'k'))));
+  // Limits count characters, not bytes: 6000 two-byte characters fit.
+  std::string wide;
+  for (int i = 0; i < 6000; ++i) wide += "é";
+  EXPECT_OK_JSON(PostForRun("runs/log-parameter", run_id, fmt::format(R"("key":"wide","value":"{}")", wide)));
+
+  Json run = GetRun(run_id);
+  EXPECT_EQ(run.Size("/run/data/metrics"), 1801u);
+  EXPECT_EQ(run.Size("/run/data/params"), 202u);
+  EXPECT_EQ(run.Size("/run/data/tags"), 202u);  // plus mlflow.runName
 }
 
 TEST_F(RunsTest, CreateWithoutExperimentUsesDefault) {
@@ -886,6 +954,15 @@ TEST_F(RunSearchTest, FiltersOnMetricsParamsTagsAttributesDatasets) {
   EXPECT_EQ(Search("attributes.status != 'FINISHED'"), "dcb");
   EXPECT_EQ(Search("attributes.run_name = 'run-b'"), "b");
   EXPECT_EQ(Search("run_name LIKE 'run-%'"), "dcba");
+  EXPECT_EQ(Search("attributes.`run name` = 'run-c'"), "c");
+  EXPECT_EQ(Search("attributes.`Run name` ILIKE 'RUN-A'"), "a");
+  EXPECT_EQ(Search(fmt::format("attributes.run_id LIKE '{}%'", ids_["b"].substr(0, 20))), "b");
+  EXPECT_EQ(Search(fmt::format("attributes.run_id ILIKE '{}'", [&] {
+              std::string upper = ids_["d"];
+              for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+              return upper;
+            }())),
+            "d");
   EXPECT_EQ(Search("attributes.user_id = 'u1'"), "db");
   EXPECT_EQ(Search("attributes.start_time >= 1002"), "dc");
   EXPECT_EQ(Search("attributes.created < 1001"), "a");
@@ -898,6 +975,8 @@ TEST_F(RunSearchTest, FiltersOnMetricsParamsTagsAttributesDatasets) {
   EXPECT_EQ(Search("datasets.name = 'mnist'"), "a");
   EXPECT_EQ(Search("datasets.digest IN ('abc123', 'zzz')"), "a");
   EXPECT_EQ(Search("datasets.context = 'training'"), "a");
+  EXPECT_EQ(Search("datasets.context IN ('eval', 'training')"), "a");
+  EXPECT_EQ(Search("datasets.name LIKE 'mn%' AND datasets.digest = 'abc123'"), "a");
   EXPECT_EQ(Search("datasets.name != 'mnist'"), "");
   EXPECT_EQ(Search("params.lr = '0.1' AND metrics.acc > 0"), "a");
   EXPECT_EQ(Search("params.lr = '0.1' and tags.team = 'Vision' AND attributes.status = 'FINISHED'"), "a");
@@ -917,6 +996,7 @@ TEST_F(RunSearchTest, OrderBy) {
   // Missing values (and NaN for metrics) sort last in both directions.
   EXPECT_EQ(Search("", R"("order_by":["metrics.acc DESC"])"), "abcd");
   EXPECT_EQ(Search("", R"("order_by":["metrics.acc ASC"])"), "bacd");
+  EXPECT_EQ(Search("", R"("order_by":["metrics.`acc` desc"])"), "abcd");
   EXPECT_EQ(Search("", R"("order_by":["params.lr ASC"])"), "bcad");  // "0.01" < "0.1"; ties newest first
   EXPECT_EQ(Search("", R"("order_by":["tags.team DESC"])"), "badc");  // "nlp" > "Vision" bytewise
   EXPECT_EQ(Search("", R"("order_by":["attributes.start_time ASC"])"), "abcd");
