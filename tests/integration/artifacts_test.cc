@@ -282,11 +282,11 @@ TEST_F(PathTraversalTest, ProxyRejectsEscapingPaths) {
       "%2E%2E%2Fcanary.txt",
       "%2e%2e%2f%2e%2e%2fcanary.txt",
       "a/%2e%2e/%2e%2e/canary.txt",
-      "." + canary_abs.substr(0, 0) + "./canary.txt",
+      "./../canary.txt",
       canary_abs.substr(1),  // made relative: harmless, stays inside (see below)
       "/" + canary_abs.substr(1),
       canary_abs_encoded,
-      "%2F" + canary_abs_encoded.substr(3),
+      "%2F" + canary_abs_encoded,  // "//tmp/...": still absolute
       "..%5Ccanary.txt",
       "..\\canary.txt",
       "a\\..\\..\\canary.txt",
@@ -319,6 +319,14 @@ TEST_F(PathTraversalTest, ProxyRejectsEscapingPaths) {
       }
       EXPECT_EQ(reply.body.find(canary_content), std::string::npos) << "the canary was read";
     }
+  }
+  // The destination root itself: never written or deleted as a file.
+  for (const std::string& target : {"", ".", "./", "a/.."}) {
+    const std::string url = fmt::format("{}/{}", kArtifactsPrefix, target);
+    EXPECT_API_ERROR(SendRaw(server().port(), RawRequest("PUT", url, "evil")), 400, "INVALID_PARAMETER_VALUE") << url;
+    EXPECT_API_ERROR(SendRaw(server().port(), RawRequest("DELETE", url)), 400, "INVALID_PARAMETER_VALUE") << url;
+    Reply get = SendRaw(server().port(), RawRequest("GET", url));
+    EXPECT_TRUE(get.status == 400 || get.status == 404) << url << ": " << get.Describe();
   }
   // Reads of real system files, GET only (the tests may run as root).
   for (const std::string& target : {"/etc/passwd", "%2Fetc%2Fpasswd", "../../../../../../etc/passwd",

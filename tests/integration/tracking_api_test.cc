@@ -141,9 +141,19 @@ TEST_F(ExperimentsTest, CreateRejectsBadInput) {
   std::string longest = UniqueName("max");
   longest += std::string(500 - longest.size(), 'n');
   EXPECT_OK_JSON(api().Post("experiments/create", fmt::format(R"({{"name":"{}"}})", longest)));
-  EXPECT_API_ERROR(api().Post("experiments/create",
-                              fmt::format(R"({{"name":"{}","artifact_location":"runs:/abc/def"}})", UniqueName("r"))),
-                   400, "INVALID_PARAMETER_VALUE");
+  for (const char* location : {"runs:/abc/def", "s3://bucket/path#fragment", "s3://bucket/path?x=../y",
+                               "http://host/path;params"}) {
+    EXPECT_API_ERROR(api().Post("experiments/create", fmt::format(R"({{"name":"{}","artifact_location":"{}"}})",
+                                                                  UniqueName("loc"), location)),
+                     400, "INVALID_PARAMETER_VALUE")
+        << location;
+  }
+  Reply s3 = api().Post("experiments/create",
+                        fmt::format(R"({{"name":"{}","artifact_location":"s3://bucket/some/prefix"}})", UniqueName("s3")));
+  ASSERT_OK_JSON(s3);
+  EXPECT_EQ(api().Get("experiments/get", {{"experiment_id", *s3.json().Str("/experiment_id")}}).json().Str(
+                "/experiment/artifact_location"),
+            "s3://bucket/some/prefix");
   EXPECT_API_ERROR(
       api().Post("experiments/create",
                  fmt::format(R"({{"name":"{}","tags":[{{"key":"k","value":"{}"}}]}})", UniqueName("t"), std::string(5001, 'v'))),
@@ -614,9 +624,21 @@ TEST_F(RunsTest, LimitsAreInclusive) {
 }
 
 TEST_F(RunsTest, CreateWithoutExperimentUsesDefault) {
-  Reply created = api().Post("runs/create", R"({"run_name":"in-default"})");
+  // Unknown fields are ignored.
+  Reply created = api().Post("runs/create", R"({"run_name":"in-default","unknown_field":{"x":[1]}})");
   ASSERT_OK_JSON(created);
   EXPECT_EQ(created.json().Str("/run/info/experiment_id"), "0");
+}
+
+// Experiment ids are strings on the wire, but numeric ids are accepted and
+// stringified (MLflow's parser does the same).
+TEST_F(RunsTest, NumericExperimentIdsAreAccepted) {
+  Reply created = api().Post("runs/create", fmt::format(R"({{"experiment_id":{},"run_name":"numeric"}})", experiment_id_));
+  ASSERT_OK_JSON(created);
+  EXPECT_EQ(created.json().Str("/run/info/experiment_id"), experiment_id_);
+  Reply found = api().Post("runs/search", fmt::format(R"({{"experiment_ids":[{}]}})", experiment_id_));
+  ASSERT_OK_JSON(found);
+  EXPECT_EQ(found.json().Str("/runs/0/info/run_id"), created.json().Str("/run/info/run_id"));
 }
 
 TEST_F(RunsTest, CreateAndGetErrors) {
