@@ -193,6 +193,36 @@ TEST_F(DurabilityTest, AcknowledgedPointsSurviveSigkill) {
   EXPECT_OK_JSON(Api(server_->url()).Post("runs/log-batch", Stream::Body(run_id_, "after-restart", 0, 0)));
 }
 
+// Writes share group-committed transactions; one request's failure (a
+// refused param change) must not undo the others committed with it.
+TEST_F(DurabilityTest, FailingWritesDoNotUndoConcurrentOnes) {
+  Api setup(server_->url());
+  ASSERT_OK_JSON(setup.Post("runs/log-parameter", fmt::format(R"({{"run_id":"{}","key":"fixed","value":"1"}})", run_id_)));
+  std::atomic<int> refused{0};
+  std::thread saboteur([&] {
+    Api api(server_->url());
+    while (!stop_.load()) {
+      Reply reply = api.Post("runs/log-batch", fmt::format(R"({{"run_id":"{}","params":[{{"key":"fixed","value":"2"}}],
+                                                              "metrics":[{{"key":"sabotage","value":1,"timestamp":1}}]}})",
+                                                           run_id_));
+      if (reply.status == 0) return;
+      EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE");
+      refused.fetch_add(1);
+    }
+  });
+  StartStreams();
+  bool streamed = WaitFor([&] { return total_acked_.load() >= 200 && refused.load() >= 50; }, 120s);
+  JoinStreams();
+  saboteur.join();
+  ASSERT_TRUE(streamed) << "acked " << total_acked_.load() << ", refused " << refused.load();
+  for (const Stream& s : streams_) EXPECT_TRUE(s.bad_answers.empty()) << s.key << ": " << s.bad_answers.front();
+  // Restarting proves the acknowledged writes were committed, not just cached.
+  Status restarted = server_->Restart();
+  ASSERT_TRUE(restarted.ok()) << restarted.ToString();
+  ExpectAcknowledgedPointsPersisted();
+  EXPECT_TRUE(History("sabotage").empty()) << "a refused batch left its metric behind";
+}
+
 TEST_F(DurabilityTest, SigtermDrainsInFlightRequestsAndExitsCleanly) {
   // A request the server has started on (its 100 Continue proves it read
   // the headers) but whose body has not arrived yet.

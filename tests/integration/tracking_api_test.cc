@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -1175,6 +1176,28 @@ TEST_F(MetricHistoryTest, PagesWithMaxResults) {
   EXPECT_GE(pages, 4);
 }
 
+// Without max_results the whole history comes back in one response, however
+// long (the spec verified 100 000 points against MLflow).
+TEST_F(MetricHistoryTest, HundredThousandPointsInOneResponse) {
+  constexpr int kPoints = 100000;
+  for (int batch = 0; batch < kPoints / 1000; ++batch) {
+    std::string metrics;
+    for (int i = batch * 1000; i < (batch + 1) * 1000; ++i) {
+      metrics += fmt::format(R"({}{{"key":"long","value":{},"timestamp":{},"step":{}}})", metrics.empty() ? "" : ",", i,
+                             i, i);
+    }
+    ASSERT_OK_JSON(api().Post("runs/log-batch", fmt::format(R"({{"run_id":"{}","metrics":[{}]}})", run_id_, metrics)));
+  }
+  Reply reply = api().Get("metrics/get-history", {{"run_id", run_id_}, {"metric_key", "long"}});
+  ASSERT_OK_JSON(reply);
+  Json page = reply.json();
+  ASSERT_EQ(page.Size("/metrics"), size_t(kPoints));
+  EXPECT_FALSE(page.Has("/next_page_token"));
+  EXPECT_EQ(page.Int("/metrics/0/step"), 0);
+  EXPECT_EQ(page.Int(fmt::format("/metrics/{}/step", kPoints - 1)), kPoints - 1);
+  EXPECT_EQ(page.Int("/metrics/54321/step"), 54321);
+}
+
 TEST_F(MetricHistoryTest, UnknownKeyIsEmptyAndErrors) {
   Reply none = api().Get("metrics/get-history", {{"run_id", run_id_}, {"metric_key", "never-logged"}});
   ASSERT_OK_JSON(none);
@@ -1266,6 +1289,35 @@ TEST_F(MetricHistoryTest, BulkIntervalAcrossRuns) {
   client::QueryParams too_many = {{"metric_key", "loss"}};
   for (int i = 0; i < 101; ++i) too_many.emplace_back("run_ids", run_id_);
   EXPECT_API_ERROR(api().Get("metrics/get-history-bulk-interval", too_many), 400, "INVALID_PARAMETER_VALUE");
+}
+
+TEST_F(ExperimentsTest, ConcurrentCreatesGetDistinctIdsAndOneWinnerPerName) {
+  constexpr int kThreads = 8;
+  const std::string shared_name = UniqueName("contended");
+  std::vector<std::string> ids(kThreads);
+  std::vector<Reply> same_name(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      Api own(server().url());
+      Reply reply = own.Post("experiments/create", fmt::format(R"({{"name":"{}-{}"}})", shared_name, i));
+      ids[i] = reply.json().Str("/experiment_id").value_or("");
+      same_name[i] = own.Post("experiments/create", fmt::format(R"({{"name":"{}"}})", shared_name));
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> distinct(ids.begin(), ids.end());
+  EXPECT_EQ(distinct.size(), size_t(kThreads));
+  EXPECT_FALSE(distinct.count(""));
+  int winners = 0;
+  for (const Reply& reply : same_name) {
+    if (reply.status == 200) {
+      ++winners;
+    } else {
+      EXPECT_API_ERROR(reply, 400, "RESOURCE_ALREADY_EXISTS");
+    }
+  }
+  EXPECT_EQ(winners, 1);
 }
 
 TEST_F(ExperimentsTest, SearchDatasetsSummarisesLoggedInputs) {
