@@ -256,15 +256,12 @@ class Lexer {
 
 // ------------------------------------------------------------ vocabulary
 
-enum class Target { kRuns, kExperiments };
 enum class ValueType { kNumber, kString };
 
-constexpr uint32_t Bit(Comparator op) { return 1u << static_cast<int>(op); }
-constexpr uint32_t kNumericOps = Bit(Comparator::kEq) | Bit(Comparator::kNe) | Bit(Comparator::kGt) |
-                                 Bit(Comparator::kGe) | Bit(Comparator::kLt) | Bit(Comparator::kLe);
-constexpr uint32_t kStringOps =
-    Bit(Comparator::kEq) | Bit(Comparator::kNe) | Bit(Comparator::kLike) | Bit(Comparator::kILike);
-constexpr uint32_t kListOps = Bit(Comparator::kIn) | Bit(Comparator::kNotIn);
+constexpr uint32_t Bit(Comparator op) { return ComparatorBit(op); }
+constexpr uint32_t kNumericOps = kNumericComparators;
+constexpr uint32_t kStringOps = kStringComparators;
+constexpr uint32_t kListOps = kListComparators;
 
 constexpr Comparator kAllComparators[] = {Comparator::kEq, Comparator::kNe,   Comparator::kGt,
                                           Comparator::kGe, Comparator::kLt,   Comparator::kLe,
@@ -281,33 +278,60 @@ std::string DescribeOps(uint32_t ops) {
   return out;
 }
 
-struct Attribute {
-  std::string_view name;
-  ValueType type;
-  uint32_t ops;  // 0: orderable only
-};
+ValueType TypeOf(const FilterAttribute& attr) { return attr.numeric ? ValueType::kNumber : ValueType::kString; }
 
-constexpr Attribute kRunAttributes[] = {
-    {kAttrRunId, ValueType::kString, kStringOps | kListOps},
-    {kAttrRunName, ValueType::kString, kStringOps},
-    {kAttrStatus, ValueType::kString, kStringOps},
-    {kAttrUserId, ValueType::kString, kStringOps},
-    {kAttrArtifactUri, ValueType::kString, kStringOps},
-    {kAttrStartTime, ValueType::kNumber, kNumericOps},
-    {kAttrEndTime, ValueType::kNumber, kNumericOps},
+constexpr FilterAttribute kRunAttributes[] = {
+    {kAttrRunId, false, kStringOps | kListOps},
+    {kAttrRunName, false, kStringOps},
+    {kAttrStatus, false, kStringOps},
+    {kAttrUserId, false, kStringOps},
+    {kAttrArtifactUri, false, kStringOps},
+    {kAttrStartTime, true, kNumericOps},
+    {kAttrEndTime, true, kNumericOps},
 };
-constexpr Attribute kExperimentAttributes[] = {
-    {kAttrName, ValueType::kString, kStringOps},
-    {kAttrCreationTime, ValueType::kNumber, kNumericOps},
-    {kAttrLastUpdateTime, ValueType::kNumber, kNumericOps},
-    {kAttrExperimentId, ValueType::kString, 0},
+constexpr FilterAttribute kExperimentAttributes[] = {
+    {kAttrName, false, kStringOps},
+    {kAttrCreationTime, true, kNumericOps},
+    {kAttrLastUpdateTime, true, kNumericOps},
+    {kAttrExperimentId, false, 0},
 };
 // Alternative spellings MLflow's UI and clients send for run attributes.
-constexpr std::pair<std::string_view, std::string_view> kRunAttributeAliases[] = {
+constexpr FilterAlias kRunAttributeAliases[] = {
     {"run_uuid", kAttrRunId},     {"created", kAttrStartTime},  {"Created", kAttrStartTime},
     {"run name", kAttrRunName},   {"Run name", kAttrRunName},   {"Run Name", kAttrRunName},
 };
 constexpr std::string_view kDatasetKeys[] = {"name", "digest", "context"};
+
+constexpr FilterEntitySpelling kRunEntities[] = {
+    {"metric", FilterEntity::kMetric},       {"metrics", FilterEntity::kMetric},
+    {"param", FilterEntity::kParam},         {"params", FilterEntity::kParam},
+    {"parameter", FilterEntity::kParam},     {"parameters", FilterEntity::kParam},
+    {"tag", FilterEntity::kTag},             {"tags", FilterEntity::kTag},
+    {"attribute", FilterEntity::kAttribute}, {"attributes", FilterEntity::kAttribute},
+    {"attr", FilterEntity::kAttribute},      {"run", FilterEntity::kAttribute},
+    {"dataset", FilterEntity::kDataset},     {"datasets", FilterEntity::kDataset},
+};
+// Experiments have only attributes and tags ("run." makes no sense there).
+constexpr FilterEntitySpelling kExperimentEntities[] = {
+    {"tag", FilterEntity::kTag},
+    {"tags", FilterEntity::kTag},
+    {"attribute", FilterEntity::kAttribute},
+    {"attributes", FilterEntity::kAttribute},
+    {"attr", FilterEntity::kAttribute},
+};
+constexpr FilterEntity kRunOrderableEntities[] = {FilterEntity::kMetric, FilterEntity::kParam, FilterEntity::kTag};
+
+constexpr FilterVocabulary kRunVocabulary{
+    kRunEntities,
+    "Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset']",
+    kRunAttributes,
+    kRunAttributeAliases,
+    "'created', 'run name'",
+    kRunOrderableEntities,
+};
+constexpr FilterVocabulary kExperimentVocabulary{
+    kExperimentEntities, "Valid entity types are ['attribute', 'tag']", kExperimentAttributes, {}, "", {},
+};
 
 std::string_view EntityName(FilterEntity entity) {  // as MLflow's messages name them
   switch (entity) {
@@ -331,51 +355,31 @@ std::string_view EntityPrefix(FilterEntity entity) {  // for duplicate order_by 
   return "attributes";
 }
 
-Result<FilterEntity> ResolveEntity(std::string_view name, Target target) {
-  static constexpr std::pair<std::string_view, FilterEntity> kEntities[] = {
-      {"metric", FilterEntity::kMetric},       {"metrics", FilterEntity::kMetric},
-      {"param", FilterEntity::kParam},         {"params", FilterEntity::kParam},
-      {"parameter", FilterEntity::kParam},     {"parameters", FilterEntity::kParam},
-      {"tag", FilterEntity::kTag},             {"tags", FilterEntity::kTag},
-      {"attribute", FilterEntity::kAttribute}, {"attributes", FilterEntity::kAttribute},
-      {"attr", FilterEntity::kAttribute},      {"run", FilterEntity::kAttribute},
-      {"dataset", FilterEntity::kDataset},     {"datasets", FilterEntity::kDataset},
-  };
-  for (const auto& [spelling, entity] : kEntities) {
-    if (spelling != name) continue;
-    if (target == Target::kRuns) return entity;
-    // Experiments have only attributes and tags ("run." makes no sense there).
-    if (entity == FilterEntity::kTag || (entity == FilterEntity::kAttribute && name != "run")) return entity;
+Result<FilterEntity> ResolveEntity(std::string_view name, const FilterVocabulary& vocabulary) {
+  for (const auto& [spelling, entity] : vocabulary.entities) {
+    if (spelling == name) return entity;
   }
-  if (target == Target::kExperiments) {
-    return InvalidArgument(fmt::format("Invalid entity type '{}'. Valid entity types are ['attribute', 'tag']",
-                                       Snippet(name)));
-  }
-  return InvalidArgument(fmt::format(
-      "Invalid entity type '{}'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset']",
-      Snippet(name)));
+  return InvalidArgument(fmt::format("Invalid entity type '{}'. {}", Snippet(name), vocabulary.invalid_entity_hint));
 }
 
 // Resolves an attribute key (aliases included) to its table entry. With
-// `for_order_by` false, orderable-only attributes are rejected.
-Result<const Attribute*> ResolveAttribute(std::string_view key, Target target, bool for_order_by) {
+// `for_order_by` false, orderable-only attributes are rejected; with it
+// true, filter-only ones.
+Result<const FilterAttribute*> ResolveAttribute(std::string_view key, const FilterVocabulary& vocabulary,
+                                                bool for_order_by) {
   std::string_view canonical = key;
-  if (target == Target::kRuns) {
-    for (const auto& [alias, name] : kRunAttributeAliases) {
-      if (alias == key) canonical = name;
-    }
+  for (const auto& [alias, name] : vocabulary.aliases) {
+    if (alias == key) canonical = name;
   }
-  auto table = target == Target::kRuns ? std::span<const Attribute>(kRunAttributes)
-                                       : std::span<const Attribute>(kExperimentAttributes);
   std::string valid;
-  const Attribute* found = nullptr;
-  for (const Attribute& attr : table) {
-    if (!for_order_by && attr.ops == 0) continue;
+  const FilterAttribute* found = nullptr;
+  for (const FilterAttribute& attr : vocabulary.attributes) {
+    if (for_order_by ? !attr.orderable : attr.ops == 0) continue;
     if (attr.name == canonical) found = &attr;
     valid += fmt::format("{}'{}'", valid.empty() ? "" : ", ", attr.name);
   }
   if (found) return found;
-  if (target == Target::kRuns) valid += ", 'created', 'run name'";
+  if (!vocabulary.alias_hint.empty()) valid += fmt::format(", {}", vocabulary.alias_hint);
   return InvalidArgument(
       fmt::format("Invalid attribute key '{}' specified. Valid keys are [{}]", Snippet(key), valid));
 }
@@ -403,8 +407,8 @@ class Parser {
  public:
   enum class Mode { kFilter, kOrderBy };
 
-  Parser(std::string_view input, Target target, Mode mode)
-      : input_(input), lexer_(input), target_(target), mode_(mode) {}
+  Parser(std::string_view input, const FilterVocabulary& vocabulary, Mode mode)
+      : input_(input), lexer_(input), vocabulary_(vocabulary), mode_(mode) {}
 
   Result<std::vector<FilterClause>> ParseFilter() {
     std::vector<FilterClause> clauses;
@@ -483,7 +487,7 @@ class Parser {
       id.key = std::move(first.text);
     } else {
       lexer_.Next();
-      CAIRN_ASSIGN_OR_RETURN(id.entity, ResolveEntity(first.text, target_));
+      CAIRN_ASSIGN_OR_RETURN(id.entity, ResolveEntity(first.text, vocabulary_));
       Token key = lexer_.Next();
       id.end = key.end;
       if (key.kind == TokenKind::kInvalid) return SyntaxError(key, "", id.begin);
@@ -547,9 +551,9 @@ class Parser {
             "Invalid dataset key '{}' specified. Valid keys are ['name', 'digest', 'context']", Snippet(id.key)));
       case FilterEntity::kAttribute: break;
     }
-    CAIRN_ASSIGN_OR_RETURN(const Attribute* attr, ResolveAttribute(id.key, target_, /*for_order_by=*/false));
+    CAIRN_ASSIGN_OR_RETURN(const FilterAttribute* attr, ResolveAttribute(id.key, vocabulary_, /*for_order_by=*/false));
     id.key = std::string(attr->name);
-    return KeyRule{attr->type, attr->ops};
+    return KeyRule{TypeOf(*attr), attr->ops};
   }
 
   Result<Comparator> ParseComparator(const Identifier& id) {
@@ -606,7 +610,9 @@ class Parser {
       return ParseList(t);
     }
     if (t.kind == TokenKind::kLParen) {
-      if (id.entity == FilterEntity::kAttribute && id.key != kAttrRunId) {
+      // Only attributes that take IN lists (run_id for runs) get the
+      // "use IN" hint; for the others a list is wrong altogether.
+      if (id.entity == FilterEntity::kAttribute && !(rule.ops & kListOps)) {
         return InvalidArgument("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
       }
       return InvalidArgument(fmt::format(
@@ -664,32 +670,30 @@ class Parser {
 
   Status ResolveOrderByKey(OrderByClause& clause) {
     if (clause.entity == FilterEntity::kAttribute) {
-      CAIRN_ASSIGN_OR_RETURN(const Attribute* attr, ResolveAttribute(clause.key, target_, /*for_order_by=*/true));
+      CAIRN_ASSIGN_OR_RETURN(const FilterAttribute* attr,
+                             ResolveAttribute(clause.key, vocabulary_, /*for_order_by=*/true));
       clause.key = std::string(attr->name);
       return Status::Ok();
     }
-    if (target_ == Target::kExperiments || clause.entity == FilterEntity::kDataset) {
-      return InvalidArgument(fmt::format("Invalid order_by entity type '{}'", EntityName(clause.entity)));
+    for (FilterEntity entity : vocabulary_.orderable_entities) {
+      if (entity == clause.entity) return Status::Ok();
     }
-    return Status::Ok();
+    return InvalidArgument(fmt::format("Invalid order_by entity type '{}'", EntityName(clause.entity)));
   }
 
   std::string_view input_;
   Lexer lexer_;
-  Target target_;
+  const FilterVocabulary& vocabulary_;
   Mode mode_;
 };
 
-Result<std::vector<FilterClause>> ParseFilter(std::string_view filter, Target target) {
-  return Parser(filter, target, Parser::Mode::kFilter).ParseFilter();
-}
-
-Result<std::vector<OrderByClause>> ParseOrderByList(const std::vector<std::string>& order_by, Target target) {
+Result<std::vector<OrderByClause>> ParseOrderByList(const std::vector<std::string>& order_by,
+                                                    const FilterVocabulary& vocabulary) {
   std::vector<OrderByClause> clauses;
   std::set<std::pair<FilterEntity, std::string>> seen;
   std::vector<std::string> duplicates;
   for (const std::string& text : order_by) {
-    CAIRN_ASSIGN_OR_RETURN(OrderByClause clause, Parser(text, target, Parser::Mode::kOrderBy).ParseOrderBy());
+    CAIRN_ASSIGN_OR_RETURN(OrderByClause clause, Parser(text, vocabulary, Parser::Mode::kOrderBy).ParseOrderBy());
     // Keys are compared after alias resolution: "created" duplicates "start_time".
     if (!seen.emplace(clause.entity, clause.key).second) {
       duplicates.push_back(fmt::format("'{}.{}'", EntityPrefix(clause.entity), Snippet(clause.key)));
@@ -720,18 +724,29 @@ std::string_view ComparatorSql(Comparator op) {
   return "=";
 }
 
-Result<std::vector<FilterClause>> ParseRunFilter(std::string_view filter) { return ParseFilter(filter, Target::kRuns); }
+Result<std::vector<FilterClause>> ParseFilter(std::string_view filter, const FilterVocabulary& vocabulary) {
+  return Parser(filter, vocabulary, Parser::Mode::kFilter).ParseFilter();
+}
+
+Result<std::vector<OrderByClause>> ParseOrderBy(const std::vector<std::string>& order_by,
+                                                const FilterVocabulary& vocabulary) {
+  return ParseOrderByList(order_by, vocabulary);
+}
+
+Result<std::vector<FilterClause>> ParseRunFilter(std::string_view filter) {
+  return ParseFilter(filter, kRunVocabulary);
+}
 
 Result<std::vector<FilterClause>> ParseExperimentFilter(std::string_view filter) {
-  return ParseFilter(filter, Target::kExperiments);
+  return ParseFilter(filter, kExperimentVocabulary);
 }
 
 Result<std::vector<OrderByClause>> ParseRunOrderBy(const std::vector<std::string>& order_by) {
-  return ParseOrderByList(order_by, Target::kRuns);
+  return ParseOrderByList(order_by, kRunVocabulary);
 }
 
 Result<std::vector<OrderByClause>> ParseExperimentOrderBy(const std::vector<std::string>& order_by) {
-  return ParseOrderByList(order_by, Target::kExperiments);
+  return ParseOrderByList(order_by, kExperimentVocabulary);
 }
 
 }  // namespace cairn::tracking

@@ -7,6 +7,8 @@
 // Errors are kInvalidArgument with MLflow-like messages.
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -54,6 +56,55 @@ struct OrderByClause {
   std::string key;
   bool ascending = true;
 };
+
+// ---------------------------------------------------------------------------
+// The grammar with another vocabulary: how other search surfaces (model
+// registry, logged models) reuse this parser. A vocabulary says which
+// "entity." prefixes exist, which attributes (bare keys) there are, what
+// they accept, and what may be ordered by. Keyed entities keep their fixed
+// rules: tags/params take = != LIKE ILIKE with quoted strings, metrics the
+// numeric comparators, datasets name/digest/context.
+
+using ComparatorSet = uint32_t;
+constexpr ComparatorSet ComparatorBit(Comparator op) { return ComparatorSet{1} << static_cast<int>(op); }
+inline constexpr ComparatorSet kNumericComparators =
+    ComparatorBit(Comparator::kEq) | ComparatorBit(Comparator::kNe) | ComparatorBit(Comparator::kGt) |
+    ComparatorBit(Comparator::kGe) | ComparatorBit(Comparator::kLt) | ComparatorBit(Comparator::kLe);
+inline constexpr ComparatorSet kStringComparators = ComparatorBit(Comparator::kEq) | ComparatorBit(Comparator::kNe) |
+                                                    ComparatorBit(Comparator::kLike) | ComparatorBit(Comparator::kILike);
+inline constexpr ComparatorSet kListComparators = ComparatorBit(Comparator::kIn) | ComparatorBit(Comparator::kNotIn);
+
+struct FilterAttribute {
+  std::string_view name;  // the canonical key clauses carry
+  bool numeric;           // value is a number; else a quoted string (or a list for IN)
+  ComparatorSet ops;      // comparators allowed in filters; 0: not filterable
+  bool orderable = true;  // may appear in order_by
+};
+
+struct FilterEntitySpelling {
+  std::string_view spelling;  // "tags", "attribute", ...
+  FilterEntity entity;
+};
+
+struct FilterAlias {
+  std::string_view alias;  // accepted spelling
+  std::string_view name;   // canonical attribute name
+};
+
+// Views static tables; must outlive the parse.
+struct FilterVocabulary {
+  std::span<const FilterEntitySpelling> entities;  // accepted prefixes (no prefix = attribute)
+  std::string_view invalid_entity_hint;            // "Valid entity types are [...]" for errors
+  std::span<const FilterAttribute> attributes;
+  std::span<const FilterAlias> aliases;
+  std::string_view alias_hint;                     // extra names listed with the valid keys
+  std::span<const FilterEntity> orderable_entities;  // keyed entities order_by accepts
+};
+
+// Parse with `vocabulary`; errors and limits as for runs.
+Result<std::vector<FilterClause>> ParseFilter(std::string_view filter, const FilterVocabulary& vocabulary);
+Result<std::vector<OrderByClause>> ParseOrderBy(const std::vector<std::string>& order_by,
+                                                const FilterVocabulary& vocabulary);
 
 // Empty or all-whitespace filter -> no clauses.
 Result<std::vector<FilterClause>> ParseRunFilter(std::string_view filter);
