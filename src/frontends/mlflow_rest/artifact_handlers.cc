@@ -167,6 +167,8 @@ void RegisterProxyRoutes(Router& router, ArtifactRepository* proxied) {
 
 }  // namespace
 
+HttpResponse DownloadArtifact(ArtifactRepository& repo, const std::string& path) { return Download(repo, path); }
+
 void RegisterArtifactRoutes(Router& router, TrackingStore& store, ArtifactRepositoryRegistry& registry,
                             ArtifactRepository* proxied) {
   AddMlflowRoute(router, "GET", mlflow_wire::endpoints::kListArtifacts.path,

@@ -23,4 +23,16 @@ void RegisterArtifactRoutes(Router& router, tracking::TrackingStore& store,
                             artifacts::ArtifactRepositoryRegistry& registry,
                             artifacts::ArtifactRepository* proxied);
 
+// Streams the file at `path` of `repo` as an attachment (guessed content
+// type, nosniff), or the MLflow error JSON.
+HttpResponse DownloadArtifact(artifacts::ArtifactRepository& repo, const std::string& path);
+
+// Model registry, logged models and cairn's lineage/audit API
+// (registry_*.cc, logged_model_handlers.cc, lineage_handlers.cc).
+struct RegistryContext;
+void RegisterRegistryModelRoutes(Router& router, const RegistryContext& context);
+void RegisterRegistryVersionRoutes(Router& router, const RegistryContext& context);
+void RegisterLoggedModelRoutes(Router& router, const RegistryContext& context);
+void RegisterLineageRoutes(Router& router, const RegistryContext& context);
+
 }  // namespace cairn::frontends
