@@ -1,6 +1,7 @@
 #include "integration/api.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -9,8 +10,6 @@
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "base/json_reader.h"
 #include "client/curl_http_client.h"
@@ -48,8 +47,8 @@ bool ParseResponse(const std::string& data, bool eof, Reply& reply) {
   reply.status = std::atoi(std::string(status_line.substr(sp + 1, 3)).c_str());
   while (line_end != std::string_view::npos) {
     size_t next = head.find("\r\n", line_end + 2);
-    std::string_view line = head.substr(line_end + 2, next == std::string_view::npos ? std::string_view::npos
-                                                                                      : next - line_end - 2);
+    std::string_view line =
+        head.substr(line_end + 2, next == std::string_view::npos ? std::string_view::npos : next - line_end - 2);
     size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
       reply.headers[Lower(Trim(line.substr(0, colon)))] = std::string(Trim(line.substr(colon + 1)));
@@ -92,8 +91,8 @@ bool ParseResponse(const std::string& data, bool eof, Reply& reply) {
 
 std::string Reply::Describe() const {
   if (status == 0) return "no HTTP response: " + transport_error;
-  std::string shown = body.size() > 2048 ? body.substr(0, 2048) + "...(" + std::to_string(body.size()) + " bytes)"
-                                         : body;
+  std::string shown =
+      body.size() > 2048 ? body.substr(0, 2048) + "...(" + std::to_string(body.size()) + " bytes)" : body;
   return fmt::format("HTTP {} {} {}", status, content_type, shown);
 }
 
@@ -125,7 +124,8 @@ Reply Api::Do(const client::HttpRequest& request) {
 Reply Api::Get(std::string_view path, const client::QueryParams& query) {
   client::HttpRequest request;
   request.url = Url(path);
-  if (!query.empty()) request.url += (request.url.find('?') == std::string::npos ? "?" : "&") + client::EncodeQuery(query);
+  if (!query.empty())
+    request.url += (request.url.find('?') == std::string::npos ? "?" : "&") + client::EncodeQuery(query);
   return Do(request);
 }
 
@@ -231,7 +231,8 @@ Reply SendRaw(uint16_t port, std::string_view request, std::chrono::milliseconds
     }
   }
   reply.connection_closed = eof;
-  if (reply.status == 0 && reply.transport_error.empty()) reply.transport_error = "connection closed without a response";
+  if (reply.status == 0 && reply.transport_error.empty())
+    reply.transport_error = "connection closed without a response";
   ::close(fd);
   return reply;
 }

@@ -7,14 +7,14 @@
 // malformed requests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 #include "client/http_client.h"
 #include "integration/json_testing.h"
@@ -27,11 +27,11 @@ inline constexpr std::string_view kArtifactsPrefix = "/api/2.0/mlflow-artifacts/
 
 // One HTTP exchange as seen by the client.
 struct Reply {
-  int status = 0;               // 0: no HTTP response; see transport_error
+  int status = 0;  // 0: no HTTP response; see transport_error
   std::string body;
-  std::string content_type;     // media type only, lower case
+  std::string content_type;                    // media type only, lower case
   std::map<std::string, std::string> headers;  // lower-case names (SendRaw only)
-  bool connection_closed = false;               // SendRaw only
+  bool connection_closed = false;              // SendRaw only
   std::string transport_error;
 
   Json json() const { return Json(body); }
@@ -70,8 +70,7 @@ class Api {
 // down, so a server waiting for more body sees EOF instead of idling until
 // its read timeout. Then waits up to `close_wait` for the server to close
 // the connection and records whether it did.
-Reply SendRaw(uint16_t port, std::string_view request,
-              std::chrono::milliseconds timeout = std::chrono::seconds(30),
+Reply SendRaw(uint16_t port, std::string_view request, std::chrono::milliseconds timeout = std::chrono::seconds(30),
               std::chrono::milliseconds close_wait = std::chrono::milliseconds(0));
 
 // One TCP connection driven step by step, for tests that need a request to

@@ -2,6 +2,8 @@
 // streamed transfers far larger than the server may hold in memory, the
 // tracking-side /artifacts/list, /get-artifact and the UI upload route, and
 // path traversal: no request may read or write outside the destination.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,9 +16,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "client/url.h"
 #include "integration/api.h"
@@ -68,7 +67,8 @@ class ArtifactProxyTest : public ServerTest {
   std::string Path(std::string_view rel) const { return fmt::format("{}/{}/{}", kArtifactsPrefix, ns_, rel); }
 
   Reply Put(std::string_view rel, std::string_view content) {
-    return api().Send(HttpMethod::kPut, Path(rel), std::string(content), {{"Content-Type", "application/octet-stream"}});
+    return api().Send(HttpMethod::kPut, Path(rel), std::string(content),
+                      {{"Content-Type", "application/octet-stream"}});
   }
 
   Reply List(std::string_view dir) {
@@ -200,9 +200,9 @@ TEST_F(ArtifactProxyTest, ConcurrentUploadsOfOnePathLeaveOneWholeFile) {
   for (int i = 0; i < kWriters; ++i) {
     writers.emplace_back([&, i] {
       Api own(server().url());
-      statuses[i] = own.Send(HttpMethod::kPut, Path("contended.bin"), contents[i],
-                             {{"Content-Type", "application/octet-stream"}})
-                        .status;
+      statuses[i] =
+          own.Send(HttpMethod::kPut, Path("contended.bin"), contents[i], {{"Content-Type", "application/octet-stream"}})
+              .status;
     });
   }
   for (auto& t : writers) t.join();
@@ -262,8 +262,8 @@ TEST_F(PathTraversalTest, ProxyRejectsEscapingPaths) {
   const fs::path dir = server().dir();
   const std::string canary_content = "canary: must never change";
   WriteFile(dir / "canary.txt", canary_content);
-  const std::set<std::string> skip = {"artifacts", "cairn.db", "cairn.db-wal", "cairn.db-shm", "cairn.db-journal",
-                                      "server.log"};
+  const std::set<std::string> skip = {"artifacts",    "cairn.db",         "cairn.db-wal",
+                                      "cairn.db-shm", "cairn.db-journal", "server.log"};
   const auto before = Snapshot(dir, skip);
   const std::string canary_abs = (dir / "canary.txt").string();  // starts with '/'
   std::string canary_abs_encoded;
@@ -329,16 +329,17 @@ TEST_F(PathTraversalTest, ProxyRejectsEscapingPaths) {
     EXPECT_TRUE(get.status == 400 || get.status == 404) << url << ": " << get.Describe();
   }
   // Reads of real system files, GET only (the tests may run as root).
-  for (const std::string& target : {"/etc/passwd", "%2Fetc%2Fpasswd", "../../../../../../etc/passwd",
-                                    "..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"}) {
+  for (const std::string& target :
+       {"/etc/passwd", "%2Fetc%2Fpasswd", "../../../../../../etc/passwd", "..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"}) {
     const std::string url = fmt::format("{}/{}", kArtifactsPrefix, target);
     Reply reply = SendRaw(server().port(), RawRequest("GET", url));
     EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << url;
     EXPECT_EQ(reply.body.find("root:"), std::string::npos) << url;
   }
   // The list route takes its directory from the query string.
-  for (const std::string& path : {"..", "../", "..%2F", "%2e%2e", "/etc", "%2Fetc", "a/../..", "..%5C", "C:%5C",
-                                  "%00"}) {
+  for (const std::string& path :
+       {"..", "../", "..%2F", "%2e%2e", "/etc", "%2Fetc", "a/../..", "..%5C", "C:%5C", "%00"}) {
     Reply reply = SendRaw(server().port(), RawRequest("GET", fmt::format("{}?path={}", kArtifactsPrefix, path)));
     EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "list path=" << path;
   }
@@ -355,16 +356,16 @@ TEST_F(PathTraversalTest, RunArtifactRoutesRejectEscapingPaths) {
   WriteFile(dir / "canary.txt", "canary");
   std::string experiment_id = CreateExperiment("traversal");
   std::string run_id = CreateRun(experiment_id);
-  const std::vector<std::string> paths = {"..", "../..", "../../..", "../../../canary.txt", "a/../../..", "/etc/passwd",
-                                          "\\..\\..", "C:\\x", std::string("a\0b", 3)};
+  const std::vector<std::string> paths = {"..",          "../..",    "../../..", "../../../canary.txt", "a/../../..",
+                                          "/etc/passwd", "\\..\\..", "C:\\x",    std::string("a\0b", 3)};
   for (const std::string& path : paths) {
     SCOPED_TRACE("path: " + path);
     EXPECT_API_ERROR(api().Get("artifacts/list", {{"run_id", run_id}, {"path", path}}), 400, "INVALID_PARAMETER_VALUE");
     EXPECT_API_ERROR(api().Get("/get-artifact", {{"run_id", run_id}, {"path", path}}), 400, "INVALID_PARAMETER_VALUE");
-    Reply upload = api().Send(HttpMethod::kPost,
-                              fmt::format("{}/upload-artifact?run_uuid={}&path={}", kAjaxPrefix, run_id,
-                                          client::UrlEncode(path)),
-                              "evil", {{"Content-Type", "application/octet-stream"}});
+    Reply upload =
+        api().Send(HttpMethod::kPost,
+                   fmt::format("{}/upload-artifact?run_uuid={}&path={}", kAjaxPrefix, run_id, client::UrlEncode(path)),
+                   "evil", {{"Content-Type", "application/octet-stream"}});
     EXPECT_API_ERROR(upload, 400, "INVALID_PARAMETER_VALUE");
   }
   EXPECT_EQ(ReadFile(dir / "canary.txt"), "canary");
@@ -403,16 +404,18 @@ TEST_F(RunArtifactsTest, ListIsRelativeToTheRunRoot) {
 
   Reply top = api().Get("artifacts/list", {{"run_id", run_id_}});
   ASSERT_OK_JSON(top);
-  EXPECT_EQ(CanonicalJson(top.body),
-            CanonicalJson(fmt::format(R"({{"root_uri":"{}","files":[{{"path":"metrics.json","is_dir":false,"file_size":2}},
+  EXPECT_EQ(
+      CanonicalJson(top.body),
+      CanonicalJson(fmt::format(R"({{"root_uri":"{}","files":[{{"path":"metrics.json","is_dir":false,"file_size":2}},
                                                                      {{"path":"model","is_dir":true}}]}})",
-                                      root_uri)));
+                                root_uri)));
   Reply model = api().Get("artifacts/list", {{"run_id", run_id_}, {"path", "model"}});
   ASSERT_OK_JSON(model);
-  EXPECT_EQ(CanonicalJson(model.body),
-            CanonicalJson(fmt::format(R"({{"root_uri":"{}","files":[{{"path":"model/MLmodel","is_dir":false,"file_size":11}},
+  EXPECT_EQ(
+      CanonicalJson(model.body),
+      CanonicalJson(fmt::format(R"({{"root_uri":"{}","files":[{{"path":"model/MLmodel","is_dir":false,"file_size":11}},
                                                                      {{"path":"model/data","is_dir":true}}]}})",
-                                      root_uri)));
+                                root_uri)));
   Reply nested = api().Get("artifacts/list", {{"run_uuid", run_id_}, {"path", "model/data/"}});
   ASSERT_OK_JSON(nested);
   EXPECT_EQ(nested.json().Canonical("/files"),
@@ -422,8 +425,9 @@ TEST_F(RunArtifactsTest, ListIsRelativeToTheRunRoot) {
   std::string empty_run = CreateRun(experiment_id_);
   Reply empty = api().Get("artifacts/list", {{"run_id", empty_run}});
   ASSERT_OK_JSON(empty);
-  EXPECT_EQ(CanonicalJson(empty.body),
-            CanonicalJson(fmt::format(R"({{"root_uri":"mlflow-artifacts:/{}/{}/artifacts"}})", experiment_id_, empty_run)));
+  EXPECT_EQ(
+      CanonicalJson(empty.body),
+      CanonicalJson(fmt::format(R"({{"root_uri":"mlflow-artifacts:/{}/{}/artifacts"}})", experiment_id_, empty_run)));
 
   EXPECT_API_ERROR(api().Get("artifacts/list", {{"run_id", "0123456789abcdef0123456789abcdef"}}), 404,
                    "RESOURCE_DOES_NOT_EXIST");
@@ -459,15 +463,14 @@ TEST_F(RunArtifactsTest, AjaxUploadArtifactStoresUnderTheRunRoot) {
   EXPECT_API_ERROR(api().Send(HttpMethod::kPost, fmt::format("{}/upload-artifact?path=x.txt", kAjaxPrefix), "x",
                               {{"Content-Type", "application/octet-stream"}}),
                    400, "INVALID_PARAMETER_VALUE");
-  EXPECT_API_ERROR(api().Send(HttpMethod::kPost,
-                              fmt::format("{}/upload-artifact?run_uuid={}", kAjaxPrefix, run_id_), "x",
-                              {{"Content-Type", "application/octet-stream"}}),
-                   400, "INVALID_PARAMETER_VALUE");
-  EXPECT_API_ERROR(api().Send(HttpMethod::kPost,
-                              fmt::format("{}/upload-artifact?run_uuid=0123456789abcdef0123456789abcdef&path=x",
-                                          kAjaxPrefix),
+  EXPECT_API_ERROR(api().Send(HttpMethod::kPost, fmt::format("{}/upload-artifact?run_uuid={}", kAjaxPrefix, run_id_),
                               "x", {{"Content-Type", "application/octet-stream"}}),
-                   404, "RESOURCE_DOES_NOT_EXIST");
+                   400, "INVALID_PARAMETER_VALUE");
+  EXPECT_API_ERROR(
+      api().Send(HttpMethod::kPost,
+                 fmt::format("{}/upload-artifact?run_uuid=0123456789abcdef0123456789abcdef&path=x", kAjaxPrefix), "x",
+                 {{"Content-Type", "application/octet-stream"}}),
+      404, "RESOURCE_DOES_NOT_EXIST");
 }
 
 // ---------------------------------------------------------------------------

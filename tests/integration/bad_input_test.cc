@@ -4,11 +4,11 @@
 // server "fixes" them; then HTTP-level abuse (over-limit bodies, malformed
 // requests). Before: an experiment and a run with data; after: the server is
 // up and every stored value is byte-for-byte what it was.
-#include <string>
-#include <vector>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "base/json_writer.h"
 #include "client/url.h"
@@ -27,7 +27,8 @@ struct HostileCase {
   std::string method;
   std::string target;  // path and query, sent as is
   std::string body;
-  // Extra raw header lines; when empty a POST gets Content-Type: application/json.
+  // Extra raw header lines ("Name: value\r\n"). Empty: a non-GET request
+  // gets Content-Type: application/json; "none": no extra header at all.
   std::string headers;
   int status;
   std::string_view error_code;
@@ -54,7 +55,8 @@ std::string Metrics(size_t n) {
 std::string KeyValues(std::string_view prefix, size_t n, size_t value_size) {
   std::string out;
   std::string value(value_size, 'v');
-  for (size_t i = 0; i < n; ++i) out += fmt::format(R"({}{{"key":"{}{}","value":"{}"}})", i ? "," : "", prefix, i, value);
+  for (size_t i = 0; i < n; ++i)
+    out += fmt::format(R"({}{{"key":"{}{}","value":"{}"}})", i ? "," : "", prefix, i, value);
   return out;
 }
 
@@ -65,14 +67,17 @@ class BadInputTest : public ServerTest {
     ServerTest::SetUp();
     if (HasFatalFailure()) return;
     experiment_id_ = CreateExperiment("victim");
-    run_id_ = CreateRun(experiment_id_, R"("run_name":"victim-run","start_time":1234,"tags":[{"key":"t","value":"v"}])");
+    run_id_ =
+        CreateRun(experiment_id_, R"("run_name":"victim-run","start_time":1234,"tags":[{"key":"t","value":"v"}])");
     ASSERT_OK_JSON(api().Post("runs/log-batch", fmt::format(R"({{"run_id":"{}",
         "metrics":[{{"key":"acc","value":0.5,"timestamp":10,"step":1}},{{"key":"acc","value":0.75,"timestamp":20,"step":2}},
                    {{"key":"nan","value":"NaN","timestamp":10}}],
         "params":[{{"key":"lr","value":"0.1"}},{{"key":"unicode","value":"größe ✓ \"quoted\" \\ back"}}],
-        "tags":[{{"key":"note","value":"line1\nline2"}}]}})", run_id_)));
+        "tags":[{{"key":"note","value":"line1\nline2"}}]}})",
+                                                            run_id_)));
     ASSERT_OK_JSON(api().Post("runs/log-inputs", fmt::format(R"({{"run_id":"{}","datasets":[{{"dataset":{{
-        "name":"ds","digest":"dg","source_type":"local","source":"/data"}}}}]}})", run_id_)));
+        "name":"ds","digest":"dg","source_type":"local","source":"/data"}}}}]}})",
+                                                             run_id_)));
     ASSERT_OK_JSON(api().Post("experiments/set-experiment-tag",
                               fmt::format(R"({{"experiment_id":"{}","key":"owner","value":"ana"}})", experiment_id_)));
     before_ = ReadState();
@@ -89,7 +94,8 @@ class BadInputTest : public ServerTest {
         api().Get("metrics/get-history", {{"run_id", run_id_}, {"metric_key", "atomic_probe"}}),
         api().Post("runs/search", fmt::format(R"({{"experiment_ids":["{}"],"run_view_type":"ALL"}})", experiment_id_)),
         api().Post("experiments/search", fmt::format(R"({{"filter":"name = '{}'"}})",
-                                                     api().Get("experiments/get", {{"experiment_id", experiment_id_}})
+                                                     api()
+                                                         .Get("experiments/get", {{"experiment_id", experiment_id_}})
                                                          .json()
                                                          .Str("/experiment/name")
                                                          .value_or("?"))),
@@ -138,9 +144,7 @@ std::vector<HostileCase> BadInputTest::Cases() const {
     return HostileCase{std::move(name), "GET", ApiPath(path, query), "", "", status, code};
   };
   auto metric = [&](std::string_view fields) { return fmt::format(R"({{"run_id":"{}",{}}})", R, fields); };
-  auto search = [&](std::string_view fields) {
-    return fmt::format(R"({{"experiment_ids":["{}"],{}}})", E, fields);
-  };
+  auto search = [&](std::string_view fields) { return fmt::format(R"({{"experiment_ids":["{}"],{}}})", E, fields); };
   auto filter = [&](std::string_view f) {
     JsonWriter w;
     w.String(f);
@@ -198,7 +202,8 @@ std::vector<HostileCase> BadInputTest::Cases() const {
       post("batch metrics numbers", "runs/log-batch", metric(R"("metrics":[1,2])")),
       post("batch params string", "runs/log-batch", metric(R"("params":"p")")),
       post("batch tag key object", "runs/log-batch", metric(R"("tags":[{"key":{},"value":"v"}])")),
-      post("batch metric value bool", "runs/log-batch", metric(R"("metrics":[{"key":"m","value":false,"timestamp":1}])")),
+      post("batch metric value bool", "runs/log-batch",
+           metric(R"("metrics":[{"key":"m","value":false,"timestamp":1}])")),
       post("update status bool", "runs/update", metric(R"("status":true)")),
       post("update end_time string", "runs/update", metric(R"("end_time":"later")")),
       post("inputs datasets string", "runs/log-inputs", metric(R"("datasets":"x")")),
@@ -251,7 +256,8 @@ std::vector<HostileCase> BadInputTest::Cases() const {
       // --- unknown ids
       get("unknown run", "runs/get", {{"run_id", unknown_run}}, 404, "RESOURCE_DOES_NOT_EXIST"),
       get("run id that looks like sql", "runs/get", {{"run_id", "x' OR '1'='1"}}, 404, "RESOURCE_DOES_NOT_EXIST"),
-      get("run id that looks like a path", "runs/get", {{"run_id", "../../etc/passwd"}}, 404, "RESOURCE_DOES_NOT_EXIST"),
+      get("run id that looks like a path", "runs/get", {{"run_id", "../../etc/passwd"}}, 404,
+          "RESOURCE_DOES_NOT_EXIST"),
       post("log-metric unknown run", "runs/log-metric",
            fmt::format(R"({{"run_id":"{}","key":"m","value":1,"timestamp":1}})", unknown_run), 404,
            "RESOURCE_DOES_NOT_EXIST"),
@@ -277,16 +283,16 @@ std::vector<HostileCase> BadInputTest::Cases() const {
 
       // --- Content-Type
       {"no content-type", "POST", ApiPath("runs/set-tag"), metric(R"("key":"k","value":"v")"), "none", k400, kInvalid},
-      {"empty content-type", "POST", ApiPath("runs/set-tag"), metric(R"("key":"k","value":"v")"), "Content-Type: \r\n", k400,
-       kInvalid},
-      {"text/plain", "POST", ApiPath("runs/set-tag"), metric(R"("key":"k","value":"v")"), "Content-Type: text/plain\r\n", k400,
-       kInvalid},
+      {"empty content-type", "POST", ApiPath("runs/set-tag"), metric(R"("key":"k","value":"v")"), "Content-Type: \r\n",
+       k400, kInvalid},
+      {"text/plain", "POST", ApiPath("runs/set-tag"), metric(R"("key":"k","value":"v")"),
+       "Content-Type: text/plain\r\n", k400, kInvalid},
       {"form encoded", "POST", ApiPath("runs/set-tag"), fmt::format("run_id={}&key=k&value=v", R),
        "Content-Type: application/x-www-form-urlencoded\r\n", k400, kInvalid},
       {"application/jsonx", "POST", ApiPath("runs/set-tag"), metric(R"("key":"k","value":"v")"),
        "Content-Type: application/jsonx\r\n", k400, kInvalid},
-      {"multipart", "POST", ApiPath("runs/set-tag"), "--b\r\n\r\nx\r\n--b--\r\n", "Content-Type: multipart/form-data; boundary=b\r\n",
-       k400, kInvalid},
+      {"multipart", "POST", ApiPath("runs/set-tag"), "--b\r\n\r\nx\r\n--b--\r\n",
+       "Content-Type: multipart/form-data; boundary=b\r\n", k400, kInvalid},
 
       // --- over-limit batches
       post("1001 metrics", "runs/log-batch", metric(fmt::format(R"("metrics":[{}])", Metrics(1001)))),
@@ -301,17 +307,23 @@ std::vector<HostileCase> BadInputTest::Cases() const {
            metric(R"("params":[{"key":"dup","value":"1"},{"key":"dup","value":"2"}])")),
       // One transaction: the valid metric must not be written when the param is refused.
       post("batch is atomic", "runs/log-batch",
-           metric(R"("metrics":[{"key":"atomic_probe","value":1,"timestamp":1}],"params":[{"key":"lr","value":"0.2"}])")),
+           metric(
+               R"("metrics":[{"key":"atomic_probe","value":1,"timestamp":1}],"params":[{"key":"lr","value":"0.2"}])")),
       post("batch invalid key late in batch", "runs/log-batch",
-           metric(R"("metrics":[{"key":"atomic_probe","value":1,"timestamp":1},{"key":"../x","value":1,"timestamp":1}])")),
+           metric(
+               R"("metrics":[{"key":"atomic_probe","value":1,"timestamp":1},{"key":"../x","value":1,"timestamp":1}])")),
 
       // --- over-limit values and bad keys
-      post("param value 6001", "runs/log-parameter", metric(fmt::format(R"("key":"big","value":"{}")", std::string(6001, 'p')))),
-      post("tag value 8001", "runs/set-tag", metric(fmt::format(R"("key":"big","value":"{}")", std::string(8001, 't')))),
-      post("tag value 10 MB", "runs/set-tag", metric(fmt::format(R"("key":"big","value":"{}")", std::string(10 << 20, 't')))),
+      post("param value 6001", "runs/log-parameter",
+           metric(fmt::format(R"("key":"big","value":"{}")", std::string(6001, 'p')))),
+      post("tag value 8001", "runs/set-tag",
+           metric(fmt::format(R"("key":"big","value":"{}")", std::string(8001, 't')))),
+      post("tag value 10 MB", "runs/set-tag",
+           metric(fmt::format(R"("key":"big","value":"{}")", std::string(10 << 20, 't')))),
       post("metric key 251", "runs/log-metric",
            metric(fmt::format(R"("key":"{}","value":1,"timestamp":1)", std::string(251, 'k')))),
-      post("param key 251", "runs/log-parameter", metric(fmt::format(R"("key":"{}","value":"v")", std::string(251, 'k')))),
+      post("param key 251", "runs/log-parameter",
+           metric(fmt::format(R"("key":"{}","value":"v")", std::string(251, 'k')))),
       post("tag key 251", "runs/set-tag", metric(fmt::format(R"("key":"{}","value":"v")", std::string(251, 'k')))),
       post("param changes value", "runs/log-parameter", metric(R"("key":"lr","value":"0.2")")),
       post("key with ..", "runs/log-parameter", metric(R"("key":"a/../b","value":"v")")),
@@ -329,18 +341,21 @@ std::vector<HostileCase> BadInputTest::Cases() const {
            fmt::format(R"({{"experiment_id":"{}","key":"{}","value":"v"}})", E, std::string(251, 'k'))),
       post("experiment name 501", "experiments/create", fmt::format(R"({{"name":"{}"}})", std::string(501, 'n'))),
       post("experiment name empty", "experiments/create", R"({"name":""})"),
-      post("rename to 501 chars", "experiments/update", fmt::format(R"({{"experiment_id":"{}","new_name":"{}"}})", E,
-                                                                 std::string(501, 'n'))),
+      post("rename to 501 chars", "experiments/update",
+           fmt::format(R"({{"experiment_id":"{}","new_name":"{}"}})", E, std::string(501, 'n'))),
       post("dataset digest 37", "runs/log-inputs",
-           metric(fmt::format(R"("datasets":[{{"dataset":{{"name":"n","digest":"{}","source_type":"s","source":"s"}}}}])",
-                              std::string(37, 'd')))),
+           metric(
+               fmt::format(R"("datasets":[{{"dataset":{{"name":"n","digest":"{}","source_type":"s","source":"s"}}}}])",
+                           std::string(37, 'd')))),
       post("dataset name 501", "runs/log-inputs",
-           metric(fmt::format(R"("datasets":[{{"dataset":{{"name":"{}","digest":"d","source_type":"s","source":"s"}}}}])",
-                              std::string(501, 'n')))),
+           metric(
+               fmt::format(R"("datasets":[{{"dataset":{{"name":"{}","digest":"d","source_type":"s","source":"s"}}}}])",
+                           std::string(501, 'n')))),
       post("update status unknown", "runs/update", metric(R"("status":"DONE")")),
       post("create start_time negative", "runs/create", fmt::format(R"({{"experiment_id":"{}","start_time":-1}})", E)),
-      post("create conflicting run names", "runs/create",
-           fmt::format(R"({{"experiment_id":"{}","run_name":"a","tags":[{{"key":"mlflow.runName","value":"b"}}]}})", E)),
+      post(
+          "create conflicting run names", "runs/create",
+          fmt::format(R"({{"experiment_id":"{}","run_name":"a","tags":[{{"key":"mlflow.runName","value":"b"}}]}})", E)),
       post("experiment artifact_location runs:/", "experiments/create",
            R"({"name":"never-created-2","artifact_location":"runs:/abc/x"})"),
 
@@ -372,9 +387,11 @@ std::vector<HostileCase> BadInputTest::Cases() const {
 
       // --- bad page tokens
       post("page token garbage", "runs/search", search(R"("page_token":"!!!")")),
-      post("page token not json", "runs/search", search(R"("page_token":"bm90IGpzb24=")")),           // "not json"
-      post("page token negative offset", "runs/search", search(R"("page_token":"eyJvZmZzZXQiOiAtNX0=")")),  // {"offset": -5}
-      post("page token offset string", "runs/search", search(R"("page_token":"eyJvZmZzZXQiOiAieCJ9")")),  // {"offset": "x"}
+      post("page token not json", "runs/search", search(R"("page_token":"bm90IGpzb24=")")),  // "not json"
+      post("page token negative offset", "runs/search",
+           search(R"("page_token":"eyJvZmZzZXQiOiAtNX0=")")),  // {"offset": -5}
+      post("page token offset string", "runs/search",
+           search(R"("page_token":"eyJvZmZzZXQiOiAieCJ9")")),  // {"offset": "x"}
       post("experiments page token", "experiments/search", R"({"page_token":"%%%"})"),
       get("history page token", "metrics/get-history",
           {{"run_id", R}, {"metric_key", "acc"}, {"max_results", "1"}, {"page_token", "garbage"}}),
@@ -388,7 +405,8 @@ std::vector<HostileCase> BadInputTest::Cases() const {
       post("experiments max_results -1", "experiments/search", R"({"max_results":-1})"),
       get("experiments GET max_results 0", "experiments/search", {{"max_results", "0"}}),
       get("experiments GET max_results text", "experiments/search", {{"max_results", "ten"}}),
-      get("history max_results -1", "metrics/get-history", {{"run_id", R}, {"metric_key", "acc"}, {"max_results", "-1"}}),
+      get("history max_results -1", "metrics/get-history",
+          {{"run_id", R}, {"metric_key", "acc"}, {"max_results", "-1"}}),
       get("history max_results 0", "metrics/get-history", {{"run_id", R}, {"metric_key", "acc"}, {"max_results", "0"}}),
       get("bulk max_results 0", "metrics/get-history-bulk-interval",
           {{"run_ids", R}, {"metric_key", "acc"}, {"max_results", "0"}}),
@@ -407,7 +425,8 @@ std::vector<HostileCase> BadInputTest::Cases() const {
       // --- query string
       {"bad percent escape", "GET", ApiPath("runs/get?run_id=%zz"), "", "", k400, kInvalid},
       {"truncated percent escape", "GET", ApiPath("runs/get?run_id=abc%2"), "", "", k400, kInvalid},
-      {"max_results in exponent form", "GET", ApiPath("experiments/search", {{"max_results", "1e3"}}), "", "", k400, kInvalid},
+      {"max_results in exponent form", "GET", ApiPath("experiments/search", {{"max_results", "1e3"}}), "", "", k400,
+       kInvalid},
 
       // --- routing: JSON 404 / 405, never HTML
       {"unknown path", "GET", ApiPath("nope"), "", "", 404, "ENDPOINT_NOT_FOUND"},
@@ -472,18 +491,26 @@ TEST_F(BadInputTest, HugeFilterIsRefusedAsInvalidNotInternal) {
   auto search = [&](const std::string& f) {
     JsonWriter w;
     w.String(f);
-    return api().Post("runs/search", fmt::format(R"({{"experiment_ids":["{}"],"filter":{}}})", experiment_id_, w.str()));
+    return api().Post("runs/search",
+                      fmt::format(R"({{"experiment_ids":["{}"],"filter":{}}})", experiment_id_, w.str()));
   };
   Reply reply = search(filter);
-  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "3001 AND clauses";
+  if (reply.status != 200) {
+    EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "3001 AND clauses";
+  }
   std::string ids = "'a'";
   for (int i = 0; i < 40000; ++i) ids += fmt::format(",'id{}'", i);
   reply = search(fmt::format("attributes.run_id IN ({})", ids));
-  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "IN list of 40001";
+  if (reply.status != 200) {
+    EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "IN list of 40001";
+  }
   std::string order_by;
   for (int i = 0; i < 100; ++i) order_by += fmt::format(R"({}"params.p{} ASC")", i ? "," : "", i);
-  reply = api().Post("runs/search", fmt::format(R"({{"experiment_ids":["{}"],"order_by":[{}]}})", experiment_id_, order_by));
-  if (reply.status != 200) EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "100 order_by keys";
+  reply = api().Post("runs/search",
+                     fmt::format(R"({{"experiment_ids":["{}"],"order_by":[{}]}})", experiment_id_, order_by));
+  if (reply.status != 200) {
+    EXPECT_API_ERROR(reply, 400, "INVALID_PARAMETER_VALUE") << "100 order_by keys";
+  }
   ExpectServerUpAndDataUnchanged();
 }
 
@@ -493,9 +520,9 @@ TEST_F(BadInputTest, HugeFilterIsRefusedAsInvalidNotInternal) {
 TEST_F(BadInputTest, BodyOverTheServerLimit) {
   constexpr size_t kLimit = 64u << 20;
   // Declared: refused from the headers alone, before any body is sent.
-  std::string declared = fmt::format(
-      "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-      ApiPath("runs/set-tag"), kLimit + 1);
+  std::string declared =
+      fmt::format("POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                  ApiPath("runs/set-tag"), kLimit + 1);
   Reply early = SendRaw(server().port(), declared, std::chrono::seconds(30), std::chrono::seconds(5));
   EXPECT_API_ERROR(early, 429, "REQUEST_LIMIT_EXCEEDED");
   ASSERT_TRUE(server().Running());
@@ -505,12 +532,15 @@ TEST_F(BadInputTest, BodyOverTheServerLimit) {
       "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
       ApiPath("runs/set-tag"));
   const std::string chunk(1 << 20, ' ');
-  for (size_t sent = 0; sent <= kLimit; sent += chunk.size()) chunked += fmt::format("{:x}\r\n{}\r\n", chunk.size(), chunk);
+  for (size_t sent = 0; sent <= kLimit; sent += chunk.size())
+    chunked += fmt::format("{:x}\r\n{}\r\n", chunk.size(), chunk);
   chunked += "0\r\n\r\n";
   Reply late = SendRaw(server().port(), chunked, std::chrono::seconds(60), std::chrono::seconds(5));
   // The server may reset the connection before the answer is read; if an
   // answer arrived it must be the JSON error.
-  if (late.status != 0) EXPECT_API_ERROR(late, 429, "REQUEST_LIMIT_EXCEEDED");
+  if (late.status != 0) {
+    EXPECT_API_ERROR(late, 429, "REQUEST_LIMIT_EXCEEDED");
+  }
   ASSERT_TRUE(server().Running());
   ExpectServerUpAndDataUnchanged();
 }
@@ -527,7 +557,8 @@ TEST_F(BadInputTest, MalformedHttpDoesNotHurtTheServer) {
       "POST " + ApiPath("runs/set-tag") + " HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
       "POST " + ApiPath("runs/set-tag") + " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
       "POST " + ApiPath("runs/set-tag") + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-      "POST " + ApiPath("runs/set-tag") + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"run_id\"",
+      "POST " + ApiPath("runs/set-tag") +
+          " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"run_id\"",
       "GET /health HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n",
       std::string("GET /he\0alth HTTP/1.1\r\n\r\n", 25),
   };
@@ -540,7 +571,8 @@ TEST_F(BadInputTest, MalformedHttpDoesNotHurtTheServer) {
     ASSERT_TRUE(server().Running()) << "died on: " << request.substr(0, 80);
   }
   // Pipelined requests on one keep-alive connection are answered in order.
-  std::string pipelined = "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string pipelined =
+      "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   Reply first = SendRaw(server().port(), pipelined);
   EXPECT_EQ(first.status, 200) << first.Describe();
   EXPECT_EQ(first.body, "OK");

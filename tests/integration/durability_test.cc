@@ -6,6 +6,8 @@
 //    in-flight requests finish with 200, exits 0, and its database reopens
 //    with everything it acknowledged.
 // Each test owns its server (it kills it).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -18,9 +20,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "integration/api.h"
 #include "integration/json_testing.h"
@@ -53,9 +52,9 @@ double ValueAt(int stream, int64_t step) { return double(step) * 0.5 + stream; }
 struct Stream {
   int index = 0;
   std::string key;
-  std::vector<int64_t> acked_batches;       // 200 OK
-  std::vector<int64_t> unacked_batches;     // sent, answer lost (server died/stopped)
-  std::vector<std::string> bad_answers;     // any HTTP answer other than 200
+  std::vector<int64_t> acked_batches;    // 200 OK
+  std::vector<int64_t> unacked_batches;  // sent, answer lost (server died/stopped)
+  std::vector<std::string> bad_answers;  // any HTTP answer other than 200
   std::vector<std::string> transport_errors;
 
   static std::string Body(const std::string& run_id, const std::string& key, int stream, int64_t batch) {
@@ -96,8 +95,8 @@ class DurabilityTest : public ::testing::Test {
     Api api(server_->url());
     Reply experiment = api.Post("experiments/create", R"({"name":"durability"})");
     ASSERT_OK_JSON(experiment);
-    Reply run = api.Post("runs/create",
-                         fmt::format(R"({{"experiment_id":"{}","run_name":"stream"}})", *experiment.json().Str("/experiment_id")));
+    Reply run = api.Post("runs/create", fmt::format(R"({{"experiment_id":"{}","run_name":"stream"}})",
+                                                    *experiment.json().Str("/experiment_id")));
     ASSERT_OK_JSON(run);
     run_id_ = *run.json().Str("/run/info/run_id");
     for (int i = 0; i < kStreams; ++i) {
@@ -197,7 +196,8 @@ TEST_F(DurabilityTest, AcknowledgedPointsSurviveSigkill) {
 // refused param change) must not undo the others committed with it.
 TEST_F(DurabilityTest, FailingWritesDoNotUndoConcurrentOnes) {
   Api setup(server_->url());
-  ASSERT_OK_JSON(setup.Post("runs/log-parameter", fmt::format(R"({{"run_id":"{}","key":"fixed","value":"1"}})", run_id_)));
+  ASSERT_OK_JSON(
+      setup.Post("runs/log-parameter", fmt::format(R"({{"run_id":"{}","key":"fixed","value":"1"}})", run_id_)));
   std::atomic<int> refused{0};
   std::thread saboteur([&] {
     Api api(server_->url());
@@ -229,10 +229,11 @@ TEST_F(DurabilityTest, SigtermDrainsInFlightRequestsAndExitsCleanly) {
   std::string body = Stream::Body(run_id_, "in-flight", 0, 0);
   auto slow = RawConnection::Open(server_->port());
   ASSERT_NE(slow, nullptr);
-  ASSERT_TRUE(slow->Send(fmt::format("POST {}/runs/log-batch HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                     "Content-Type: application/json\r\nContent-Length: {}\r\n"
-                                     "Expect: 100-continue\r\n\r\n",
-                                     kApiPrefix, body.size())));
+  ASSERT_TRUE(
+      slow->Send(fmt::format("POST {}/runs/log-batch HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nContent-Length: {}\r\n"
+                             "Expect: 100-continue\r\n\r\n",
+                             kApiPrefix, body.size())));
   ASSERT_TRUE(slow->ReadUntil("100 Continue", 10s)) << "the server did not start on the request";
 
   StartStreams();

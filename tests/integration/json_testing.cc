@@ -1,9 +1,9 @@
 #include "integration/json_testing.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace cairn::integration {
 namespace {
@@ -67,8 +67,12 @@ void Write(const element& value, std::string_view parent_key, std::string_view k
       out += ']';
       return;
     }
-    case element_type::INT64: out += fmt::format("{}", int64_t(value)); return;
-    case element_type::UINT64: out += fmt::format("{}", uint64_t(value)); return;
+    case element_type::INT64:
+      out += fmt::format("{}", int64_t(value));
+      return;
+    case element_type::UINT64:
+      out += fmt::format("{}", uint64_t(value));
+      return;
     case element_type::DOUBLE: {
       double d = double(value);
       if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9e15) {
@@ -78,9 +82,15 @@ void Write(const element& value, std::string_view parent_key, std::string_view k
       }
       return;
     }
-    case element_type::STRING: out += Quote(std::string_view(value)); return;
-    case element_type::BOOL: out += bool(value) ? "true" : "false"; return;
-    case element_type::NULL_VALUE: out += "null"; return;
+    case element_type::STRING:
+      out += Quote(std::string_view(value));
+      return;
+    case element_type::BOOL:
+      out += bool(value) ? "true" : "false";
+      return;
+    case element_type::NULL_VALUE:
+      out += "null";
+      return;
   }
 }
 

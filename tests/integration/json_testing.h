@@ -4,14 +4,14 @@
 // matching. Test-only; not thread-safe.
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <simdjson.h>
 
 namespace cairn::integration {
 

@@ -1,6 +1,7 @@
 #include "integration/server_process.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -12,8 +13,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #ifndef CAIRN_BINARY_PATH
 #error "CAIRN_BINARY_PATH must name the cairn binary (see tests/CMakeLists.txt)"

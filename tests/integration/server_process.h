@@ -36,8 +36,7 @@ class ServerProcess {
   // flags. kUnavailable (with the log in the message) if it exits or does
   // not report its port within `start_timeout`.
   static Result<std::unique_ptr<ServerProcess>> Start(
-      std::vector<std::string> extra_args = {},
-      std::chrono::milliseconds start_timeout = std::chrono::seconds(30));
+      std::vector<std::string> extra_args = {}, std::chrono::milliseconds start_timeout = std::chrono::seconds(30));
 
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;

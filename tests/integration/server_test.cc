@@ -1,9 +1,9 @@
 #include "integration/server_test.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <cstdio>
-
-#include <fmt/format.h>
 
 namespace cairn::integration {
 
@@ -11,8 +11,8 @@ void PrintServerLog(const ServerProcess& server, size_t offset, std::string_view
   std::string log = server.Log(offset);
   constexpr size_t kMaxShown = 64 * 1024;
   if (log.size() > kMaxShown) log = "...(cut)...\n" + log.substr(log.size() - kMaxShown);
-  std::fprintf(stderr, "----- cairn server log (%.*s; %s) -----\n%s----- end of server log -----\n",
-               int(why.size()), why.data(), server.log_path().c_str(), log.c_str());
+  std::fprintf(stderr, "----- cairn server log (%.*s; %s) -----\n%s----- end of server log -----\n", int(why.size()),
+               why.data(), server.log_path().c_str(), log.c_str());
 }
 
 void ServerTest::StartSharedServer(std::vector<std::string> extra_args) {
@@ -65,8 +65,8 @@ std::string ServerTest::CreateExperiment(std::string_view hint) {
 }
 
 std::string ServerTest::CreateRun(const std::string& experiment_id, std::string_view extra_fields) {
-  std::string body = fmt::format(R"({{"experiment_id":"{}"{}{}}})", experiment_id, extra_fields.empty() ? "" : ",",
-                                 extra_fields);
+  std::string body =
+      fmt::format(R"({{"experiment_id":"{}"{}{}}})", experiment_id, extra_fields.empty() ? "" : ",", extra_fields);
   Reply reply = api().Post("runs/create", body);
   EXPECT_OK_JSON(reply);
   auto id = reply.json().Str("/run/info/run_id");

@@ -9,12 +9,12 @@
 // UniqueName() and never assume an empty store.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "integration/api.h"
 #include "integration/server_process.h"
