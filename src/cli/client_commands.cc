@@ -4,10 +4,14 @@
 
 namespace cairn::cli {
 
+// models_command.cc
+void AddModelsCommand(CLI::App& app);
+
 void AddClientCommands(CLI::App& app) {
   AddExperimentsCommand(app);
   AddRunsCommand(app);
   AddArtifactsCommand(app);
+  AddModelsCommand(app);
 }
 
 }  // namespace cairn::cli

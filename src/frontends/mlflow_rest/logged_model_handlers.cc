@@ -64,8 +64,8 @@ Result<std::string> CreateLoggedModel(const RegistryContext& context, const Requ
   if (!model.source_run_id.empty()) CAIRN_RETURN_IF_ERROR(tracking::ValidateRunId(model.source_run_id));
   CAIRN_ASSIGN_OR_RETURN(model.params, ReadLoggedModelParams(params));
   CAIRN_ASSIGN_OR_RETURN(model.tags, ReadRegistryTagList(params, "tags"));
-  // The store appends "/models/<model_id>/artifacts" (it assigns the id).
-  model.artifact_location = experiment.artifact_location;
+  // artifact_location stays empty: the store assigns the id and derives
+  // "<experiment artifact_location>/models/<model_id>/artifacts" from it.
   CAIRN_ASSIGN_OR_RETURN(auto created, context.registry.CreateLoggedModel(ActorOf(request), model));
   return LoggedModelJson(created);
 }

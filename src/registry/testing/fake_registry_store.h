@@ -8,6 +8,8 @@
 // Search supports only an empty filter or `name = '<x>'` (anything else is
 // kUnimplemented: filter semantics are the SQL store's contract suite's job);
 // results are ordered by name, then version descending, paged by offset.
+// Logged models without an artifact_location get
+// "mlflow-artifacts:/<experiment_id>/models/<model_id>/artifacts".
 #pragma once
 
 #include <algorithm>
@@ -257,8 +259,9 @@ class FakeRegistryStore final : public RegistryStore {
     LoggedModel m = model;
     m.model_id = fmt::format("m-{:032x}", ++logged_model_counter_);
     m.creation_timestamp_ms = m.last_updated_timestamp_ms = now_;
-    if (m.artifact_location.find("{model_id}") != std::string::npos) {
-      m.artifact_location.replace(m.artifact_location.find("{model_id}"), 10, m.model_id);
+    if (m.artifact_location.empty()) {
+      // The fake has no experiments: assume the proxied default root.
+      m.artifact_location = fmt::format("mlflow-artifacts:/{}/models/{}/artifacts", m.experiment_id, m.model_id);
     }
     logged_models_[m.model_id] = m;
     return m;
