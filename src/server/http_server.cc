@@ -129,7 +129,10 @@ class HttpServer::Impl {
       Worker* w = worker.get();
       asio::post(w->ioc, [w] {
         for (auto* session : w->sessions) {
-          if (!session->busy) session->stream->socket().cancel();
+          // A connection whose next request has already arrived is left to
+          // serve it (keep-alive is off by now); truly idle ones close.
+          boost::system::error_code ec;
+          if (!session->busy && session->stream->socket().available(ec) == 0) session->stream->socket().cancel();
         }
       });
     }
@@ -185,6 +188,13 @@ class HttpServer::Impl {
       parser.body_limit(kUnlimitedBody);
       request.body_file = NewSpoolPath();
       parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
+      if (ec) {
+        // Someone removed the spool directory under us: recreate it once.
+        std::error_code fs_ec;
+        std::filesystem::create_directories(options_.spool_dir, fs_ec);
+        ec = {};
+        parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
+      }
       if (ec) {
         early = JsonError(Internal("Cannot spool the request body.", ec.message()));
         co_return false;
@@ -309,6 +319,7 @@ class HttpServer::Impl {
                                     fmt::format("Method {} is not allowed for '{}'.", request.method,
                                                 request.path.substr(0, 200))));
         response.status = 405;
+        response.headers.emplace_back("Allow", match.allow);
       } else {
         const frontends::Route* route = match.route;
         response = co_await RunOnPool<HttpResponse>(handler_pool_, [route, &request] { return route->handler(request); });

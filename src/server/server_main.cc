@@ -96,8 +96,10 @@ int RunServer(const ServerConfig& config) {
   http_options.io_threads = config.workers > 0 ? config.workers : cores;
   http_options.handler_threads = config.handler_threads;
   http_options.max_body_bytes = config.max_body_bytes;
-  // Inside the artifact root so uploads land by rename on one filesystem.
-  http_options.spool_dir = destination + "/.cairn-spool";
+  // A sibling of the artifact root: on the same filesystem (uploads land by
+  // rename) but outside the served tree, so clients can neither list nor
+  // delete it.
+  http_options.spool_dir = destination + ".spool";
   HttpServer http(http_options, router);
   if (Status s = http.Start(); !s.ok()) return Fail(s);
 

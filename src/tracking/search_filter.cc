@@ -20,6 +20,9 @@ namespace {
 // cap keeps a hostile filter from turning into a pathological SQL statement
 // (SQLite's expression-depth and join limits are around this size).
 constexpr size_t kMaxFilterClauses = 200;
+// Each keyed order_by clause becomes one join in SQL stores (SQLite allows 64
+// tables per join); no real query orders by more than a handful of keys.
+constexpr size_t kMaxOrderByClauses = 20;
 // Echoed user text in error messages is cut to this many bytes.
 constexpr size_t kMaxSnippetBytes = 100;
 
@@ -689,6 +692,10 @@ class Parser {
 
 Result<std::vector<OrderByClause>> ParseOrderByList(const std::vector<std::string>& order_by,
                                                     const FilterVocabulary& vocabulary) {
+  if (order_by.size() > kMaxOrderByClauses) {
+    return InvalidArgument(fmt::format("Invalid order_by: at most {} clauses are supported, got {}.",
+                                       kMaxOrderByClauses, order_by.size()));
+  }
   std::vector<OrderByClause> clauses;
   std::set<std::pair<FilterEntity, std::string>> seen;
   std::vector<std::string> duplicates;

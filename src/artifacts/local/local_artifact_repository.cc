@@ -45,6 +45,9 @@ Status LocalArtifactRepository::Put(std::string_view path, const std::string& lo
   if (target == root_) return InvalidArgument("Invalid path");
   std::error_code ec;
   fs::create_directories(fs::path(target).parent_path(), ec);
+  if (ec == std::errc::not_a_directory || ec == std::errc::file_exists) {
+    return InvalidArgument(fmt::format("Cannot store '{}': a parent path is an existing file.", path));
+  }
   if (ec) return IoError("create a directory", ec);
   if (fs::is_directory(target, ec)) {
     return InvalidArgument(fmt::format("Cannot overwrite directory '{}' with a file.", path));

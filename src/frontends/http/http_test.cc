@@ -31,6 +31,7 @@ TEST(RouterTest, ExactPrefixAndMethodMismatch) {
   router.Add(Route{"PUT", "/files/deep/", true, false, ok});
   EXPECT_EQ(router.Find("GET", "/a").kind, Router::MatchKind::kFound);
   EXPECT_EQ(router.Find("POST", "/a").kind, Router::MatchKind::kWrongMethod);
+  EXPECT_EQ(router.Find("POST", "/a").allow, "GET");
   EXPECT_EQ(router.Find("GET", "/b").kind, Router::MatchKind::kNoPath);
   auto deep = router.Find("PUT", "/files/deep/x");
   ASSERT_EQ(deep.kind, Router::MatchKind::kFound);

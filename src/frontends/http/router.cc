@@ -18,20 +18,26 @@ void Router::Add(Route route) {
                      [](const Route& a, const Route& b) { return a.path.size() > b.path.size(); });
     return;
   }
-  ++exact_paths_[route.path];
+  exact_methods_[route.path].push_back(route.method);
   std::string key = Key(route.method, route.path);
   exact_.emplace(std::move(key), std::move(route));
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
-  if (auto it = exact_.find(Key(method, path)); it != exact_.end()) return {MatchKind::kFound, &it->second};
-  bool path_known = exact_paths_.count(std::string(path)) > 0;
+  if (auto it = exact_.find(Key(method, path)); it != exact_.end()) return {MatchKind::kFound, &it->second, {}};
+  std::vector<std::string> allowed;
+  if (auto it = exact_methods_.find(std::string(path)); it != exact_methods_.end()) allowed = it->second;
   for (const Route& route : prefixes_) {
     if (path.substr(0, route.path.size()) != route.path) continue;
-    if (route.method == method) return {MatchKind::kFound, &route};
-    path_known = true;
+    if (route.method == method) return {MatchKind::kFound, &route, {}};
+    allowed.push_back(route.method);
   }
-  return {path_known ? MatchKind::kWrongMethod : MatchKind::kNoPath, nullptr};
+  if (allowed.empty()) return {MatchKind::kNoPath, nullptr, {}};
+  std::sort(allowed.begin(), allowed.end());
+  allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+  std::string allow;
+  for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+  return {MatchKind::kWrongMethod, nullptr, std::move(allow)};
 }
 
 }  // namespace cairn::frontends

@@ -32,13 +32,16 @@ class Router {
   struct Match {
     MatchKind kind = MatchKind::kNoPath;
     const Route* route = nullptr;
+    // For kWrongMethod: the methods the path does accept ("GET, POST"), for
+    // the Allow header.
+    std::string allow;
   };
   Match Find(std::string_view method, std::string_view path) const;
 
  private:
   static std::string Key(std::string_view method, std::string_view path);
   std::unordered_map<std::string, Route> exact_;
-  std::unordered_map<std::string, int> exact_paths_;  // path -> number of methods
+  std::unordered_map<std::string, std::vector<std::string>> exact_methods_;  // path -> methods
   std::vector<Route> prefixes_;                       // sorted longest first
 };
 
