@@ -1,5 +1,6 @@
-// Factory for the SQLite TrackingStore (the default store; see DESIGN.md).
-// The composition root (server/) calls these; nothing else needs the
+// Factory for the SQLite stores (the default; see DESIGN.md): the
+// TrackingStore and the RegistryStore over one database file. The
+// composition root (server/) calls these; nothing else needs the
 // implementation headers under store/sqlite/.
 #pragma once
 
@@ -9,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "registry/registry_store.h"
 #include "tracking/tracking_store.h"
 
 namespace cairn::store {
@@ -29,10 +31,23 @@ struct SqliteStoreOptions {
   int read_connections = 4;
 };
 
-// Opens (creating and migrating if needed) a SQLite tracking store.
-// Errors: kInternal if the file cannot be created or opened;
-// kFailedPrecondition if it was written by a newer cairn schema.
-// The returned store is thread-safe (see tracking/tracking_store.h).
+// Both stores over one opened database: one file, one writer connection
+// whose group commits serve writes from either store, one read pool. Either
+// store may be destroyed first; the database closes with the last one.
+struct SqliteStores {
+  std::unique_ptr<tracking::TrackingStore> tracking;
+  std::unique_ptr<registry::RegistryStore> registry;
+};
+
+// Opens (creating and migrating if needed) the database and both stores.
+// Errors: kInvalidArgument for an empty path; kInternal if the file cannot
+// be created or opened; kFailedPrecondition if it was written by a newer
+// cairn schema. The stores are thread-safe (see tracking/tracking_store.h,
+// registry/registry_store.h).
+Result<SqliteStores> OpenSqliteStores(const SqliteStoreOptions& options);
+
+// Just the tracking store (its database is private to it), as
+// OpenSqliteStores. For ":memory:" only stores opened together share data.
 Result<std::unique_ptr<tracking::TrackingStore>> OpenSqliteTrackingStore(const SqliteStoreOptions& options);
 
 // Parses an SQLAlchemy-style SQLite URI into a path for SqliteStoreOptions:

@@ -111,6 +111,118 @@ constexpr std::string_view kV1[] = {
 VALUES (0, 'Default', :default_experiment_location, 'active', :now, :now))sql",
 };
 
+// Version 2: the model registry and MLflow 3 logged models.
+//
+// Design notes:
+//  * Registered model names are the key everywhere (as in MLflow's schema);
+//    every child references its parent with ON UPDATE CASCADE, so a rename is
+//    one UPDATE of registered_models.name that carries versions, their tags
+//    and aliases along, and ON DELETE CASCADE makes the hard delete of a
+//    model one DELETE.
+//  * Deleted versions stay as rows with current_stage 'Deleted_Internal' (and
+//    their user data redacted), so MAX(version) + 1 never reuses a number.
+//  * model_versions (name, current_stage, version) serves latest-per-stage
+//    for a whole page of models with one grouped index scan; run_id is
+//    indexed for `run_id = ...` searches.
+//  * Aliases reference the version they point at (name, version); deleting
+//    a version removes its aliases explicitly (a soft delete cascades
+//    nothing).
+//  * registry_audit_events has no foreign key: the trail outlives renames and
+//    deletes. Logged-model events use the model_id as model_name.
+//  * Empty strings stand for MLflow's NULLs in text columns.
+constexpr std::string_view kV2[] = {
+    R"sql(CREATE TABLE registered_models (
+  name TEXT NOT NULL PRIMARY KEY,
+  creation_time INTEGER NOT NULL,
+  last_updated_time INTEGER NOT NULL,
+  user_id TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT ''
+))sql",
+    "CREATE INDEX registered_models_creation ON registered_models (creation_time, name)",
+    "CREATE INDEX registered_models_last_updated ON registered_models (last_updated_time, name)",
+    R"sql(CREATE TABLE registered_model_tags (
+  name TEXT NOT NULL REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (name, key)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE model_versions (
+  name TEXT NOT NULL REFERENCES registered_models(name) ON UPDATE CASCADE ON DELETE CASCADE,
+  version INTEGER NOT NULL CHECK (version > 0),
+  creation_time INTEGER NOT NULL,
+  last_updated_time INTEGER NOT NULL,
+  user_id TEXT NOT NULL DEFAULT '',
+  current_stage TEXT NOT NULL DEFAULT 'None'
+    CHECK (current_stage IN ('None', 'Staging', 'Production', 'Archived', 'Deleted_Internal')),
+  description TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  storage_location TEXT NOT NULL DEFAULT '',
+  run_id TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'READY'
+    CHECK (status IN ('PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY')),
+  status_message TEXT NOT NULL DEFAULT '',
+  run_link TEXT NOT NULL DEFAULT '',
+  model_id TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (name, version)
+))sql",
+    "CREATE INDEX model_versions_stage ON model_versions (name, current_stage, version)",
+    "CREATE INDEX model_versions_run_id ON model_versions (run_id)",
+    "CREATE INDEX model_versions_last_updated ON model_versions (last_updated_time)",
+    R"sql(CREATE TABLE model_version_tags (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (name, version, key),
+  FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE ON DELETE CASCADE
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE registered_model_aliases (
+  name TEXT NOT NULL,
+  alias TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY (name, alias),
+  FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON UPDATE CASCADE ON DELETE CASCADE
+) WITHOUT ROWID)sql",
+    "CREATE INDEX registered_model_aliases_version ON registered_model_aliases (name, version)",
+    R"sql(CREATE TABLE logged_models (
+  model_id TEXT NOT NULL PRIMARY KEY,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(experiment_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  artifact_location TEXT NOT NULL,
+  creation_timestamp_ms INTEGER NOT NULL,
+  last_updated_timestamp_ms INTEGER NOT NULL,
+  model_type TEXT NOT NULL DEFAULT '',
+  source_run_id TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'LOGGED_MODEL_PENDING'
+    CHECK (status IN ('LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED')),
+  status_message TEXT NOT NULL DEFAULT '',
+  lifecycle_stage TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle_stage IN ('active', 'deleted'))
+))sql",
+    "CREATE INDEX logged_models_experiment ON logged_models (experiment_id, creation_timestamp_ms DESC, model_id)",
+    R"sql(CREATE TABLE logged_model_tags (
+  model_id TEXT NOT NULL REFERENCES logged_models(model_id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (model_id, key)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE logged_model_params (
+  model_id TEXT NOT NULL REFERENCES logged_models(model_id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (model_id, key)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE registry_audit_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  timestamp INTEGER NOT NULL,
+  actor TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  model_name TEXT NOT NULL DEFAULT '',
+  version TEXT NOT NULL DEFAULT '',
+  details TEXT NOT NULL DEFAULT '{}'
+))sql",
+    "CREATE INDEX registry_audit_events_model ON registry_audit_events (model_name, id)",
+};
+
 constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
     "description TEXT NOT NULL, applied_time INTEGER NOT NULL)";
@@ -137,6 +249,8 @@ const std::vector<Migration>& SqliteMigrations() {
   static const auto* migrations = new std::vector<Migration>{
       {1, "tracking schema: experiments, runs, params, tags, metrics, latest_metrics, datasets, inputs",
        std::vector<std::string_view>(std::begin(kV1), std::end(kV1))},
+      {2, "model registry: registered models, versions, tags, aliases, logged models, audit events",
+       std::vector<std::string_view>(std::begin(kV2), std::end(kV2))},
   };
   return *migrations;
 }

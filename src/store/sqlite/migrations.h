@@ -1,11 +1,15 @@
-// Versioned schema migrations for the SQLite tracking store.
+// Versioned schema migrations for the SQLite stores (tracking and registry
+// share one database).
 //
 // The schema keeps MLflow's table and column names so a PostgreSQL store can
 // follow with the same shape (types map 1:1: INTEGER -> BIGINT, REAL ->
 // DOUBLE PRECISION, TEXT -> TEXT/VARCHAR). Tables:
-//   experiments, experiment_tags, runs, params, tags, metrics, latest_metrics,
-//   datasets, inputs, input_tags, plus schema_version (one row per applied
-//   migration).
+//   1: experiments, experiment_tags, runs, params, tags, metrics,
+//      latest_metrics, datasets, inputs, input_tags;
+//   2: registered_models, registered_model_tags, model_versions,
+//      model_version_tags, registered_model_aliases, logged_models,
+//      logged_model_tags, logged_model_params, registry_audit_events;
+// plus schema_version (one row per applied migration).
 //
 // Migration N is a list of SQL statements applied in one transaction together
 // with its schema_version row. Statements may use the named parameters

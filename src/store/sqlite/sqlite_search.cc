@@ -202,13 +202,25 @@ Status AppendRunClause(const FilterClause& clause, SqlQuery* out) {
   return InvalidArgument("Invalid search filter.");
 }
 
+}  // namespace
+
 void AppendLimitOffset(int64_t limit, int64_t offset, SqlQuery* out) {
   out->sql += " LIMIT ? OFFSET ?";
   out->params.emplace_back(limit);
   out->params.emplace_back(offset);
 }
 
-}  // namespace
+Status AppendNumericComparison(std::string_view column, const FilterClause& clause, SqlQuery* out) {
+  return AppendNumeric(column, clause, /*clamp_infinity=*/false, out);
+}
+
+Status AppendStringComparison(std::string_view column, const FilterClause& clause, SqlQuery* out) {
+  return AppendString(column, clause, out);
+}
+
+Status AppendKeyedStringComparison(std::string_view prefix, const FilterClause& clause, SqlQuery* out) {
+  return AppendKeyed(prefix, clause, /*numeric=*/false, out);
+}
 
 std::string LikeToGlob(std::string_view like) {
   std::string out;

@@ -30,6 +30,18 @@ namespace cairn::store::sqlite {
 // A LIKE pattern ('%' any run, '_' one char) as an equivalent GLOB pattern.
 std::string LikeToGlob(std::string_view like);
 
+// Building blocks shared with the registry search compiler; each appends SQL
+// text with `?` placeholders and the matching bound values to `out`.
+// "<column> <op> ?" for = != < <= > >= with a numeric clause value.
+Status AppendNumericComparison(std::string_view column, const tracking::FilterClause& clause, SqlQuery* out);
+// = != (exact), LIKE (case-sensitive, via GLOB), ILIKE (lower()), IN / NOT IN.
+Status AppendStringComparison(std::string_view column, const tracking::FilterClause& clause, SqlQuery* out);
+// "EXISTS (<prefix> AND f.key = ? AND <string comparison on f.value>)";
+// `prefix` selects from a key/value child table aliased `f`.
+Status AppendKeyedStringComparison(std::string_view prefix, const tracking::FilterClause& clause, SqlQuery* out);
+// " LIMIT ? OFFSET ?".
+void AppendLimitOffset(int64_t limit, int64_t offset, SqlQuery* out);
+
 struct RunSearchSpec {
   std::vector<int64_t> experiment_ids;  // non-empty
   tracking::ViewType view_type = tracking::ViewType::kActiveOnly;

@@ -2,26 +2,23 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <system_error>
+#include <utility>
 
+#include "store/sqlite/sqlite_database.h"
+#include "store/sqlite/sqlite_registry_store.h"
 #include "store/sqlite/sqlite_tracking_store.h"
 
 namespace cairn::store {
 
+Result<SqliteStores> OpenSqliteStores(const SqliteStoreOptions& options) {
+  CAIRN_ASSIGN_OR_RETURN(std::shared_ptr<sqlite::SqliteDatabase> db, sqlite::SqliteDatabase::Open(options));
+  SqliteStores stores;
+  stores.tracking = std::make_unique<sqlite::SqliteTrackingStore>(db);
+  stores.registry = std::make_unique<sqlite::SqliteRegistryStore>(std::move(db));
+  return stores;
+}
+
 Result<std::unique_ptr<tracking::TrackingStore>> OpenSqliteTrackingStore(const SqliteStoreOptions& options) {
-  if (options.path.empty()) return InvalidArgument("The SQLite database path is empty.");
-  if (options.path != ":memory:") {
-    std::filesystem::path parent = std::filesystem::path(options.path).parent_path();
-    if (!parent.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(parent, ec);
-      if (ec) {
-        return Internal("Could not create the directory for the tracking database.",
-                        fmt::format("create_directories({}): {}", parent.string(), ec.message()));
-      }
-    }
-  }
   CAIRN_ASSIGN_OR_RETURN(auto store, sqlite::SqliteTrackingStore::Open(options));
   return std::unique_ptr<tracking::TrackingStore>(std::move(store));
 }

@@ -5,7 +5,6 @@
 
 #include <utility>
 
-#include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_rows.h"
 #include "store/sqlite/sqlite_run_loader.h"
 #include "store/sqlite/sqlite_search.h"
@@ -23,8 +22,6 @@ using tracking::Experiment;
 using tracking::LifecycleStage;
 
 namespace {
-
-constexpr std::string_view kMemoryPath = ":memory:";
 
 Status ExperimentNameTaken(std::string_view name, const Status& cause) {
   return Status(StatusCode::kAlreadyExists, fmt::format("Experiment(name={}) already exists.", name),
@@ -55,61 +52,14 @@ Result<std::vector<Experiment>> ReadExperiments(Statement& stmt, size_t limit) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteTrackingStore>> SqliteTrackingStore::Open(const SqliteStoreOptions& options) {
-  std::unique_ptr<Clock> owned_clock;
-  const Clock* clock = options.clock;
-  if (clock == nullptr) {
-    owned_clock = CreateSystemClock();
-    clock = owned_clock.get();
-  }
-  DatabaseOptions writer_options;
-  writer_options.set_wal = true;
-  CAIRN_ASSIGN_OR_RETURN(auto writer, Database::Open(options.path, writer_options));
-  MigrationContext context;
-  context.default_experiment_location = JoinUri(options.default_artifact_root, "0");
-  context.now_ms = clock->NowMillis();
-  CAIRN_RETURN_IF_ERROR(ApplyMigrations(*writer, context));
-
-  std::unique_ptr<SqliteTrackingStore> store(
-      new SqliteTrackingStore(options, std::move(owned_clock), std::move(writer)));
-  if (options.path != kMemoryPath && options.read_connections > 0) {
-    CAIRN_RETURN_IF_ERROR(store->OpenReaders(options.path, options.read_connections));
-  } else {
-    store->readers_ = std::make_unique<ReaderPool>(store->writer_.get(), &store->writer_mu_);
-  }
-  return store;
+  CAIRN_ASSIGN_OR_RETURN(std::shared_ptr<SqliteDatabase> db, SqliteDatabase::Open(options));
+  return std::make_unique<SqliteTrackingStore>(std::move(db));
 }
 
-SqliteTrackingStore::SqliteTrackingStore(const SqliteStoreOptions& options, std::unique_ptr<Clock> owned_clock,
-                                         std::unique_ptr<Database> writer)
-    : default_artifact_root_(options.default_artifact_root),
-      owned_clock_(std::move(owned_clock)),
-      clock_(options.clock != nullptr ? options.clock : owned_clock_.get()),
-      writer_(std::move(writer)),
-      committer_(std::make_unique<GroupCommitter>(writer_.get(), &writer_mu_)) {}
+SqliteTrackingStore::SqliteTrackingStore(std::shared_ptr<SqliteDatabase> db)
+    : db_(std::move(db)), default_artifact_root_(db_->default_artifact_root()) {}
 
 SqliteTrackingStore::~SqliteTrackingStore() = default;
-
-Status SqliteTrackingStore::OpenReaders(const std::string& path, int count) {
-  std::vector<std::unique_ptr<Database>> readers;
-  DatabaseOptions reader_options;
-  reader_options.query_only = true;
-  for (int i = 0; i < count; ++i) {
-    CAIRN_ASSIGN_OR_RETURN(auto reader, Database::Open(path, reader_options));
-    readers.push_back(std::move(reader));
-  }
-  readers_ = std::make_unique<ReaderPool>(std::move(readers));
-  return Status();
-}
-
-Status SqliteTrackingStore::Read(const std::function<Status(Database&)>& fn) {
-  ReaderPool::Lease lease = readers_->Acquire();
-  Database& db = lease.db();
-  CAIRN_RETURN_IF_ERROR(db.Run("BEGIN"));
-  Status status = fn(db);
-  Status end = db.Run(status.ok() ? "COMMIT" : "ROLLBACK");
-  if (!status.ok()) return status;
-  return end;
-}
 
 // --- experiments ---
 

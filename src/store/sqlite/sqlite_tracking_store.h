@@ -1,10 +1,11 @@
 // SqliteTrackingStore: the TrackingStore on one SQLite database file.
 //
-// Connections: one writer connection, used only through a GroupCommitter
-// (concurrent writes share one transaction, each isolated by a SAVEPOINT), and
-// a pool of read connections (WAL mode lets them read the last committed state
-// while the writer writes). In-memory databases use the writer connection for
-// reads too, under the writer mutex.
+// Connections come from a SqliteDatabase (sqlite_database.h), which it may
+// share with a SqliteRegistryStore: one writer connection, used only through
+// a GroupCommitter (concurrent writes share one transaction, each isolated by
+// a SAVEPOINT), and a pool of read connections (WAL mode lets them read the
+// last committed state while the writer writes). In-memory databases use the
+// writer connection for reads too, under the writer mutex.
 //
 // Contract, errors and durability: exactly those of tracking::TrackingStore
 // (tracking/tracking_store.h); MLflow-specific details:
@@ -18,14 +19,13 @@
 // Thread-safety: thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "base/clock.h"
 #include "store/sqlite/group_commit.h"
-#include "store/sqlite/reader_pool.h"
+#include "store/sqlite/sqlite_database.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite_store_factory.h"
 #include "tracking/tracking_store.h"
@@ -34,7 +34,10 @@ namespace cairn::store::sqlite {
 
 class SqliteTrackingStore final : public tracking::TrackingStore {
  public:
+  // Opens a database of its own (see SqliteDatabase::Open for errors).
   static Result<std::unique_ptr<SqliteTrackingStore>> Open(const SqliteStoreOptions& options);
+  // A store over an opened (possibly shared) database.
+  explicit SqliteTrackingStore(std::shared_ptr<SqliteDatabase> db);
   ~SqliteTrackingStore() override;
   SqliteTrackingStore(const SqliteTrackingStore&) = delete;
   SqliteTrackingStore& operator=(const SqliteTrackingStore&) = delete;
@@ -71,25 +74,15 @@ class SqliteTrackingStore final : public tracking::TrackingStore {
       const std::vector<std::string>& experiment_ids) override;
 
  private:
-  SqliteTrackingStore(const SqliteStoreOptions& options, std::unique_ptr<Clock> owned_clock,
-                      std::unique_ptr<Database> writer);
-  Status OpenReaders(const std::string& path, int count);
-
-  int64_t NowMillis() const { return clock_->NowMillis(); }
+  int64_t NowMillis() const { return db_->NowMillis(); }
   // Runs `fn` on the writer connection in a group-committed transaction.
-  Status Write(const GroupCommitter::WriteFn& fn) { return committer_->Write(fn); }
+  Status Write(const GroupCommitter::WriteFn& fn) { return db_->Write(fn); }
   // Runs `fn` on a read connection inside one read transaction (a consistent
   // snapshot across its queries).
-  Status Read(const std::function<Status(Database&)>& fn);
+  Status Read(const std::function<Status(Database&)>& fn) { return db_->Read(fn); }
 
+  const std::shared_ptr<SqliteDatabase> db_;
   const std::string default_artifact_root_;
-  const std::unique_ptr<Clock> owned_clock_;
-  const Clock* const clock_;
-
-  std::mutex writer_mu_;
-  std::unique_ptr<Database> writer_;  // GUARDED_BY(writer_mu_)
-  std::unique_ptr<GroupCommitter> committer_;
-  std::unique_ptr<ReaderPool> readers_;
 };
 
 }  // namespace cairn::store::sqlite
