@@ -62,8 +62,9 @@ int RunServer(const ServerConfig& config) {
   store::SqliteStoreOptions store_options;
   store_options.path = *db_path;
   store_options.default_artifact_root = DefaultArtifactRoot(config, destination);
-  auto tracking_store = store::OpenSqliteTrackingStore(store_options);
-  if (!tracking_store) return Fail(tracking_store.error());
+  // Tracking and registry share one database: one writer, one read pool.
+  auto stores = store::OpenSqliteStores(store_options);
+  if (!stores) return Fail(stores.error());
 
   artifacts::ArtifactRepositoryRegistry registry;
   artifacts::ArtifactRepository* proxied_repo = proxied->get();
@@ -83,7 +84,7 @@ int RunServer(const ServerConfig& config) {
 
   frontends::Router router;
   frontends::MlflowApiDeps deps;
-  deps.store = tracking_store->get();
+  deps.store = stores->tracking.get();
   deps.artifacts = &registry;
   deps.proxied_artifacts = config.serve_artifacts ? proxied_repo : nullptr;
   deps.version = CAIRN_VERSION;
@@ -112,7 +113,8 @@ int RunServer(const ServerConfig& config) {
   sigwait(&stop_signals, &signal_number);
   CAIRN_LOG(kInfo, "server", "received {}, draining in-flight requests", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   http.Stop();
-  tracking_store->reset();  // closes the database cleanly
+  stores->tracking.reset();  // the last store closes the database cleanly
+  stores->registry.reset();
   CAIRN_LOG(kInfo, "server", "stopped");
   return 0;
 }
