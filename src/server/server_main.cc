@@ -30,6 +30,14 @@ std::string DefaultArtifactRoot(const ServerConfig& config, const std::string& d
   return "file://" + destination;
 }
 
+// Where registering a version from run files puts the registry's own copy:
+// under the proxied destination, so clients download it through the
+// mlflow-artifacts proxy whatever the experiments' artifact root is.
+std::string ModelStorageRoot(const ServerConfig& config, const std::string& destination) {
+  if (config.serve_artifacts) return "mlflow-artifacts:/models";
+  return "file://" + destination + "/models";
+}
+
 int Fail(const Status& status) {
   std::fprintf(stderr, "cairn server: %s\n", status.message().c_str());
   if (!status.internal_context().empty()) std::fprintf(stderr, "  (%s)\n", status.internal_context().c_str());
@@ -88,6 +96,11 @@ int RunServer(const ServerConfig& config) {
   deps.artifacts = &registry;
   deps.proxied_artifacts = config.serve_artifacts ? proxied_repo : nullptr;
   deps.version = CAIRN_VERSION;
+  deps.registry = stores->registry.get();
+  deps.model_storage_root = ModelStorageRoot(config, destination);
+  // Next to the HTTP spool: on the destination's filesystem, so the
+  // registry's copies land by rename, and outside the served tree.
+  deps.scratch_dir = destination + ".spool/registry";
   frontends::RegisterMlflowApi(router, deps);
 
   HttpServerOptions http_options;
