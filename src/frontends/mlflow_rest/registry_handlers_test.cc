@@ -229,10 +229,19 @@ TEST_F(RegistryHandlersTest, CopyOnRegisterSurvivesRunAndArtifactDeletion) {
   auto uri3 = Api("GET", "/model-versions/get-download-uri?name=iris&version=3");
   EXPECT_NE(uri3.body.find("/model.pkl\""), std::string::npos) << uri3.body;
 
+  // A run on a store this server has no repository for: referenced.
+  tracking::Run s3_run = MakeRun("s3run");
+  s3_run.info.artifact_uri = "s3://bucket/1/s3run/artifacts";
+  tracking_.AddRun(s3_run);
+  ASSERT_EQ(Api("POST", "/model-versions/create", R"({"name":"iris","source":"runs:/s3run/model"})").status, 200);
+  EXPECT_NE(Api("GET", "/model-versions/get-download-uri?name=iris&version=4").body.find(
+                "s3://bucket/1/s3run/artifacts/model"),
+            std::string::npos);
+
   // Other sources are referenced, not copied.
   auto s3 = Api("POST", "/model-versions/create", R"({"name":"iris","source":"s3://bucket/model"})");
   ASSERT_EQ(s3.status, 200);
-  EXPECT_NE(Api("GET", "/model-versions/get-download-uri?name=iris&version=4").body.find("s3://bucket/model"),
+  EXPECT_NE(Api("GET", "/model-versions/get-download-uri?name=iris&version=5").body.find("s3://bucket/model"),
             std::string::npos);
 }
 

@@ -203,7 +203,14 @@ Result<std::string> PlaceVersionFiles(const RegistryContext& context, registry::
   }
   if (from_uri.empty() || context.model_storage_root.empty()) return from_uri.empty() ? source : from_uri;
 
-  CAIRN_ASSIGN_OR_RETURN(ResolvedLocation from, ResolveSource(context, from_uri));
+  auto resolved = ResolveSource(context, from_uri);
+  if (!resolved.ok()) {
+    // A scheme this server has no repository for (a run on s3:// when the
+    // server was given such a root): the files stay where the run put them.
+    if (resolved.status().code() == StatusCode::kInvalidArgument && !IsLocalUri(from_uri)) return from_uri;
+    return resolved.status();
+  }
+  ResolvedLocation from = std::move(*resolved);
   std::string root = context.model_storage_root;
   while (!root.empty() && root.back() == '/') root.pop_back();
   std::string dest_uri = fmt::format("{}/{}/{}", root, StorageSegment(request.name), NewUuidHex());
