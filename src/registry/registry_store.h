@@ -111,7 +111,9 @@ class RegistryStore {
 
   // --- logged models (MLflow 3) ---
   // `model.model_id` and timestamps are assigned by the store; the
-  // experiment must exist (the caller computes artifact_location from it).
+  // experiment must exist (kNotFound) and be active (kInvalidArgument). An
+  // empty `model.artifact_location` becomes
+  // "<experiment artifact_location>/models/<model_id>/artifacts".
   virtual Result<LoggedModel> CreateLoggedModel(const Actor& actor, const LoggedModel& model) = 0;
   virtual Result<LoggedModel> GetLoggedModel(const std::string& model_id) = 0;
   virtual Result<LoggedModel> FinalizeLoggedModel(const Actor& actor, const std::string& model_id,
