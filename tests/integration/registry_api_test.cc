@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -451,6 +453,61 @@ TEST_F(RegistryApiTest, LoggedModels) {
 
   ASSERT_OK_JSON(api().Send(HttpMethod::kDelete, base, ""));
   EXPECT_API_ERROR(api().Get(base), 404, "RESOURCE_DOES_NOT_EXIST");
+}
+
+// Without the artifact proxy, runs keep files under file:// roots and the
+// registry's copies go to <destination>/models; local sources must lie inside
+// the artifact root of the run named by run_id.
+class RegistryNoProxyTest : public RegistryTest {
+ protected:
+  static void SetUpTestSuite() { StartSharedServer({"--no-serve-artifacts"}); }
+
+  // The run's artifact directory on disk (its artifact_uri is file://...).
+  std::filesystem::path RunDir(const std::string& run_id) {
+    std::string uri = Json(GetRunJson(run_id)).Str("/run/info/artifact_uri").value_or("");
+    EXPECT_EQ(uri.rfind("file://", 0), 0u) << uri;
+    return std::filesystem::path(uri.substr(std::string_view("file://").size()));
+  }
+};
+
+void WriteTestFile(const std::filesystem::path& path, std::string_view content) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+TEST_F(RegistryNoProxyTest, CopiesLocalRunFilesIntoTheRegistry) {
+  std::string experiment = CreateExperiment("noproxy");
+  std::string run_id = CreateRun(experiment);
+  ASSERT_FALSE(HasFatalFailure());
+  std::filesystem::path run_dir = RunDir(run_id);
+  WriteTestFile(run_dir / "model" / "MLmodel", "flavors: {}");
+  WriteTestFile(run_dir / "model" / "w.bin", "weights");
+  std::string name = CreateModel("noproxy");
+  std::string v1 = CreateVersion(name, fmt::format("runs:/{}/model", run_id));
+  // A local path inside the run's root, with run_id, is accepted and copied.
+  std::string v2 = CreateVersion(name, (run_dir / "model").string(), fmt::format(R"("run_id":"{}")", run_id));
+  ASSERT_EQ(v2, "2");
+  std::string models_root = "file://" + std::filesystem::canonical(server().artifacts_dir()).string() + "/models/";
+  for (const std::string& version : {v1, v2}) {
+    std::string uri = api().Get("model-versions/get-download-uri", {{"name", name}, {"version", version}})
+                          .json()
+                          .Str("/artifact_uri")
+                          .value_or("");
+    EXPECT_EQ(uri.rfind(models_root, 0), 0u) << uri;
+  }
+  std::filesystem::remove_all(run_dir);
+  ASSERT_OK_JSON(api().Post("runs/delete", fmt::format(R"({{"run_id":"{}"}})", run_id)));
+  for (const std::string& version : {v1, v2}) {
+    Reply file = api().Get("/model-versions/get-artifact", {{"name", name}, {"version", version}, {"path", "w.bin"}});
+    EXPECT_EQ(file.status, 200) << file.Describe();
+    EXPECT_EQ(file.body, "weights");
+  }
+  // Local paths outside the run's root are refused.
+  std::string other_run = CreateRun(experiment);
+  EXPECT_API_ERROR(api().Post("model-versions/create",
+                              fmt::format(R"({{"name":"{}","source":"{}","run_id":"{}"}})", name,
+                                          server().db_path().string(), other_run)),
+                   400, "INVALID_PARAMETER_VALUE");
 }
 
 }  // namespace

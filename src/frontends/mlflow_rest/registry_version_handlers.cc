@@ -213,8 +213,12 @@ Result<std::string> PlaceVersionFiles(const RegistryContext& context, registry::
   ResolvedLocation from = std::move(*resolved);
   std::string root = context.model_storage_root;
   while (!root.empty() && root.back() == '/') root.pop_back();
-  std::string dest_uri = fmt::format("{}/{}/{}", root, StorageSegment(request.name), NewUuidHex());
-  CAIRN_ASSIGN_OR_RETURN(ResolvedLocation to, context.artifacts.Resolve(dest_uri));
+  std::string relative = fmt::format("{}/{}", StorageSegment(request.name), NewUuidHex());
+  std::string dest_uri = fmt::format("{}/{}", root, relative);
+  // Resolve the root, not each version's directory: a file:// root then
+  // maps to one repository however many versions are registered.
+  CAIRN_ASSIGN_OR_RETURN(ResolvedLocation to, context.artifacts.Resolve(root));
+  to.path = artifacts::JoinArtifactPath(to.path, relative);
   fs::path scratch = context.scratch_dir.empty() ? fs::temp_directory_path() : fs::path(context.scratch_dir);
   TreeCopier copier(to, scratch);
   *copied_to = dest_uri;
