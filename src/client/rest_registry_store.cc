@@ -1,5 +1,7 @@
 #include "client/rest_registry_store.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "base/json_writer.h"

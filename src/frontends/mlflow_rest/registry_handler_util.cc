@@ -1,5 +1,7 @@
 #include "frontends/mlflow_rest/registry_handler_util.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "base/base64.h"

@@ -4,6 +4,7 @@
 // prefixes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -3,6 +3,7 @@
 // artifact root) gets its own copy of those files under the registry's
 // storage root, recorded as its storage location, so deleting the run or
 // its artifacts later never breaks the version.
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 
