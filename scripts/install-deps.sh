@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libboost-dev libsimdjson-dev libcli11-dev rapidjson-dev libfmt-dev
   libsqlite3-dev sqlite3 libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libyaml-cpp-dev
 )
 # Node.js runs the real-client conformance tests (npm `mlflow`). Keep a
 # newer Node if the machine has one; Debian's nodejs+npm otherwise.
