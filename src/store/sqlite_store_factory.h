@@ -1,5 +1,6 @@
 // Factory for the SQLite stores (the default; see DESIGN.md): the
-// TrackingStore and the RegistryStore over one database file. The
+// TrackingStore, the RegistryStore and the PipelineRunStore over one
+// database file. The
 // composition root (server/) calls these; nothing else needs the
 // implementation headers under store/sqlite/.
 #pragma once
@@ -10,6 +11,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "pipelines/run_state/run_store.h"
 #include "registry/registry_store.h"
 #include "tracking/tracking_store.h"
 
@@ -37,6 +39,8 @@ struct SqliteStoreOptions {
 struct SqliteStores {
   std::unique_ptr<tracking::TrackingStore> tracking;
   std::unique_ptr<registry::RegistryStore> registry;
+  // Pipeline runs and task states (schema migration 3).
+  std::unique_ptr<pipelines::PipelineRunStore> pipelines;
 };
 
 // Opens (creating and migrating if needed) the database and both stores.

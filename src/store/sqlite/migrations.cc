@@ -223,6 +223,82 @@ constexpr std::string_view kV2[] = {
     "CREATE INDEX registry_audit_events_model ON registry_audit_events (model_name, id)",
 };
 
+// Version 3: pipeline runs (pipelines/run_state/run_store.h).
+//  * pipeline_tasks holds one row per node of a run's execution tree (tasks,
+//    sub-DAGs, loops, iterations), keyed by its path; the scheduler upserts
+//    the latest state, so a restarted server reloads a run with one query.
+//  * pipeline_cache maps (pipeline name, fingerprint) to the outputs of the
+//    latest successful task with that fingerprint (KFP scopes its cache by
+//    pipeline name too); no foreign key, entries outlive deleted runs.
+//  * States are checked against the closed enums of run_store.h.
+constexpr std::string_view kV3[] = {
+    R"sql(CREATE TABLE pipeline_runs (
+  run_id TEXT NOT NULL PRIMARY KEY,
+  display_name TEXT NOT NULL DEFAULT '',
+  pipeline_name TEXT NOT NULL DEFAULT '',
+  source_name TEXT NOT NULL DEFAULT '',
+  spec_yaml TEXT NOT NULL DEFAULT '',
+  parameters_json TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL
+    CHECK (state IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLING', 'CANCELLED')),
+  cache_enabled INTEGER NOT NULL DEFAULT 1,
+  parallelism INTEGER NOT NULL DEFAULT 0,
+  pipeline_root TEXT NOT NULL DEFAULT '',
+  experiment_id TEXT NOT NULL DEFAULT '',
+  mlflow_run_id TEXT NOT NULL DEFAULT '',
+  outputs_json TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  owner TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  finished_ms INTEGER NOT NULL DEFAULT 0
+))sql",
+    "CREATE INDEX pipeline_runs_created ON pipeline_runs (created_ms DESC, run_id DESC)",
+    "CREATE INDEX pipeline_runs_state ON pipeline_runs (state, created_ms, run_id)",
+    R"sql(CREATE TABLE pipeline_tasks (
+  run_id TEXT NOT NULL REFERENCES pipeline_runs(run_id) ON DELETE CASCADE,
+  node_id TEXT NOT NULL,
+  parent_id TEXT NOT NULL DEFAULT '',
+  task_key TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  component TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL CHECK (kind IN ('CONTAINER', 'IMPORTER', 'DAG', 'LOOP', 'ITERATION')),
+  state TEXT NOT NULL
+    CHECK (state IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'NOT_TRIGGERED', 'CANCELLED')),
+  iteration_index INTEGER NOT NULL DEFAULT -1,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  executor TEXT NOT NULL DEFAULT '',
+  handle TEXT NOT NULL DEFAULT '',
+  attempt_dir TEXT NOT NULL DEFAULT '',
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  exit_code INTEGER NOT NULL DEFAULT -1,
+  inputs_json TEXT NOT NULL DEFAULT '',
+  outputs_json TEXT NOT NULL DEFAULT '',
+  image TEXT NOT NULL DEFAULT '',
+  command_json TEXT NOT NULL DEFAULT '',
+  fingerprint TEXT NOT NULL DEFAULT '',
+  cached INTEGER NOT NULL DEFAULT 0,
+  cached_from TEXT NOT NULL DEFAULT '',
+  mlflow_run_id TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL DEFAULT 0,
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  finished_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, node_id)
+))sql",
+    R"sql(CREATE TABLE pipeline_cache (
+  pipeline_name TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  node_id TEXT NOT NULL,
+  outputs_json TEXT NOT NULL,
+  mlflow_run_id TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (pipeline_name, fingerprint)
+))sql",
+};
+
 constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
     "description TEXT NOT NULL, applied_time INTEGER NOT NULL)";
@@ -251,6 +327,8 @@ const std::vector<Migration>& SqliteMigrations() {
        std::vector<std::string_view>(std::begin(kV1), std::end(kV1))},
       {2, "model registry: registered models, versions, tags, aliases, logged models, audit events",
        std::vector<std::string_view>(std::begin(kV2), std::end(kV2))},
+      {3, "pipelines: pipeline runs, task states, cache entries",
+       std::vector<std::string_view>(std::begin(kV3), std::end(kV3))},
   };
   return *migrations;
 }

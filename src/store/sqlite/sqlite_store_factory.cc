@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/sqlite/sqlite_database.h"
+#include "store/sqlite/sqlite_pipeline_run_store.h"
 #include "store/sqlite/sqlite_registry_store.h"
 #include "store/sqlite/sqlite_tracking_store.h"
 
@@ -14,7 +15,8 @@ Result<SqliteStores> OpenSqliteStores(const SqliteStoreOptions& options) {
   CAIRN_ASSIGN_OR_RETURN(std::shared_ptr<sqlite::SqliteDatabase> db, sqlite::SqliteDatabase::Open(options));
   SqliteStores stores;
   stores.tracking = std::make_unique<sqlite::SqliteTrackingStore>(db);
-  stores.registry = std::make_unique<sqlite::SqliteRegistryStore>(std::move(db));
+  stores.registry = std::make_unique<sqlite::SqliteRegistryStore>(db);
+  stores.pipelines = std::make_unique<sqlite::SqlitePipelineRunStore>(std::move(db));
   return stores;
 }
 
