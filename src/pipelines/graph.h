@@ -26,10 +26,14 @@
 // * `upstream` on a Task is dependent_tasks ∪ every producer named in its
 //   bindings (taskOutput*/taskFinalStatus), sibling keys only. The scheduler
 //   needs nothing else to order siblings.
-// * A task with an iterator runs its component once per item; the component
-//   (always a Dag in KFP, may be a container in cairn YAML) sees the item as
-//   the input named `iterator->item_input`. Outputs of an iterated task seen
-//   by siblings are lists in iteration order (dsl.Collected fan-in).
+// * A task with an iterator runs its component (a Dag: both loaders produce
+//   the KFP shape, cairn `for_each` steps are wrapped in a one-task loop Dag)
+//   once per item. The body sees the current item as its component input
+//   named `iterator->item_input`, so inner tasks read it with an ordinary
+//   ComponentInputParameter binding (plus parameterExpressionSelector such as
+//   parseJson(string_value)["field"] for a field). Dag outputs marked
+//   `collected` gather per-iteration values into a list in iteration order
+//   (dsl.Collected fan-in); that list is what siblings of the loop task see.
 // * Nothing here is executed or resolved against runtime data; the resolver
 //   (spec/resolver.h) turns templates into argv, cel.h evaluates conditions.
 // * Locations: every Dag and Task records the YAML path it came from
@@ -47,6 +51,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -126,6 +131,7 @@ struct ComponentInputArtifact {
   std::string name;
 };
 // A sibling task's output (KFP taskOutputParameter / taskOutputArtifact).
+// The iterator item is not a binding kind: see the header comment.
 struct TaskOutputParameter {
   std::string producer_task;
   std::string output_key;
@@ -142,12 +148,6 @@ struct TaskOutputArtifact {
 struct TaskFinalStatus {
   std::string producer_task;
 };
-// The current item of the task's own iterator (cairn YAML `for_each`; KFP
-// bodies instead read the item through a component input). `field` selects a
-// struct field of the item; empty = the whole item.
-struct IteratorItem {
-  std::string field;
-};
 // The first non-skipped producer wins (KFP valueFromOneof / dsl.OneOf).
 struct OneOfParameter {
   std::vector<TaskOutputParameter> candidates;
@@ -156,10 +156,8 @@ struct OneOfParameter {
 
 using ParameterBinding =
     std::variant<binding::Constant, binding::RuntimeTemplate, binding::ComponentInputParameter,
-                 binding::TaskOutputParameter, binding::TaskFinalStatus, binding::IteratorItem,
-                 binding::OneOfParameter>;
-using ArtifactBinding = std::variant<binding::ComponentInputArtifact, binding::TaskOutputArtifact,
-                                     binding::IteratorItem>;
+                 binding::TaskOutputParameter, binding::TaskFinalStatus, binding::OneOfParameter>;
+using ArtifactBinding = std::variant<binding::ComponentInputArtifact, binding::TaskOutputArtifact>;
 
 struct ParameterInput {
   ParameterBinding source;
@@ -209,9 +207,12 @@ struct Resources {
 // cairn `secrets:`/`workspace:`). Unsupported KFP keys are kept by name so
 // the scheduler can warn; ValidatePipeline reports them as warnings.
 struct SecretEnv {
+  // The secret: a constant name, or (KFP secretNameParameter) a parameter
+  // binding resolved in the scope of the task that runs the executor.
   std::string secret_name;
-  std::string secret_key;
-  std::string env_var;
+  std::optional<ParameterBinding> secret_name_from;
+  // secretKey -> envVar pairs.
+  std::vector<std::pair<std::string, std::string>> key_to_env;
   bool optional = false;
 };
 struct ExecutorPlatformConfig {
