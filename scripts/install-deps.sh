@@ -10,7 +10,10 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3 libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev
+  chromium
 )
+# chromium: the web dashboard's browser test (ctest ui_e2e) drives Debian's
+# build through playwright-core; no browser is downloaded.
 # Node.js runs the real-client conformance tests (npm `mlflow`). Keep a
 # newer Node if the machine has one; Debian's nodejs+npm otherwise.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
@@ -29,4 +32,11 @@ fi
 # npm packages of the conformance suite, pinned by its package-lock.json.
 if [ -f tests/conformance/npm_mlflow/package-lock.json ]; then
   (cd tests/conformance/npm_mlflow && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The web dashboard's toolchain (vite, vitest, playwright-core), pinned by
+# web/package-lock.json. The CMake build runs the same `npm ci` when the lock
+# file is newer than web/node_modules; doing it here only moves the wait.
+if [ -f web/package-lock.json ] && [ ! web/node_modules/.package-lock.json -nt web/package-lock.json ]; then
+  (cd web && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 fi

@@ -11,6 +11,7 @@
 #include "artifacts/artifact_repository_registry.h"
 #include "artifacts/local/local_artifact_repository.h"
 #include "base/logging.h"
+#include "frontends/dashboard/dashboard.h"
 #include "frontends/http/router.h"
 #include "frontends/mlflow_rest/mlflow_api.h"
 #include "server/http_server.h"
@@ -102,6 +103,9 @@ int RunServer(const ServerConfig& config) {
   // registry's copies land by rename, and outside the served tree.
   deps.scratch_dir = destination + ".spool/registry";
   frontends::RegisterMlflowApi(router, deps);
+  // The web UI (embedded files, served as the router's GET fallback so it
+  // never shadows an API path) and its chart-downsampling endpoint.
+  frontends::RegisterDashboard(router, {stores->tracking.get(), frontends::EmbeddedWebAssets()});
 
   HttpServerOptions http_options;
   http_options.host = config.host;

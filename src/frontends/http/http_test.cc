@@ -39,6 +39,20 @@ TEST(RouterTest, ExactPrefixAndMethodMismatch) {
   EXPECT_EQ(router.Find("GET", "/files/x").kind, Router::MatchKind::kWrongMethod);
 }
 
+TEST(RouterTest, FallbackOnlyForUnknownPathsWithItsMethod) {
+  Router router;
+  auto ok = [](HttpRequest&) { return HttpResponse::Text("ok"); };
+  router.Add(Route{"POST", "/a", false, false, ok});
+  router.Add(Route{"PUT", "/files/", true, true, ok});
+  router.SetFallback(Route{"GET", "", false, false, ok});
+  auto fallback = router.Find("GET", "/anything/else");
+  ASSERT_EQ(fallback.kind, Router::MatchKind::kFound);
+  EXPECT_EQ(fallback.route->method, "GET");
+  EXPECT_EQ(router.Find("POST", "/anything").kind, Router::MatchKind::kNoPath);
+  EXPECT_EQ(router.Find("GET", "/a").kind, Router::MatchKind::kWrongMethod);  // known path: 405 stays
+  EXPECT_EQ(router.Find("GET", "/files/x").kind, Router::MatchKind::kWrongMethod);
+}
+
 TEST(StatusMappingTest, MlflowQuirksAndErrorJson) {
   EXPECT_EQ(HttpStatusFor(StatusCode::kAlreadyExists), 400);
   EXPECT_EQ(HttpStatusFor(StatusCode::kFailedPrecondition), 500);

@@ -23,6 +23,8 @@ void Router::Add(Route route) {
   exact_.emplace(std::move(key), std::move(route));
 }
 
+void Router::SetFallback(Route route) { fallback_ = std::move(route); }
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   if (auto it = exact_.find(Key(method, path)); it != exact_.end()) return {MatchKind::kFound, &it->second, {}};
   std::vector<std::string> allowed;
@@ -32,7 +34,10 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     if (route.method == method) return {MatchKind::kFound, &route, {}};
     allowed.push_back(route.method);
   }
-  if (allowed.empty()) return {MatchKind::kNoPath, nullptr, {}};
+  if (allowed.empty()) {
+    if (fallback_ && fallback_->method == method) return {MatchKind::kFound, &*fallback_, {}};
+    return {MatchKind::kNoPath, nullptr, {}};
+  }
   std::sort(allowed.begin(), allowed.end());
   allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
   std::string allow;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +28,12 @@ struct Route {
 class Router {
  public:
   void Add(Route route);
+  // The route used when no exact or prefix route knows the path (instead of
+  // kNoPath), for requests with its method only: paths that other methods
+  // know still answer kWrongMethod, and unknown paths with other methods
+  // still answer kNoPath. The dashboard uses it for its files and its
+  // single-page-app fallback. `path` is ignored.
+  void SetFallback(Route route);
 
   enum class MatchKind { kFound, kNoPath, kWrongMethod };
   struct Match {
@@ -43,6 +50,7 @@ class Router {
   std::unordered_map<std::string, Route> exact_;
   std::unordered_map<std::string, std::vector<std::string>> exact_methods_;  // path -> methods
   std::vector<Route> prefixes_;                       // sorted longest first
+  std::optional<Route> fallback_;
 };
 
 }  // namespace cairn::frontends

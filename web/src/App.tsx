@@ -1,0 +1,113 @@
+import { Component, lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { getRun } from './api/mlflow';
+import { EmptyState, ErrorState, Loading } from './components/common';
+import { useAsync, useRoute } from './lib/hooks';
+import { href, replaceHash, type Route } from './lib/urlState';
+import ExperimentPage from './pages/ExperimentPage';
+import ExperimentsPage from './pages/ExperimentsPage';
+
+// Pages with heavy dependencies (uPlot) or rarely the first page load in
+// their own chunks.
+const RunPage = lazy(() => import('./pages/RunPage'));
+const ComparePage = lazy(() => import('./pages/ComparePage'));
+const ModelsPage = lazy(() => import('./pages/ModelsPage'));
+const ModelPage = lazy(() => import('./pages/ModelPage'));
+const ModelVersionPage = lazy(() => import('./pages/ModelVersionPage'));
+
+class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: Error | null }> {
+  state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  componentDidUpdate(prev: { resetKey: string }) {
+    if (prev.resetKey !== this.props.resetKey && this.state.error) this.setState({ error: null });
+  }
+  render() {
+    if (this.state.error) {
+      return (
+        <div className="page">
+          <ErrorState error={this.state.error} title="This page failed" retry={() => this.setState({ error: null })} />
+        </div>
+      );
+    }
+    return this.props.children;
+  }
+}
+
+function RunById({ runId }: { runId: string }) {
+  const run = useAsync((signal) => getRun(runId, signal), [runId]);
+  useEffect(() => {
+    if (run.data) replaceHash(href.run(run.data.info.experiment_id, runId));
+  }, [run.data, runId]);
+  if (run.error) return <div className="page"><ErrorState error={run.error} retry={run.reload} title="Could not load this run" /></div>;
+  return <Loading what="Finding the run" />;
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'experiments':
+      return <ExperimentsPage search={route.search} />;
+    case 'experiment':
+      return <ExperimentPage key={route.experimentId} experimentId={route.experimentId} view={route.view} />;
+    case 'run':
+      return <RunPage {...route} />;
+    case 'runById':
+      return <RunById runId={route.runId} />;
+    case 'compare':
+      return <ComparePage experimentId={route.experimentId} view={route.view} />;
+    case 'models':
+      return <ModelsPage search={route.search} />;
+    case 'model':
+      return <ModelPage key={route.name} name={route.name} />;
+    case 'modelVersion':
+      return <ModelVersionPage key={`${route.name}/${route.version}`} name={route.name} version={route.version} />;
+    case 'notFound':
+      return (
+        <div className="page">
+          <EmptyState title="No such page">
+            <code>{route.path}</code> is not a page of this dashboard. Go to the <a href={href.experiments()}>experiments</a>.
+          </EmptyState>
+        </div>
+      );
+  }
+}
+
+const NAV = [
+  { id: 'experiments', label: 'Experiments', href: href.experiments(), pages: ['experiments', 'experiment', 'run', 'runById', 'compare'] },
+  { id: 'models', label: 'Models', href: href.models(), pages: ['models', 'model', 'modelVersion'] },
+];
+
+export function App() {
+  const route = useRoute();
+  const resetKey = window.location.hash;
+  useEffect(() => {
+    const titles: Record<string, string> = { experiments: 'Experiments', models: 'Models' };
+    document.title = `${titles[route.page] ?? route.page.replace(/([A-Z])/g, ' $1').toLowerCase()} · cairn`;
+  }, [route.page]);
+  return (
+    <div className="app">
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
+      <header className="topbar">
+        <a className="brand" href={href.experiments()}>
+          <img src="./favicon.svg" alt="" width={20} height={20} /> cairn
+        </a>
+        <nav aria-label="Main">
+          {NAV.map((n) => (
+            <a key={n.id} href={n.href} className={n.pages.includes(route.page) ? 'nav active' : 'nav'} aria-current={n.pages.includes(route.page) ? 'page' : undefined}>
+              {n.label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <ErrorBoundary resetKey={resetKey}>
+          <Suspense fallback={<Loading />}>
+            <Page route={route} />
+          </Suspense>
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { href, parseHash, parseRunsView, serializeRunsView, type RunsView } from './urlState';
+
+describe('URL state', () => {
+  it('routes every page', () => {
+    expect(parseHash('')).toEqual({ page: 'experiments', search: '' });
+    expect(parseHash('#/')).toEqual({ page: 'experiments', search: '' });
+    expect(parseHash('#/experiments?q=dem')).toEqual({ page: 'experiments', search: 'dem' });
+    expect(parseHash('#/experiments/12').page).toBe('experiment');
+    expect(parseHash('#/models')).toEqual({ page: 'models', search: '' });
+    expect(parseHash('#/models/my%20model')).toEqual({ page: 'model', name: 'my model' });
+    expect(parseHash('#/models/a%2Fb/versions/3')).toEqual({ page: 'modelVersion', name: 'a/b', version: '3' });
+    expect(parseHash(href.runById('abc'))).toEqual({ page: 'runById', runId: 'abc' });
+    expect(parseHash('#/nope').page).toBe('notFound');
+    expect(parseHash('#/models/%E0%A4%A').page).toBe('notFound'); // bad escape
+  });
+
+  it('round-trips the runs view and omits defaults', () => {
+    const view: RunsView = {
+      filter: "metrics.loss < 0.5 AND params.opt = 'adam'",
+      status: 'FINISHED',
+      name: 'trial',
+      sort: { column: { entity: 'metrics', key: 'val loss' }, dir: 'asc' },
+      columns: ['metrics.val loss', 'params.opt', 'tags.mlflow.source.name'],
+    };
+    const link = href.experiment('7', view);
+    const route = parseHash(link);
+    expect(route).toEqual({ page: 'experiment', experimentId: '7', view });
+    expect(href.experiment('7', { filter: '', status: '', name: '', sort: null, columns: null })).toBe('#/experiments/7');
+    expect(serializeRunsView({ filter: '', status: '', name: '', sort: null, columns: [] })).toBe('cols=');
+    expect(parseRunsView(new URLSearchParams('cols=')).columns).toEqual([]);
+    expect(parseRunsView(new URLSearchParams('')).columns).toBeNull();
+    expect(parseRunsView(new URLSearchParams('sort=bogus')).sort).toBeNull();
+  });
+
+  it('carries run tabs, chart options and artifact paths', () => {
+    const link = href.run('1', 'abc', 'metrics', { x: 'relative', smooth: 0.6, log: true });
+    expect(link).toBe('#/experiments/1/runs/abc?tab=metrics&x=relative&smooth=0.6&log=1');
+    expect(parseHash(link)).toEqual({
+      page: 'run',
+      experimentId: '1',
+      runId: 'abc',
+      tab: 'metrics',
+      chart: { x: 'relative', smooth: 0.6, log: true },
+      path: '',
+    });
+    const art = parseHash(href.run('1', 'abc', 'artifacts', { path: 'model/MLmodel' }));
+    expect(art).toMatchObject({ tab: 'artifacts', path: 'model/MLmodel' });
+    expect(parseHash('#/experiments/1/runs/abc?tab=weird&smooth=7&x=epoch')).toMatchObject({
+      tab: 'overview',
+      chart: { x: 'step', smooth: 0.99, log: false },
+    });
+  });
+
+  it('carries the compare selection', () => {
+    const link = href.compare('3', { runs: ['a', 'b'], metrics: ['loss'], scatterX: 'params.lr', target: 'metrics.acc' });
+    const route = parseHash(link);
+    expect(route).toMatchObject({
+      page: 'compare',
+      experimentId: '3',
+      view: { runs: ['a', 'b'], metrics: ['loss'], scatterX: 'params.lr', scatterY: '', target: 'metrics.acc', x: 'step' },
+    });
+  });
+});

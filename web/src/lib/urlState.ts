@@ -1,0 +1,207 @@
+// Every page is a deep link: the hash carries the page and its state
+// (filter, sort, columns, tabs, chart options), so URLs can be shared and the
+// app works under any server path prefix (the path part is never read).
+//
+//   #/experiments?q=                       experiments list
+//   #/experiments/<id>?filter=&status=&name=&sort=&cols=   runs of one experiment
+//   #/experiments/<id>/runs/<run>?tab=&x=&smooth=&log=&path=
+//   #/experiments/<id>/compare?runs=a,b&metrics=&x=&log=&sx=&sy=&axes=&target=
+//   #/runs/<run>                           resolves the experiment, then redirects
+//   #/models?q=   #/models/<name>   #/models/<name>/versions/<v>
+import { parseSort, serializeSort, type SortState } from './filter';
+
+export type XAxis = 'step' | 'time' | 'relative';
+
+export interface RunsView {
+  filter: string;
+  status: string;
+  name: string;
+  sort: SortState | null;
+  // Column ids ("metrics.loss"); null: the default (every metric and param).
+  columns: string[] | null;
+}
+
+export interface ChartView {
+  x: XAxis;
+  smooth: number; // 0 (off) .. 0.99
+  log: boolean;
+}
+
+export type RunTab = 'overview' | 'metrics' | 'artifacts';
+
+export interface CompareView extends ChartView {
+  runs: string[];
+  metrics: string[]; // metric keys to overlay; empty: the first shared one
+  scatterX: string; // column id
+  scatterY: string; // column id
+  axes: string[]; // parallel-coordinates column ids
+  target: string; // colour/last axis column id
+}
+
+export type Route =
+  | { page: 'experiments'; search: string }
+  | { page: 'experiment'; experimentId: string; view: RunsView }
+  | { page: 'run'; experimentId: string; runId: string; tab: RunTab; chart: ChartView; path: string }
+  | { page: 'compare'; experimentId: string; view: CompareView }
+  | { page: 'runById'; runId: string }
+  | { page: 'models'; search: string }
+  | { page: 'model'; name: string }
+  | { page: 'modelVersion'; name: string; version: string }
+  | { page: 'notFound'; path: string };
+
+const DEFAULT_CHART: ChartView = { x: 'step', smooth: 0, log: false };
+
+function list(params: URLSearchParams, key: string): string[] {
+  const v = params.get(key);
+  return v ? v.split(',').filter((s) => s.length > 0) : [];
+}
+
+function chartFrom(params: URLSearchParams): ChartView {
+  const x = params.get('x');
+  const smooth = Number(params.get('smooth') ?? '0');
+  return {
+    x: x === 'time' || x === 'relative' ? x : 'step',
+    smooth: Number.isFinite(smooth) ? Math.min(0.99, Math.max(0, smooth)) : 0,
+    log: params.get('log') === '1',
+  };
+}
+
+function chartInto(params: URLSearchParams, chart: ChartView) {
+  if (chart.x !== DEFAULT_CHART.x) params.set('x', chart.x);
+  if (chart.smooth > 0) params.set('smooth', String(chart.smooth));
+  if (chart.log) params.set('log', '1');
+}
+
+export function parseRunsView(params: URLSearchParams): RunsView {
+  const cols = params.get('cols');
+  return {
+    filter: params.get('filter') ?? '',
+    status: params.get('status') ?? '',
+    name: params.get('name') ?? '',
+    sort: parseSort(params.get('sort')),
+    columns: cols === null ? null : cols.split(',').filter((s) => s.length > 0),
+  };
+}
+
+export function serializeRunsView(view: RunsView): string {
+  const p = new URLSearchParams();
+  if (view.filter) p.set('filter', view.filter);
+  if (view.status) p.set('status', view.status);
+  if (view.name) p.set('name', view.name);
+  if (view.sort) p.set('sort', serializeSort(view.sort));
+  if (view.columns !== null) p.set('cols', view.columns.join(','));
+  return p.toString();
+}
+
+export function parseCompareView(params: URLSearchParams): CompareView {
+  return {
+    ...chartFrom(params),
+    runs: list(params, 'runs'),
+    metrics: list(params, 'metrics'),
+    scatterX: params.get('sx') ?? '',
+    scatterY: params.get('sy') ?? '',
+    axes: list(params, 'axes'),
+    target: params.get('target') ?? '',
+  };
+}
+
+export function serializeCompareView(view: CompareView): string {
+  const p = new URLSearchParams();
+  p.set('runs', view.runs.join(','));
+  if (view.metrics.length) p.set('metrics', view.metrics.join(','));
+  chartInto(p, view);
+  if (view.scatterX) p.set('sx', view.scatterX);
+  if (view.scatterY) p.set('sy', view.scatterY);
+  if (view.axes.length) p.set('axes', view.axes.join(','));
+  if (view.target) p.set('target', view.target);
+  return p.toString();
+}
+
+function withQuery(path: string, query: string): string {
+  return query ? `#${path}?${query}` : `#${path}`;
+}
+
+const seg = encodeURIComponent;
+
+export const href = {
+  experiments: (search = '') => withQuery('/experiments', search ? new URLSearchParams({ q: search }).toString() : ''),
+  experiment: (id: string, view?: RunsView) =>
+    withQuery(`/experiments/${seg(id)}`, view ? serializeRunsView(view) : ''),
+  run: (experimentId: string, runId: string, tab: RunTab = 'overview', extra: Partial<ChartView> & { path?: string } = {}) => {
+    const p = new URLSearchParams();
+    if (tab !== 'overview') p.set('tab', tab);
+    chartInto(p, { ...DEFAULT_CHART, ...extra });
+    if (extra.path) p.set('path', extra.path);
+    return withQuery(`/experiments/${seg(experimentId)}/runs/${seg(runId)}`, p.toString());
+  },
+  compare: (experimentId: string, view: Partial<CompareView> & { runs: string[] }) =>
+    withQuery(
+      `/experiments/${seg(experimentId)}/compare`,
+      serializeCompareView({ ...DEFAULT_CHART, metrics: [], scatterX: '', scatterY: '', axes: [], target: '', ...view }),
+    ),
+  // A run whose experiment the caller does not know (e.g. a model version's
+  // source run): the page looks it up and redirects.
+  runById: (runId: string) => `#/runs/${seg(runId)}`,
+  models: (search = '') => withQuery('/models', search ? new URLSearchParams({ q: search }).toString() : ''),
+  model: (name: string) => `#/models/${seg(name)}`,
+  modelVersion: (name: string, version: string) => `#/models/${seg(name)}/versions/${seg(version)}`,
+};
+
+function decode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+export function parseHash(hash: string): Route {
+  const raw = hash.startsWith('#') ? hash.slice(1) : hash;
+  const q = raw.indexOf('?');
+  const path = q >= 0 ? raw.slice(0, q) : raw;
+  const params = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
+  const parts = path.split('/').filter((s) => s.length > 0).map(decode);
+  if (parts.some((p) => p === null)) return { page: 'notFound', path };
+  const s = parts as string[];
+  if (s.length === 0 || (s.length === 1 && s[0] === 'experiments')) {
+    return { page: 'experiments', search: params.get('q') ?? '' };
+  }
+  if (s[0] === 'experiments') {
+    const experimentId = s[1];
+    if (s.length === 2) return { page: 'experiment', experimentId, view: parseRunsView(params) };
+    if (s.length === 3 && s[2] === 'compare') {
+      return { page: 'compare', experimentId, view: parseCompareView(params) };
+    }
+    if (s.length === 4 && s[2] === 'runs') {
+      const tab = params.get('tab');
+      return {
+        page: 'run',
+        experimentId,
+        runId: s[3],
+        tab: tab === 'metrics' || tab === 'artifacts' ? tab : 'overview',
+        chart: chartFrom(params),
+        path: params.get('path') ?? '',
+      };
+    }
+  }
+  if (s[0] === 'runs' && s.length === 2) return { page: 'runById', runId: s[1] };
+  if (s[0] === 'models') {
+    if (s.length === 1) return { page: 'models', search: params.get('q') ?? '' };
+    if (s.length === 2) return { page: 'model', name: s[1] };
+    if (s.length === 4 && s[2] === 'versions') return { page: 'modelVersion', name: s[1], version: s[3] };
+  }
+  return { page: 'notFound', path };
+}
+
+// Replaces the hash's query without adding a history entry when only view
+// state (filter text as typed, chart options) changes.
+export function replaceHash(next: string) {
+  if (window.location.hash === next) return;
+  window.history.replaceState(null, '', next);
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}
+
+export function navigate(next: string) {
+  if (window.location.hash === next) return;
+  window.location.hash = next.startsWith('#') ? next.slice(1) : next;
+}
