@@ -131,7 +131,6 @@ struct ComponentInputArtifact {
   std::string name;
 };
 // A sibling task's output (KFP taskOutputParameter / taskOutputArtifact).
-// The iterator item is not a binding kind: see the header comment.
 struct TaskOutputParameter {
   std::string producer_task;
   std::string output_key;
@@ -148,6 +147,14 @@ struct TaskOutputArtifact {
 struct TaskFinalStatus {
   std::string producer_task;
 };
+// The current item of the task's own iterator, for graphs that iterate a
+// container task directly; `field` selects a struct field ("" = whole item).
+// Neither loader produces it today (KFP and cairn for_each both read the item
+// through the loop body's item input, see the header comment), but the
+// scheduler accepts it for hand-built graphs.
+struct IteratorItem {
+  std::string field;
+};
 // The first non-skipped producer wins (KFP valueFromOneof / dsl.OneOf).
 struct OneOfParameter {
   std::vector<TaskOutputParameter> candidates;
@@ -156,8 +163,10 @@ struct OneOfParameter {
 
 using ParameterBinding =
     std::variant<binding::Constant, binding::RuntimeTemplate, binding::ComponentInputParameter,
-                 binding::TaskOutputParameter, binding::TaskFinalStatus, binding::OneOfParameter>;
-using ArtifactBinding = std::variant<binding::ComponentInputArtifact, binding::TaskOutputArtifact>;
+                 binding::TaskOutputParameter, binding::TaskFinalStatus, binding::IteratorItem,
+                 binding::OneOfParameter>;
+using ArtifactBinding = std::variant<binding::ComponentInputArtifact, binding::TaskOutputArtifact,
+                                     binding::IteratorItem>;
 
 struct ParameterInput {
   ParameterBinding source;
