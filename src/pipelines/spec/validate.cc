@@ -58,7 +58,8 @@ class Validator {
       return;
     }
     if (const auto* container = c.container()) {
-      if (container->image.empty()) Error(c.location, "container executor \"" + c.executor_label + "\" has no image");
+      // cairn steps without an image run in the local executor's host shell.
+      if (container->image.empty() && p_.format == SpecFormat::kKfpIr) Error(c.location, "container executor \"" + c.executor_label + "\" has no image");
       for (const auto& key : container->platform.unsupported_keys) {
         Warn("platforms.kubernetes.deploymentSpec.executors." + c.executor_label + "." + key,
              "platform setting \"" + key + "\" is not supported by cairn and is ignored");
@@ -158,6 +159,8 @@ class Validator {
             }
           } else if constexpr (std::is_same_v<B, binding::OneOfParameter>) {
             for (const auto& c : b.candidates) CheckProducer(dag, task, c.producer_task, where);
+          } else if constexpr (std::is_same_v<B, binding::IteratorItem>) {
+            if (!task.iterator) Error(where, "reads the loop item, but the task has no iterator");
           } else if constexpr (std::is_same_v<B, binding::Constant>) {
             if (decl && !b.value.is_null() && !ValueMatchesType(b.value, decl->type)) {
               Error(where, "constant " + Short(b.value) + " does not match input type " +
@@ -226,6 +229,10 @@ class Validator {
       } else if (p_.format == SpecFormat::kCairn) {
         Error(where, "component " + callee->name + " has no artifact input \"" + name + "\"");
       }
+    }
+    if (std::holds_alternative<binding::IteratorItem>(in.source) &&
+        !(task.iterator && task.iterator->kind == Iterator::Kind::kArtifact)) {
+      Error(where, "reads the loop item, but the task has no artifact iterator");
     }
     if (const auto* b = std::get_if<binding::ComponentInputArtifact>(&in.source)) {
       if (!owner.inputs.artifacts.contains(b->name)) {

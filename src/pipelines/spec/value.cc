@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <unordered_set>
 
 #include "base/check.h"
 
@@ -112,14 +113,16 @@ Result<Value> FromDom(simdjson::dom::element el, int depth) {
       return Value::MakeList(std::move(items));
     }
     case simdjson::dom::element_type::OBJECT: {
-      Value out = Value::MakeStruct({});
+      Value::Struct fields;
+      std::unordered_set<std::string_view> seen;
       for (auto field : simdjson::dom::object(el)) {
-        std::string key(field.key);
-        if (out.Find(key) != nullptr) return InvalidArgument("duplicate JSON key \"" + key + "\"");
+        if (!seen.insert(field.key).second) {
+          return InvalidArgument("duplicate JSON key \"" + std::string(field.key) + "\"");
+        }
         CAIRN_ASSIGN_OR_RETURN(auto v, FromDom(field.value, depth + 1));
-        out.Set(std::move(key), std::move(v));
+        fields.emplace_back(std::string(field.key), std::move(v));
       }
-      return out;
+      return Value::MakeStruct(std::move(fields));
     }
   }
   return InvalidArgument("unsupported JSON value");
