@@ -87,6 +87,9 @@ try {
   const run0 = seed.runs[0];
   await step('open a run', async () => {
     await page.goto(`${base}/#/experiments/${exp}`);
+    await page.getByLabel('Run name contains').fill(run0.name);
+    await page.getByLabel('Run name contains').press('Enter');
+    await statusLine.getByText('1 run loaded').waitFor();
     await page.getByRole('link', { name: run0.name, exact: true }).click();
     await page.getByRole('heading', { name: run0.name }).waitFor();
     await page.getByRole('table', { name: 'Parameters' }).getByText(run0.optimizer).waitFor();

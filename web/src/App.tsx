@@ -1,4 +1,4 @@
-import { Component, lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Component, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { getRun } from './api/mlflow';
 import { EmptyState, ErrorState, Loading } from './components/common';
 import { useAsync, useRoute } from './lib/hooks';
@@ -6,13 +6,32 @@ import { href, replaceHash, type Route } from './lib/urlState';
 import ExperimentPage from './pages/ExperimentPage';
 import ExperimentsPage from './pages/ExperimentsPage';
 
-// Pages with heavy dependencies (uPlot) or rarely the first page load in
-// their own chunks.
-const RunPage = lazy(() => import('./pages/RunPage'));
-const ComparePage = lazy(() => import('./pages/ComparePage'));
-const ModelsPage = lazy(() => import('./pages/ModelsPage'));
-const ModelPage = lazy(() => import('./pages/ModelPage'));
-const ModelVersionPage = lazy(() => import('./pages/ModelVersionPage'));
+// Pages with heavy dependencies (uPlot) or that are rarely the first page
+// load in their own chunks. Not React.lazy: a Suspense boundary holds the
+// content back for 300 ms once it has shown its fallback (React 19), which
+// would add that to every first visit of such a page.
+function lazyPage<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  let pending: Promise<void> | null = null;
+  const start = () => (pending ??= load().then((m) => void (loaded = m.default)));
+  return function LazyPage(props: P) {
+    const [, setReady] = useState(false);
+    const [error, setError] = useState<Error | null>(null);
+    useEffect(() => {
+      if (!loaded) start().then(() => setReady(true), (e: Error) => setError(e));
+    }, []);
+    if (error) return <div className="page"><ErrorState error={error} title="Could not load this page (was the server upgraded? reload)" /></div>;
+    if (!loaded) return <Loading />;
+    const Page = loaded;
+    return <Page {...props} />;
+  };
+}
+
+const RunPage = lazyPage(() => import('./pages/RunPage'));
+const ComparePage = lazyPage(() => import('./pages/ComparePage'));
+const ModelsPage = lazyPage(() => import('./pages/ModelsPage'));
+const ModelPage = lazyPage(() => import('./pages/ModelPage'));
+const ModelVersionPage = lazyPage(() => import('./pages/ModelVersionPage'));
 
 class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: Error | null }> {
   state = { error: null as Error | null };
@@ -103,9 +122,7 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         <ErrorBoundary resetKey={resetKey}>
-          <Suspense fallback={<Loading />}>
-            <Page route={route} />
-          </Suspense>
+          <Page route={route} />
         </ErrorBoundary>
       </main>
     </div>

@@ -86,6 +86,7 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
     if (!width) return;
     const controller = new AbortController();
     startRef.current = performance.now();
+    performance.mark(`chart:${metricKey}:fetch`);
     setError(null);
     Promise.all(
       runs.map((r) => {
@@ -98,7 +99,9 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
       }),
     ).then(
       (series) => {
-        if (!controller.signal.aborted) setData({ series, range });
+        if (controller.signal.aborted) return;
+        performance.mark(`chart:${metricKey}:data`);
+        setData({ series, range });
       },
       (e: Error) => {
         if (!controller.signal.aborted && e.name !== 'AbortError') setError(e);
@@ -180,12 +183,14 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
         ],
         draw: [
           () => {
+            performance.mark(`chart:${metricKey}:drawn`);
             setDrawnMs(Math.round(performance.now() - startRef.current));
           },
         ],
       },
     };
     plotRef.current?.destroy();
+    performance.mark(`chart:${metricKey}:plot`);
     const plot = new uPlot(opts, aligned.joined, el);
     plotRef.current = plot;
     const reset = () => setRange(null);

@@ -3,7 +3,7 @@
 // hundreds of columns stay smooth), the run name column pinned on the left.
 import { columnSizingFeature, createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { columnId, type ColumnRef, type SortState } from '../lib/filter';
 import { formatDuration, formatNumber, formatTime } from '../lib/format';
 import type { RunRow } from '../lib/runRows';
@@ -50,33 +50,89 @@ function cellText(row: RunRow, c: ColumnRef): string {
   return '';
 }
 
+interface RowLayout {
+  totalWidth: number;
+  pinnedWidth: number;
+  selectWidth: number;
+  nameWidth: number;
+  leftPad: number;
+  cols: { id: string; width: number; render: (r: RunRow) => ReactNode }[];
+}
+
+const Row = memo(function Row({
+  r,
+  index,
+  top,
+  selected,
+  onToggle,
+  experimentId,
+  layout,
+}: {
+  r: RunRow;
+  index: number;
+  top: number;
+  selected: boolean;
+  onToggle: (runId: string) => void;
+  experimentId: string;
+  layout: RowLayout;
+}) {
+  return (
+    <div
+      className={selected ? 'grow selected' : 'grow'}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-run-id={r.id}
+      style={{ width: layout.totalWidth, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+    >
+      <div className="pinned" style={{ width: layout.pinnedWidth }}>
+        <div className="cell" role="gridcell" style={{ width: layout.selectWidth }}>
+          <input type="checkbox" aria-label={`Select ${r.name}`} checked={selected} onChange={() => onToggle(r.id)} />
+        </div>
+        <div className="cell" role="gridcell" style={{ width: layout.nameWidth }}>
+          <a href={href.run(experimentId, r.id)} className="run-link" title={r.name}>
+            {r.name}
+          </a>
+        </div>
+      </div>
+      <div style={{ width: layout.leftPad, flex: 'none' }} />
+      {layout.cols.map((c) => (
+        <div key={c.id} className="cell" role="gridcell" style={{ width: c.width }} data-col={c.id}>
+          {c.render(r)}
+        </div>
+      ))}
+    </div>
+  );
+});
+
 export function RunsTable(props: RunsTableProps) {
   const { rows, columns: chosen, sort, onSort, selected, experimentId } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
 
+  // One spec per column: TanStack Table owns the column model and sizes;
+  // cells render straight from the spec (no per-cell objects for the
+  // hundreds of off-screen columns of a row).
   const columns = useMemo(() => {
     const sortOf = new Map<string, ColumnRef>();
+    const render = new Map<string, (r: RunRow) => ReactNode>();
+    for (const b of BUILTIN) {
+      if (b.sort) sortOf.set(b.id, b.sort);
+      render.set(b.id, b.cell);
+    }
     const defs = [
-      helper.display({ id: 'select', size: 36, header: () => null, cell: () => null }),
-      helper.display({ id: 'name', header: 'Run name', size: 220, cell: (ctx) => ctx.row.original.name }),
-      ...BUILTIN.map((b) => {
-        if (b.sort) sortOf.set(b.id, b.sort);
-        return helper.display({ id: b.id, header: b.header, size: b.size, cell: (ctx) => b.cell(ctx.row.original) });
-      }),
+      helper.display({ id: 'select', size: 36, header: () => null }),
+      helper.display({ id: 'name', header: 'Run name', size: 220 }),
+      ...BUILTIN.map((b) => helper.display({ id: b.id, header: b.header, size: b.size })),
       ...chosen.map((c) => {
         const id = columnId(c);
         sortOf.set(id, c);
+        render.set(id, (r) => cellText(r, c));
         const label = c.entity === 'metrics' ? c.key : `${c.entity === 'params' ? 'param' : 'tag'}: ${c.key}`;
-        return helper.display({
-          id,
-          header: label,
-          size: c.entity === 'tags' ? 160 : 120,
-          cell: (ctx) => cellText(ctx.row.original, c),
-        });
+        return helper.display({ id, header: label, size: c.entity === 'tags' ? 160 : 120 });
       }),
     ];
     sortOf.set('name', { entity: 'attributes', key: 'run_name' });
-    return { defs, sortOf };
+    return { defs, sortOf, render };
   }, [chosen]);
 
   const table = useTable({ features, columns: columns.defs, data: rows, getRowId: (r) => r.id });
@@ -90,14 +146,14 @@ export function RunsTable(props: RunsTableProps) {
     count: tableRows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    overscan: 6,
   });
   const colVirtualizer = useVirtualizer({
     horizontal: true,
     count: scrolling.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => scrolling[i].getSize(),
-    overscan: 3,
+    overscan: 2,
     scrollPaddingStart: pinnedWidth,
   });
   useEffect(() => colVirtualizer.measure(), [columns, colVirtualizer]);
@@ -113,6 +169,30 @@ export function RunsTable(props: RunsTableProps) {
   const totalWidth = pinnedWidth + colVirtualizer.getTotalSize();
   const leftPad = virtualCols.length ? virtualCols[0].start : 0;
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
+
+  // Everything a row needs to lay out its cells; stable while neither the
+  // visible column window nor the columns change, so scrolling vertically
+  // only renders the rows that come into view (Row is memoized).
+  const firstCol = virtualCols.length ? virtualCols[0].index : 0;
+  const lastCol = virtualCols.length ? virtualCols[virtualCols.length - 1].index : -1;
+  const selectWidth = pinned[0].getSize();
+  const nameWidth = pinned[1].getSize();
+  const layout = useMemo<RowLayout>(
+    () => ({
+      totalWidth,
+      pinnedWidth,
+      selectWidth,
+      nameWidth,
+      leftPad,
+      cols: scrolling.slice(firstCol, lastCol + 1).map((c) => ({
+        id: c.id,
+        width: c.getSize(),
+        render: columns.render.get(c.id) ?? (() => null),
+      })),
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [totalWidth, pinnedWidth, selectWidth, nameWidth, leftPad, firstCol, lastCol, columns],
+  );
 
   const headerCell = (id: string, label: ReactNode, width: number) => {
     const ref = columns.sortOf.get(id);
@@ -157,40 +237,18 @@ export function RunsTable(props: RunsTableProps) {
           })}
         </div>
         {virtualRows.map((vr) => {
-          const row = tableRows[vr.index];
-          const r = row.original;
-          const cells = row.getAllCells();
-          const isSelected = selected.has(r.id);
+          const r = tableRows[vr.index].original;
           return (
-            <div
-              key={row.id}
-              className={isSelected ? 'grow selected' : 'grow'}
-              role="row"
-              aria-rowindex={vr.index + 2}
-              aria-selected={isSelected}
-              data-run-id={r.id}
-              style={{ width: totalWidth, height: ROW_HEIGHT, transform: `translateY(${HEADER_HEIGHT + vr.start}px)` }}
-            >
-              <div className="pinned" style={{ width: pinnedWidth }}>
-                <div className="cell" role="gridcell" style={{ width: pinned[0].getSize() }}>
-                  <input type="checkbox" aria-label={`Select ${r.name}`} checked={isSelected} onChange={() => props.onToggle(r.id)} />
-                </div>
-                <div className="cell" role="gridcell" style={{ width: pinned[1].getSize() }}>
-                  <a href={href.run(experimentId, r.id)} className="run-link" title={r.name}>
-                    {r.name}
-                  </a>
-                </div>
-              </div>
-              <div style={{ width: leftPad, flex: 'none' }} />
-              {virtualCols.map((vc) => {
-                const cell = cells[vc.index + 2];
-                return (
-                  <div key={cell.id} className="cell" role="gridcell" style={{ width: cell.column.getSize() }} data-col={cell.column.id}>
-                    <table.FlexRender cell={cell} />
-                  </div>
-                );
-              })}
-            </div>
+            <Row
+              key={r.id}
+              r={r}
+              index={vr.index}
+              top={HEADER_HEIGHT + vr.start}
+              selected={selected.has(r.id)}
+              onToggle={props.onToggle}
+              experimentId={experimentId}
+              layout={layout}
+            />
           );
         })}
       </div>

@@ -93,6 +93,12 @@ export default function ExperimentPage({ experimentId, view }: { experimentId: s
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const filterRef = useRef<HTMLInputElement>(null);
 
+  // For bench/ui_bench.sh: when a query's first page is on screen.
+  const shown = runs.rows.length > 0;
+  useEffect(() => {
+    if (shown) performance.mark('runs:shown');
+  }, [shown]);
+
   const keys = useMemo(() => collectKeys(runs.rows), [runs.rows]);
   const columns: ColumnRef[] = useMemo(() => {
     if (view.columns === null) {
@@ -261,7 +267,7 @@ export default function ExperimentPage({ experimentId, view }: { experimentId: s
       </form>
       <div className="status-line muted" aria-live="polite" data-testid="runs-status">
         {runs.rows.length > 0 &&
-          `${runs.rows.length.toLocaleString('en-US')} runs loaded${runs.done ? '' : ' · more on scroll'}${
+          `${runs.rows.length.toLocaleString('en-US')} ${runs.rows.length === 1 ? 'run' : 'runs'} loaded${runs.done ? '' : ' · more on scroll'}${
             view.sort ? ` · sorted by ${view.sort.column.key} ${view.sort.dir}` : ''
           }`}
       </div>
