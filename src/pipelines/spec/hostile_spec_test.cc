@@ -251,6 +251,22 @@ TEST(HostileSpecTest, HugeLiteralFanOutIsAllowedButRecorded) {
   EXPECT_EQ(problems[0].severity, Severity::kWarning);
 }
 
+TEST(HostileSpecTest, LongDependencyChainAndCycle) {
+  std::string yaml = "name: chain\nsteps:\n";
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    yaml += "  s" + std::to_string(i) + ": {run: x, needs: [s" + std::to_string((i + 1) % n) + "]}\n";
+  }
+  auto p = LoadCairnPipeline(yaml, "chain.yaml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  auto problems = ValidatePipeline(*p);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].message.find("dependency cycle: s0 -> s1 -> s2"), std::string::npos)
+      << problems[0].message.substr(0, 200);
+  EXPECT_NE(problems[0].message.find("(19989 more) -> s19999 -> s0"), std::string::npos) << problems[0].message;
+  EXPECT_LT(problems[0].message.size(), 400u);
+}
+
 TEST(HostileSpecTest, OversizedSpecRefused) {
   std::string big = "name: big\ndescription: '" + std::string(kMaxSpecBytes, 'x') + "'\nsteps: {a: {run: x}}\n";
   auto p = LoadPipeline(big, "big.yaml");

@@ -399,33 +399,55 @@ class Validator {
     }
   }
 
+  // Iterative DFS over `upstream` (a chain of many thousand tasks must not
+  // exhaust the stack); each back edge reports the cycle it closes.
   void CheckCycles(const Dag& dag) {
-    std::map<std::string, int> state;  // 0 new, 1 on path, 2 done
-    std::vector<std::string> path;
+    std::map<std::string_view, int> state;  // 0 new, 1 on path, 2 done
+    struct Frame {
+      const Task* task;
+      std::set<std::string>::const_iterator next;
+    };
+    std::vector<Frame> stack;
     std::set<std::string> reported;
-    std::function<void(const std::string&)> visit = [&](const std::string& key) {
-      state[key] = 1;
-      path.push_back(key);
-      const Task& t = dag.tasks.at(key);
-      for (const auto& up : t.upstream) {
-        if (!dag.tasks.contains(up) || up == key) continue;
-        if (state[up] == 1) {
-          auto at = std::find(path.begin(), path.end(), up);
+    for (const auto& [start_key, start] : dag.tasks) {
+      if (state[start_key] != 0) continue;
+      state[start_key] = 1;
+      stack.push_back({&start, start.upstream.begin()});
+      while (!stack.empty()) {
+        Frame& f = stack.back();
+        if (f.next == f.task->upstream.end()) {
+          state[f.task->key] = 2;
+          stack.pop_back();
+          continue;
+        }
+        const std::string& up = *f.next++;
+        auto it = dag.tasks.find(up);
+        if (it == dag.tasks.end() || up == f.task->key) continue;
+        const int s = state[it->first];
+        if (s == 1) {
+          std::vector<std::string_view> keys;
+          bool on = false;
+          for (const auto& fr : stack) {
+            on = on || fr.task->key == up;
+            if (on) keys.push_back(fr.task->key);
+          }
           std::string cycle;
-          for (auto i = at; i != path.end(); ++i) cycle += *i + " -> ";
+          for (size_t k = 0; k < keys.size(); ++k) {
+            if (keys.size() > 12 && k == 10) {
+              cycle += "... (" + std::to_string(keys.size() - 11) + " more) -> ";
+              k = keys.size() - 1;
+            }
+            cycle += std::string(keys[k]) + " -> ";
+          }
           cycle += up;
           if (reported.insert(up).second) {
             Error(dag.location + ".tasks", "dependency cycle: " + cycle + " (each task waits for the next)");
           }
-        } else if (state[up] == 0) {
-          visit(up);
+        } else if (s == 0) {
+          state[it->first] = 1;
+          stack.push_back({&it->second, it->second.upstream.begin()});
         }
       }
-      path.pop_back();
-      state[key] = 2;
-    };
-    for (const auto& [key, _] : dag.tasks) {
-      if (state[key] == 0) visit(key);
     }
   }
 
