@@ -135,6 +135,8 @@ try {
   }
   const loadAll = (await page.evaluate(() => performance.now())) - t0;
   report(`load all ${RUNS.toLocaleString('en-US')} runs by scrolling (pages of 200)`, `${(loadAll / 1000).toFixed(1)} s`);
+  const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+  report('  JS heap with all of them loaded', `${(heap / 2 ** 20).toFixed(0)} MiB`);
   // Frame times while scrolling: a fast wheel-like scroll (96 px = 3 rows
   // per frame) and a worst case that jumps to unseen rows and columns every
   // frame. 16.7 ms is one frame at 60 Hz.

@@ -108,7 +108,6 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
       },
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runKey, metricKey, x, bucketKey, range, width > 0]);
 
   const aligned = useMemo(() => {
@@ -200,7 +199,6 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
       plot.destroy();
       plotRef.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [aligned, width, height]);
 
   const empty = data && data.series.every((s) => s.xs.length === 0);

@@ -190,7 +190,6 @@ export function RunsTable(props: RunsTableProps) {
         render: columns.render.get(c.id) ?? (() => null),
       })),
     }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [totalWidth, pinnedWidth, selectWidth, nameWidth, leftPad, firstCol, lastCol, columns],
   );
 

@@ -3,9 +3,10 @@
 import type { Run } from '../api/types';
 import { metricValue, runDuration } from './format';
 
+// The parsed run is not kept: with 10,000 runs x hundreds of keys the
+// JSON objects would dominate the heap (and GC pauses while scrolling).
 export interface RunRow {
   id: string;
-  run: Run;
   name: string;
   status: string;
   start?: number;
@@ -28,7 +29,6 @@ export function toRunRow(run: Run): RunRow {
   const info = run.info;
   return {
     id: info.run_id,
-    run,
     name: info.run_name || tags.get('mlflow.runName') || info.run_id,
     status: info.status ?? '',
     start: info.start_time,
@@ -48,16 +48,28 @@ export interface KeySets {
   tags: string[];
 }
 
-// The keys seen in the loaded runs, sorted.
-export function collectKeys(rows: RunRow[]): KeySets {
-  const m = new Set<string>();
-  const p = new Set<string>();
-  const t = new Set<string>();
+// The keys seen in the loaded runs, sorted. `into` (optional) is extended
+// in place, so pages can be added one at a time.
+export interface KeyCollector {
+  metrics: Set<string>;
+  params: Set<string>;
+  tags: Set<string>;
+}
+
+export function newKeyCollector(): KeyCollector {
+  return { metrics: new Set(), params: new Set(), tags: new Set() };
+}
+
+export function addKeys(into: KeyCollector, rows: RunRow[]): KeySets {
   for (const r of rows) {
-    for (const k of r.metrics.keys()) m.add(k);
-    for (const k of r.params.keys()) p.add(k);
-    for (const k of r.tags.keys()) t.add(k);
+    for (const k of r.metrics.keys()) into.metrics.add(k);
+    for (const k of r.params.keys()) into.params.add(k);
+    for (const k of r.tags.keys()) into.tags.add(k);
   }
   const sorted = (s: Set<string>) => [...s].sort((a, b) => a.localeCompare(b));
-  return { metrics: sorted(m), params: sorted(p), tags: sorted(t) };
+  return { metrics: sorted(into.metrics), params: sorted(into.params), tags: sorted(into.tags) };
+}
+
+export function collectKeys(rows: RunRow[]): KeySets {
+  return addKeys(newKeyCollector(), rows);
 }

@@ -16,13 +16,15 @@ import {
   type ColumnRef,
 } from '../lib/filter';
 import { useAsync } from '../lib/hooks';
-import { collectKeys, toRunRow, type RunRow } from '../lib/runRows';
+import { addKeys, newKeyCollector, toRunRow, type KeySets, type RunRow } from '../lib/runRows';
 import { href, navigate, replaceHash, type RunsView } from '../lib/urlState';
 
 const PAGE_SIZE = 200;
+const EMPTY_KEYS: KeySets = { metrics: [], params: [], tags: [] };
 
 interface RunsState {
   rows: RunRow[];
+  keys: KeySets;
   token?: string;
   done: boolean;
   loading: boolean;
@@ -31,7 +33,8 @@ interface RunsState {
 
 // Pages of search-runs for one (filter, order) query; a new query starts over.
 function useRunPages(experimentId: string, filter: string, orderBy: string[]) {
-  const [state, setState] = useState<RunsState>({ rows: [], done: false, loading: true });
+  const [state, setState] = useState<RunsState>({ rows: [], keys: EMPTY_KEYS, done: false, loading: true });
+  const collector = useRef(newKeyCollector());
   const query = JSON.stringify([experimentId, filter, orderBy]);
   const inflight = useRef<AbortController | null>(null);
   const stateRef = useRef(state);
@@ -45,13 +48,16 @@ function useRunPages(experimentId: string, filter: string, orderBy: string[]) {
       const controller = new AbortController();
       inflight.current = controller;
       const token = reset ? undefined : current.token;
-      setState((s) => (reset ? { rows: [], done: false, loading: true } : { ...s, loading: true }));
+      if (reset) collector.current = newKeyCollector();
+      setState((s) => (reset ? { rows: [], keys: EMPTY_KEYS, done: false, loading: true } : { ...s, loading: true }));
       searchRuns({ experimentIds: [experimentId], filter, orderBy, pageToken: token, maxResults: PAGE_SIZE }, controller.signal).then(
         (page) => {
           if (controller.signal.aborted) return;
           const rows = page.runs.map(toRunRow);
+          const keys = addKeys(collector.current, rows);
           setState((s) => ({
             rows: reset ? rows : [...s.rows, ...rows],
+            keys,
             token: page.next_page_token,
             // MLflow emits a token whenever a page is full, so the last page may be empty.
             done: !page.next_page_token || page.runs.length === 0,
@@ -64,7 +70,6 @@ function useRunPages(experimentId: string, filter: string, orderBy: string[]) {
         },
       );
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [query],
   );
   useEffect(() => {
@@ -99,7 +104,7 @@ export default function ExperimentPage({ experimentId, view }: { experimentId: s
     if (shown) performance.mark('runs:shown');
   }, [shown]);
 
-  const keys = useMemo(() => collectKeys(runs.rows), [runs.rows]);
+  const keys = runs.keys;
   const columns: ColumnRef[] = useMemo(() => {
     if (view.columns === null) {
       return [
