@@ -818,20 +818,30 @@ void RunExecution::CompleteDag(Node* d) {
   }
   d->outputs = std::move(outputs);
   d->rec.outputs_json = TaskIoToJson(d->outputs);
+  // FAILED names the first task that failed itself (NOT_TRIGGERED tasks
+  // only follow a failure).
   NodeState state = NodeState::kSucceeded;
   std::string error;
-  for (const auto& [key, child] : d->children) {
-    NodeState s = child->rec.state;
-    if (s == NodeState::kFailed || s == NodeState::kNotTriggered) {
-      if (state != NodeState::kFailed) error = fmt::format("task '{}' failed", child->rec.display_name);
+  for (NodeState wanted : {NodeState::kFailed, NodeState::kNotTriggered}) {
+    for (const auto& [key, child] : d->children) {
+      if (child->rec.state != wanted || state == NodeState::kFailed) continue;
       state = NodeState::kFailed;
-    } else if (s == NodeState::kCancelled && state == NodeState::kSucceeded) {
-      state = NodeState::kCancelled;
-      error = "cancelled";
+      error = fmt::format("task '{}' failed", child->rec.display_name);
+      if (!child->rec.error.empty() && child->dag == nullptr && child->rec.kind != NodeKind::kLoop) {
+        error += ": " + child->rec.error;
+      } else if (!child->rec.error.empty()) {
+        error = child->rec.error;
+      }
     }
   }
-  if (cancelling_ && state == NodeState::kSucceeded && d == root_) {
-    // Everything finished before the cancel took effect.
+  if (state == NodeState::kSucceeded) {
+    for (const auto& [key, child] : d->children) {
+      if (child->rec.state == NodeState::kCancelled) {
+        state = NodeState::kCancelled;
+        error = "cancelled";
+        break;
+      }
+    }
   }
   Finish(d, state, error);
 }
@@ -839,7 +849,12 @@ void RunExecution::CompleteDag(Node* d) {
 void RunExecution::CompleteLoop(Node* loop) {
   // dsl.Collected: per-iteration outputs gathered into lists, in order.
   TaskIo outputs;
+  // Every declared output is a list, empty when no iteration produced it.
   std::set<std::string> param_keys, artifact_keys;
+  if (loop->component != nullptr) {
+    for (const auto& [k, spec] : loop->component->outputs.parameters) param_keys.insert(k);
+    for (const auto& [k, spec] : loop->component->outputs.artifacts) artifact_keys.insert(k);
+  }
   for (Node* it : loop->iterations) {
     for (const auto& [k, v] : it->outputs.parameters) param_keys.insert(k);
     for (const auto& [k, v] : it->outputs.artifacts) artifact_keys.insert(k);
@@ -1030,7 +1045,7 @@ bool RunExecution::PrepareLaunch(Node* n) {
   n->rec.handle.clear();
   n->rec.attempt_dir = plan->launch.attempt_dir;
   n->rec.next_attempt_ms = 0;
-  if (n->rec.started_ms == 0) n->rec.started_ms = deps_.clock->NowMillis();
+  if (attempt == 1) n->rec.started_ms = deps_.clock->NowMillis();  // launched, not just ready
   StartTaskTracking(n, *plan);
   MarkDirty(n);
   prepared_.push_back(n);

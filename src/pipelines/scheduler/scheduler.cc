@@ -57,6 +57,7 @@ Status Scheduler::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   stop_ = false;
   running_ = true;
+  wake_ = true;  // adopted runs need a first round
   thread_ = std::thread([this] { Loop(); });
   return Status();
 }
