@@ -98,7 +98,8 @@ export function AliasEditor({
   const [alias, setAlias] = useState('');
   const [version, setVersion] = useState(fixedVersion ?? versions[0] ?? '');
   const action = useAction(onChanged);
-  const target = fixedVersion ?? version;
+  // Versions may arrive after the first render: default to the newest.
+  const target = fixedVersion ?? (version || versions[0] || '');
   return (
     <div className="editor" data-testid="alias-editor">
       {aliases.length === 0 ? (
@@ -129,7 +130,7 @@ export function AliasEditor({
       >
         <input placeholder="alias, e.g. champion" aria-label="New alias" value={alias} onChange={(e) => setAlias(e.target.value)} />
         {!fixedVersion && (
-          <select aria-label="Version for the alias" value={version} onChange={(e) => setVersion(e.target.value)}>
+          <select aria-label="Version for the alias" value={target} onChange={(e) => setVersion(e.target.value)}>
             {versions.map((v) => (
               <option key={v} value={v}>
                 version {v}

@@ -58,9 +58,11 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
   const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const [width, setWidth] = useState(0);
-  // The zoomed x range in plot units (null: everything).
-  const [range, setRange] = useState<{ a: number; b: number } | null>(null);
-  const [data, setData] = useState<{ series: Series[]; range: typeof range } | null>(null);
+  // The zoomed x range in plot units, for the axis and series it was made
+  // on (changing either shows everything again).
+  const [zoom, setZoom] = useState<{ view: string; a: number; b: number } | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [data, setData] = useState<{ series: Series[] } | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [drawnMs, setDrawnMs] = useState<number | null>(null);
   const startRef = useRef(0);
@@ -77,8 +79,9 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
     return () => ro.disconnect();
   }, []);
 
-  // Axis change: back to the full range.
-  useEffect(() => setRange(null), [x, runKey, metricKey]);
+  const view = `${x}|${runKey}|${metricKey}`;
+  const range = zoom && zoom.view === view ? zoom : null;
+  const setRange = (r: { a: number; b: number } | null) => setZoom(r ? { view, ...r } : null);
 
   const buckets = Math.max(50, Math.min(4000, Math.round(width || 600)));
   const bucketKey = Math.ceil(buckets / 100) * 100; // do not refetch for every pixel of a resize
@@ -101,14 +104,14 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
       (series) => {
         if (controller.signal.aborted) return;
         performance.mark(`chart:${metricKey}:data`);
-        setData({ series, range });
+        setData({ series });
       },
       (e: Error) => {
         if (!controller.signal.aborted && e.name !== 'AbortError') setError(e);
       },
     );
     return () => controller.abort();
-  }, [runKey, metricKey, x, bucketKey, range, width > 0]);
+  }, [runKey, metricKey, x, bucketKey, range?.a, range?.b, width > 0, attempt]);
 
   const aligned = useMemo(() => {
     if (!data) return null;
@@ -209,7 +212,7 @@ export function MetricChart({ metricKey, runs, x, smooth, log, height = 220 }: P
       data-metric={metricKey}
       data-drawn={drawnMs !== null && !empty ? 'true' : 'false'}
     >
-      {error && <ErrorState error={error} title={`Could not load ${metricKey}`} retry={() => setRange((r) => (r ? { ...r } : r))} />}
+      {error && <ErrorState error={error} title={`Could not load ${metricKey}`} retry={() => setAttempt((n) => n + 1)} />}
       <div ref={boxRef} className="chart-box" style={{ minHeight: height }} />
       {empty && <p className="muted">No points in this range.</p>}
       <div className="chart-meta muted">
