@@ -101,14 +101,17 @@ const watch = watchErrors(page);
 try {
   // Time to interactive: navigation start -> first page of runs rendered.
   const tti = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     await page.goto('about:blank');
     await page.goto(`${base}/#/experiments/${experimentId}`);
     await page.locator('[role=row][aria-rowindex="2"]').waitFor();
     await page.getByTestId('runs-status').getByText(/runs loaded/).waitFor();
     tti.push(await page.evaluate(() => performance.getEntriesByName('runs:shown')[0].startTime));
   }
-  report(`experiment page, ${RUNS.toLocaleString('en-US')} runs x ${PARAMS + METRICS} columns: time to interactive (first 200 runs shown; median of 3, cold page)`, `${median(tti).toFixed(0)} ms`);
+  report(
+    `experiment page, ${RUNS.toLocaleString('en-US')} runs x ${PARAMS + METRICS} columns: time to interactive (first 200 runs shown), first visit / median of 3 with the app cached`,
+    `${tti[0].toFixed(0)} / ${median(tti.slice(1)).toFixed(0)} ms`,
+  );
   report('  cells in the DOM (virtualized rows and columns)', String(await page.locator('.cell').count()));
 
   const sortMs = [];
