@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "pipelines/graph.h"
@@ -253,6 +254,25 @@ TEST(KfpLoaderTest, ResourcesFromTaskOutputsAddEdges) {
   auto cpu = ResolveString(r.cpu_limit, ctx);
   ASSERT_TRUE(cpu.ok()) << cpu.status().ToString();
   EXPECT_EQ(*cpu, "4");
+}
+
+TEST(KfpLoaderTest, PipelineJobWrapperAppliesRuntimeConfig) {
+  std::ifstream in(KfpDir() + "/add_numbers.yaml");
+  std::string spec((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string indented;
+  for (size_t pos = 0; pos < spec.size();) {
+    size_t end = spec.find('\n', pos);
+    if (end == std::string::npos) end = spec.size();
+    indented += "  " + spec.substr(pos, end - pos) + "\n";
+    pos = end + 1;
+  }
+  const std::string job = "displayName: job\nruntimeConfig:\n  parameterValues: {a: 5, b: 7}\npipelineSpec:\n" + indented;
+  auto p = LoadPipeline(job, "job.yaml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(*p->root->inputs.parameters.at("a").default_value, Value::Int(5));
+  EXPECT_FALSE(HasErrors(ValidatePipeline(*p)));
+  auto bad = LoadPipeline("runtimeConfig:\n  parameterValues: {zz: 1}\npipelineSpec:\n" + indented, "job.yaml");
+  EXPECT_FALSE(bad.ok());
 }
 
 TEST(KfpLoaderTest, DefaultPipelineRoot) {

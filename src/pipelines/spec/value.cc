@@ -47,7 +47,10 @@ void AppendDouble(double d, std::string& out) {
     return;
   }
   char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, d);
+  // Large magnitudes in exponent form: a 20-digit integer literal would not
+  // parse back as JSON (it overflows int64/uint64 in most readers).
+  auto res = std::fabs(d) >= 1e15 ? std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific)
+                                  : std::to_chars(buf, buf + sizeof buf, d);
   out.append(buf, res.ptr);
 }
 
