@@ -40,6 +40,27 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
   command.add_option("--log-level", c.log_level, "debug, info, warn, error or off")
       ->envname("CAIRN_LOG_LEVEL")
       ->capture_default_str();
+  command
+      .add_option("--pipeline-root", c.pipeline_root,
+                  "Directory for pipeline run files and task artifacts (default: <artifacts-destination>/../pipelines)")
+      ->envname("CAIRN_PIPELINE_ROOT");
+  command.add_option("--pipelines-parallelism", c.pipelines_parallelism, "Pipeline tasks running at once (all runs)")
+      ->envname("CAIRN_PIPELINES_PARALLELISM")
+      ->capture_default_str();
+  command.add_flag("--pipelines-disable-cache", c.pipelines_disable_cache,
+                   "Never reuse cached pipeline task results")
+      ->envname("CAIRN_PIPELINES_DISABLE_CACHE");
+  command.add_option("--pipelines-task-timeout", c.pipelines_task_timeout_s,
+                     "Seconds after which a pipeline task attempt is killed (0: no limit)")
+      ->envname("CAIRN_PIPELINES_TASK_TIMEOUT")
+      ->capture_default_str();
+  command.add_option("--pipelines-max-log-bytes", c.pipelines_max_log_bytes,
+                     "Cap per pipeline task log stream; the rest is discarded with a note")
+      ->envname("CAIRN_PIPELINES_MAX_LOG_BYTES")
+      ->capture_default_str();
+  command.add_flag("--pipelines-resume,!--no-pipelines-resume", c.pipelines_resume,
+                   "Resume unfinished pipeline runs on start (off: fail them)")
+      ->envname("CAIRN_PIPELINES_RESUME");
 }
 
 Status ValidateServerConfig(const ServerConfig& c) {
@@ -49,6 +70,11 @@ Status ValidateServerConfig(const ServerConfig& c) {
     return InvalidArgument("--handler-threads must be between 1 and 1024");
   }
   if (c.artifacts_destination.empty()) return InvalidArgument("--artifacts-destination must not be empty");
+  if (c.pipelines_parallelism < 1 || c.pipelines_parallelism > 100000) {
+    return InvalidArgument("--pipelines-parallelism must be between 1 and 100000");
+  }
+  if (c.pipelines_task_timeout_s < 0) return InvalidArgument("--pipelines-task-timeout must be >= 0");
+  if (c.pipelines_max_log_bytes < 1024) return InvalidArgument("--pipelines-max-log-bytes must be >= 1024");
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level)) {
     return InvalidArgument(fmt::format("--log-level '{}' is not one of debug, info, warn, error, off", c.log_level));

@@ -29,6 +29,20 @@ struct ServerConfig {
   int handler_threads = 16;
   uint64_t max_body_bytes = 64ull << 20;
   std::string log_level = "info";
+  // Pipelines: root of run directories and task artifacts; empty: a
+  // "pipelines" directory next to the artifacts destination (inside the
+  // data dir).
+  std::string pipeline_root;
+  // Pipeline tasks running at once, over all runs.
+  int pipelines_parallelism = 8;
+  // The global off switch for the pipeline task cache.
+  bool pipelines_disable_cache = false;
+  // Kill a pipeline task attempt after this many seconds; 0 = no limit.
+  int64_t pipelines_task_timeout_s = 0;
+  // Cap per task log stream (stdout, stderr); the rest is discarded.
+  int64_t pipelines_max_log_bytes = 64ll << 20;
+  // Resume unfinished pipeline runs on start (off: fail them).
+  bool pipelines_resume = true;
 };
 
 // Registers the flags (with their environment variables) on `command`.

@@ -15,6 +15,7 @@
 #include "frontends/http/router.h"
 #include "frontends/mlflow_rest/mlflow_api.h"
 #include "server/http_server.h"
+#include "server/pipelines_wiring.h"
 #include "store/sqlite_store_factory.h"
 
 #ifndef CAIRN_VERSION
@@ -103,6 +104,11 @@ int RunServer(const ServerConfig& config) {
   // registry's copies land by rename, and outside the served tree.
   deps.scratch_dir = destination + ".spool/registry";
   frontends::RegisterMlflowApi(router, deps);
+  // Pipelines: the scheduler and local executor over the same database,
+  // started once the listener has its address (tasks log back to it).
+  auto pipelines_service =
+      PipelinesService::Create(config, destination, *stores->pipelines, *stores->tracking, registry, router);
+  if (!pipelines_service) return Fail(pipelines_service.error());
   // The web UI (embedded files, served as the router's GET fallback so it
   // never shadows an API path) and its chart-downsampling endpoint.
   frontends::RegisterDashboard(router, {stores->tracking.get(), frontends::EmbeddedWebAssets()});
@@ -120,6 +126,11 @@ int RunServer(const ServerConfig& config) {
   http_options.spool_dir = destination + ".spool";
   HttpServer http(http_options, router);
   if (Status s = http.Start(); !s.ok()) return Fail(s);
+  {
+    std::string self = config.host == "0.0.0.0" ? "127.0.0.1" : config.host == "::" ? "::1" : config.host;
+    if (self.find(':') != std::string::npos) self = "[" + self + "]";
+    if (Status s = (*pipelines_service)->Start(fmt::format("http://{}:{}", self, http.port())); !s.ok()) return Fail(s);
+  }
 
   // Tests and scripts read this line to learn the port.
   std::printf("cairn %s listening on http://%s:%u (store %s, artifacts %s)\n", CAIRN_VERSION, config.host.c_str(),
@@ -130,8 +141,10 @@ int RunServer(const ServerConfig& config) {
   sigwait(&stop_signals, &signal_number);
   CAIRN_LOG(kInfo, "server", "received {}, draining in-flight requests", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   http.Stop();
+  pipelines_service->reset();  // task processes keep running; the next start resumes them
   stores->tracking.reset();  // the last store closes the database cleanly
   stores->registry.reset();
+  stores->pipelines.reset();
   CAIRN_LOG(kInfo, "server", "stopped");
   return 0;
 }

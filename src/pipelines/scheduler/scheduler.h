@@ -140,13 +140,16 @@ class Scheduler {
   Result<PipelineRunRecord> WaitForRun(const std::string& run_id, int64_t timeout_ms);
 
   const SchedulerOptions& options() const { return options_; }
+  // Sets SchedulerOptions::tracking_uri; only before Start (the server
+  // learns its own address after binding).
+  void SetTrackingUri(std::string uri) { options_.tracking_uri = std::move(uri); }
 
  private:
   void Loop();
   void Wake();
   void AdoptClaimedRuns(std::vector<PipelineRunRecord> runs);
 
-  const SchedulerOptions options_;
+  SchedulerOptions options_;  // tracking_uri may change before Start
   const SchedulerDeps deps_;
 
   std::mutex mu_;

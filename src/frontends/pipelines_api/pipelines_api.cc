@@ -1,0 +1,224 @@
+#include "frontends/pipelines_api/pipelines_api.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "frontends/http/request_params.h"
+#include "frontends/http/status_mapping.h"
+#include "frontends/mlflow_rest/handler_util.h"
+#include "pipelines/api/routes.h"
+#include "pipelines/api/run_json.h"
+#include "pipelines/graph.h"
+
+namespace cairn::frontends {
+namespace {
+
+namespace api = pipelines::api;
+using pipelines::Value;
+
+// POST bodies are read as pipelines::Value (parameters are arbitrary JSON).
+Result<Value> JsonBody(const HttpRequest& request) {
+  if (request.body.empty()) return Value::MakeStruct({});
+  if (request.content_type.find("json") == std::string::npos && !request.content_type.empty()) {
+    return InvalidArgument("Content-Type must be application/json.");
+  }
+  auto body = Value::ParseJson(request.body);
+  if (!body.ok()) return InvalidArgument(fmt::format("Malformed JSON body: {}", body.status().message()));
+  if (!body->is_struct()) return InvalidArgument("The request body must be a JSON object.");
+  return body;
+}
+
+Result<std::string> StringField(const Value& body, std::string_view key, bool required) {
+  const Value* v = body.Find(key);
+  if (v == nullptr || v->is_null()) {
+    if (required) return RequestParams::Missing(key);
+    return std::string();
+  }
+  if (!v->is_string()) return InvalidArgument(fmt::format("Parameter '{}' must be a string.", key));
+  if (required && v->as_string().empty()) return RequestParams::Missing(key);
+  return v->as_string();
+}
+
+Handler WrapValueHandler(std::function<Result<Value>(const HttpRequest&)> handler) {
+  return WrapRaw([handler = std::move(handler)](HttpRequest& request) -> HttpResponse {
+    auto body = handler(request);
+    if (!body.ok()) return ErrorResponse(body.status());
+    return HttpResponse::Json(body->ToJson());
+  });
+}
+
+void Add(Router& router, const api::Route& route, Handler handler) {
+  router.Add(Route{std::string(route.method), std::string(route.path), false, false, std::move(handler)});
+}
+
+Result<Value> Submit(const PipelinesApiDeps& deps, const HttpRequest& request) {
+  CAIRN_ASSIGN_OR_RETURN(Value body, JsonBody(request));
+  pipelines::SubmitRequest submit;
+  CAIRN_ASSIGN_OR_RETURN(submit.spec_yaml, StringField(body, "spec", true));
+  CAIRN_ASSIGN_OR_RETURN(submit.source_name, StringField(body, "source_name", false));
+  CAIRN_ASSIGN_OR_RETURN(submit.display_name, StringField(body, "display_name", false));
+  CAIRN_ASSIGN_OR_RETURN(submit.experiment_id, StringField(body, "experiment_id", false));
+  CAIRN_ASSIGN_OR_RETURN(std::string experiment_name, StringField(body, "experiment_name", false));
+  if (!experiment_name.empty()) {
+    if (!submit.experiment_id.empty()) {
+      return InvalidArgument("Give either experiment_id or experiment_name, not both.");
+    }
+    if (deps.tracking == nullptr) return InvalidArgument("experiment_name needs the tracking store.");
+    auto experiment = deps.tracking->GetExperimentByName(experiment_name);
+    if (!experiment.ok()) {
+      if (experiment.status().code() != StatusCode::kNotFound) return experiment.status();
+      tracking::CreateExperimentRequest create;
+      create.name = experiment_name;
+      CAIRN_ASSIGN_OR_RETURN(submit.experiment_id, deps.tracking->CreateExperiment(create));
+    } else {
+      submit.experiment_id = experiment->experiment_id;
+    }
+  }
+  if (const Value* params = body.Find("parameters"); params != nullptr && !params->is_null()) {
+    if (params->is_struct()) {
+      for (const auto& [k, v] : params->as_struct()) submit.parameter_values.emplace_back(k, v);
+    } else if (params->is_list()) {
+      // [{"key": k, "value": v}], the shape MLflow uses for params.
+      for (const Value& item : params->as_list()) {
+        const Value* key = item.is_struct() ? item.Find("key") : nullptr;
+        if (key == nullptr || !key->is_string()) return InvalidArgument("Each parameter needs a string 'key'.");
+        const Value* value = item.Find("value");
+        submit.parameter_values.emplace_back(key->as_string(), value != nullptr ? *value : Value());
+      }
+    } else {
+      return InvalidArgument("Parameter 'parameters' must be an object.");
+    }
+  }
+  if (const Value* cache = body.Find("cache_enabled"); cache != nullptr && !cache->is_null()) {
+    if (!cache->is_bool()) return InvalidArgument("Parameter 'cache_enabled' must be a boolean.");
+    submit.cache_enabled = cache->as_bool();
+  }
+  if (const Value* p = body.Find("parallelism"); p != nullptr && !p->is_null()) {
+    if (!p->is_int() || p->as_int() < 0) return InvalidArgument("Parameter 'parallelism' must be an integer >= 0.");
+    submit.parallelism = p->as_int();
+  }
+  CAIRN_ASSIGN_OR_RETURN(pipelines::PipelineRunRecord run, deps.scheduler->Submit(submit));
+  return Value::MakeStruct({{"run", api::RunToValue(run, false)}});
+}
+
+Result<Value> List(const PipelinesApiDeps& deps, const HttpRequest& request) {
+  CAIRN_ASSIGN_OR_RETURN(RequestParams params, RequestParams::FromRequest(request));
+  pipelines::ListRunsRequest list;
+  CAIRN_ASSIGN_OR_RETURN(auto max_results, params.GetInt64("max_results"));
+  if (max_results) list.max_results = *max_results;
+  CAIRN_ASSIGN_OR_RETURN(auto token, params.GetString("page_token"));
+  if (token) list.page_token = *token;
+  CAIRN_ASSIGN_OR_RETURN(auto state, params.GetString("state"));
+  if (state && !state->empty()) {
+    auto parsed = pipelines::ParseRunState(*state);
+    if (!parsed) {
+      return InvalidArgument(fmt::format(
+          "Invalid state '{}': expected PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING or CANCELLED.",
+          state->substr(0, 100)));
+    }
+    list.state = *parsed;
+  }
+  CAIRN_ASSIGN_OR_RETURN(pipelines::RunPage page, deps.store->ListRuns(list));
+  Value::List runs;
+  for (const auto& run : page.runs) runs.push_back(api::RunToValue(run, false));
+  Value::Struct out = {{"runs", Value::MakeList(std::move(runs))}};
+  if (!page.next_page_token.empty()) out.emplace_back("next_page_token", Value::String(page.next_page_token));
+  return Value::MakeStruct(std::move(out));
+}
+
+Result<Value> Get(const PipelinesApiDeps& deps, const HttpRequest& request) {
+  CAIRN_ASSIGN_OR_RETURN(RequestParams params, RequestParams::FromRequest(request));
+  CAIRN_ASSIGN_OR_RETURN(std::string run_id, params.RequireString("run_id"));
+  CAIRN_ASSIGN_OR_RETURN(auto include_spec, params.GetBool("include_spec"));
+  CAIRN_ASSIGN_OR_RETURN(pipelines::PipelineRunRecord run, deps.store->GetRun(run_id));
+  CAIRN_ASSIGN_OR_RETURN(std::vector<pipelines::TaskRecord> tasks, deps.store->ListTasks(run_id));
+  Value::List items;
+  items.reserve(tasks.size());
+  for (const auto& t : tasks) items.push_back(api::TaskToValue(t));
+  return Value::MakeStruct(
+      {{"run", api::RunToValue(run, include_spec.value_or(false))}, {"tasks", Value::MakeList(std::move(items))}});
+}
+
+Result<Value> Logs(const PipelinesApiDeps& deps, const HttpRequest& request) {
+  CAIRN_ASSIGN_OR_RETURN(RequestParams params, RequestParams::FromRequest(request));
+  CAIRN_ASSIGN_OR_RETURN(std::string run_id, params.RequireString("run_id"));
+  CAIRN_ASSIGN_OR_RETURN(std::string task_id, params.RequireString("task"));
+  CAIRN_ASSIGN_OR_RETURN(auto stream_name, params.GetString("stream"));
+  pipelines::LogStream stream = pipelines::LogStream::kStdout;
+  if (stream_name && *stream_name == "stderr") {
+    stream = pipelines::LogStream::kStderr;
+  } else if (stream_name && !stream_name->empty() && *stream_name != "stdout") {
+    return InvalidArgument("Parameter 'stream' must be 'stdout' or 'stderr'.");
+  }
+  CAIRN_ASSIGN_OR_RETURN(auto offset, params.GetInt64("offset"));
+  CAIRN_ASSIGN_OR_RETURN(auto max_bytes, params.GetInt64("max_bytes"));
+  if (offset && *offset < 0) return InvalidArgument("Parameter 'offset' must be >= 0.");
+  int64_t limit = max_bytes.value_or(api::kDefaultLogBytes);
+  if (limit < 1 || limit > api::kMaxLogBytes) {
+    return InvalidArgument(fmt::format("Parameter 'max_bytes' must be between 1 and {}.", api::kMaxLogBytes));
+  }
+  CAIRN_ASSIGN_OR_RETURN(pipelines::TaskRecord task, deps.store->GetTask(run_id, task_id));
+  pipelines::LogChunk chunk;
+  chunk.next_offset = offset.value_or(0);
+  chunk.eof = true;
+  if (!task.handle.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(chunk, deps.executor->Logs(task.handle, stream, offset.value_or(0), limit));
+  }
+  return Value::MakeStruct({{"data", Value::String(api::SanitizeUtf8(chunk.data))},
+                            {"next_offset", Value::Int(chunk.next_offset)},
+                            {"eof", Value::Bool(chunk.eof)},
+                            {"task_state", Value::String(std::string(pipelines::NodeStateName(task.state)))},
+                            {"attempt", Value::Int(task.attempt)}});
+}
+
+Result<Value> Cancel(const PipelinesApiDeps& deps, const HttpRequest& request) {
+  CAIRN_ASSIGN_OR_RETURN(Value body, JsonBody(request));
+  CAIRN_ASSIGN_OR_RETURN(std::string run_id, StringField(body, "run_id", true));
+  CAIRN_RETURN_IF_ERROR(deps.scheduler->Cancel(run_id));
+  return Value::MakeStruct({});
+}
+
+Result<Value> Validate(const HttpRequest& request) {
+  CAIRN_ASSIGN_OR_RETURN(Value body, JsonBody(request));
+  CAIRN_ASSIGN_OR_RETURN(std::string spec, StringField(body, "spec", true));
+  CAIRN_ASSIGN_OR_RETURN(std::string source, StringField(body, "source_name", false));
+  if (source.empty()) source = "pipeline.yaml";
+  if (spec.size() > pipelines::kMaxSpecBytes) {
+    return InvalidArgument(fmt::format("The pipeline spec is larger than {} bytes.", pipelines::kMaxSpecBytes));
+  }
+  Value::List problems;
+  std::string name;
+  bool valid = true;
+  auto loaded = pipelines::LoadPipeline(spec, source);
+  if (!loaded.ok()) {
+    valid = false;
+    problems.push_back(Value::MakeStruct({{"location", Value::String("")},
+                                          {"message", Value::String(loaded.status().message())},
+                                          {"severity", Value::String("error")}}));
+  } else {
+    name = loaded->name;
+    for (const auto& p : pipelines::ValidatePipeline(*loaded)) {
+      if (p.severity == pipelines::Severity::kError) valid = false;
+      problems.push_back(Value::MakeStruct({{"location", Value::String(p.location)},
+                                            {"message", Value::String(p.message)},
+                                            {"severity", Value::String(std::string(pipelines::SeverityName(p.severity)))}}));
+    }
+  }
+  return Value::MakeStruct({{"valid", Value::Bool(valid)},
+                            {"pipeline_name", Value::String(name)},
+                            {"problems", Value::MakeList(std::move(problems))}});
+}
+
+}  // namespace
+
+void RegisterPipelinesApi(Router& router, const PipelinesApiDeps& deps) {
+  Add(router, api::kSubmitRun, WrapValueHandler([deps](const HttpRequest& r) { return Submit(deps, r); }));
+  Add(router, api::kListRuns, WrapValueHandler([deps](const HttpRequest& r) { return List(deps, r); }));
+  Add(router, api::kGetRun, WrapValueHandler([deps](const HttpRequest& r) { return Get(deps, r); }));
+  Add(router, api::kGetLogs, WrapValueHandler([deps](const HttpRequest& r) { return Logs(deps, r); }));
+  Add(router, api::kCancelRun, WrapValueHandler([deps](const HttpRequest& r) { return Cancel(deps, r); }));
+  Add(router, api::kValidate, WrapValueHandler([](const HttpRequest& r) { return Validate(r); }));
+}
+
+}  // namespace cairn::frontends
