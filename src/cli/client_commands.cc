@@ -6,12 +6,15 @@ namespace cairn::cli {
 
 // models_command.cc
 void AddModelsCommand(CLI::App& app);
+// pipelines_command.cc
+void AddPipelinesCommand(CLI::App& app);
 
 void AddClientCommands(CLI::App& app) {
   AddExperimentsCommand(app);
   AddRunsCommand(app);
   AddArtifactsCommand(app);
   AddModelsCommand(app);
+  AddPipelinesCommand(app);
 }
 
 }  // namespace cairn::cli
