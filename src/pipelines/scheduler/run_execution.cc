@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "base/json_reader.h"
@@ -1128,6 +1129,20 @@ void RunExecution::OnAttemptEnd(Node* n, const ExecutionStatus& status) {
       return;
     }
     n->outputs = std::move(outputs).value();
+    // A declared output artifact the task did not write still gets a file
+    // (metrics artifacts: their values as JSON, as KFP's executor writes
+    // them), so consumers and later cache hits find what the URI names.
+    for (const auto& [k, list] : n->outputs.artifacts) {
+      for (const RuntimeArtifact& a : list) {
+        std::string local = LocalPathOfUri(a.uri);
+        std::error_code ec;
+        if (local.empty() || local.front() != '/' || fs::exists(local, ec)) continue;
+        std::ofstream out(local, std::ios::binary | std::ios::trunc);
+        if (a.type.schema_title.find("Metrics") != std::string::npos && a.metadata.is_struct()) {
+          out << a.metadata.ToJson();
+        }
+      }
+    }
     n->rec.outputs_json = TaskIoToJson(n->outputs);
     n->rec.error.clear();
     if (!n->rec.fingerprint.empty()) {
@@ -1327,7 +1342,7 @@ void RunExecution::FinishTaskTracking(Node* n) {
           for (const RuntimeArtifact& a : list) {
             std::string local = LocalPathOfUri(a.uri);
             if (!fs::exists(local, ec)) continue;
-            if (Status put = deps_.artifact_sink(uri, local, "outputs/" + SanitizeSegment(k)); !put.ok()) {
+            if (Status put = deps_.artifact_sink(uri, local, "outputs"); !put.ok()) {
               CAIRN_LOG(kWarn, kLog, "task {}: artifact {} not logged: {}", n->rec.node_id, k, put.ToString());
             }
           }
