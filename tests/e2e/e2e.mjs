@@ -65,6 +65,13 @@ try {
     await page.locator('[role=columnheader][data-col="metrics.acc"][aria-sort=descending]').waitFor();
     await page.locator('[role=row][aria-rowindex="2"]', { hasText: best.name }).waitFor();
     assert.match(decodeURIComponent(page.url()), /sort=metrics\.acc:desc/);
+    // Keyboard: the header is a button; Enter flips the order.
+    await page.locator('[role=columnheader][data-col="metrics.acc"] button').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[role=columnheader][data-col="metrics.acc"][aria-sort=ascending]').waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('[role=columnheader][data-col="metrics.acc"][aria-sort=descending]').waitFor();
+    await page.locator('[role=row][aria-rowindex="2"]', { hasText: best.name }).waitFor();
     await shot('03-runs-filtered-sorted');
   });
 

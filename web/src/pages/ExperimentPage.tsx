@@ -25,6 +25,8 @@ const EMPTY_KEYS: KeySets = { metrics: [], params: [], tags: [] };
 interface RunsState {
   rows: RunRow[];
   keys: KeySets;
+  // The rows are the previous query's, shown until the new one answers.
+  stale?: boolean;
   token?: string;
   done: boolean;
   loading: boolean;
@@ -49,7 +51,11 @@ function useRunPages(experimentId: string, filter: string, orderBy: string[]) {
       inflight.current = controller;
       const token = reset ? undefined : current.token;
       if (reset) collector.current = newKeyCollector();
-      setState((s) => (reset ? { rows: [], keys: EMPTY_KEYS, done: false, loading: true } : { ...s, loading: true }));
+      // A new query keeps the old rows on screen until its first page
+      // arrives, so the grid (and keyboard focus in it) survives a re-sort.
+      setState((s) =>
+        reset ? { rows: s.rows, keys: s.keys, done: false, loading: true, stale: true } : { ...s, loading: true },
+      );
       searchRuns({ experimentIds: [experimentId], filter, orderBy, pageToken: token, maxResults: PAGE_SIZE }, controller.signal).then(
         (page) => {
           if (controller.signal.aborted) return;
@@ -57,6 +63,7 @@ function useRunPages(experimentId: string, filter: string, orderBy: string[]) {
           const keys = addKeys(collector.current, rows);
           setState((s) => ({
             rows: reset ? rows : [...s.rows, ...rows],
+            stale: false,
             keys,
             token: page.next_page_token,
             // MLflow emits a token whenever a page is full, so the last page may be empty.
@@ -66,7 +73,7 @@ function useRunPages(experimentId: string, filter: string, orderBy: string[]) {
         },
         (error: Error) => {
           if (controller.signal.aborted || error.name === 'AbortError') return;
-          setState((s) => ({ ...s, loading: false, error }));
+          setState((s) => (s.stale ? { rows: [], keys: EMPTY_KEYS, done: false, loading: false, error } : { ...s, loading: false, error }));
         },
       );
     },
@@ -99,7 +106,7 @@ export default function ExperimentPage({ experimentId, view }: { experimentId: s
   const filterRef = useRef<HTMLInputElement>(null);
 
   // For bench/ui_bench.sh: when a query's first page is on screen.
-  const shown = runs.rows.length > 0;
+  const shown = runs.rows.length > 0 && !runs.stale;
   useEffect(() => {
     if (shown) performance.mark('runs:shown');
   }, [shown]);
@@ -185,7 +192,7 @@ export default function ExperimentPage({ experimentId, view }: { experimentId: s
           <div className="grid-footer" style={{ position: 'sticky', left: 0 }}>
             {runs.error ? (
               <ErrorState error={runs.error} retry={runs.retry} title="Could not load more runs" />
-            ) : runs.loading ? (
+            ) : runs.loading && !runs.stale ? (
               <Loading what="Loading more runs" />
             ) : !runs.done ? (
               <button type="button" onClick={more}>
@@ -271,10 +278,12 @@ export default function ExperimentPage({ experimentId, view }: { experimentId: s
         </a>
       </form>
       <div className="status-line muted" aria-live="polite" data-testid="runs-status">
-        {runs.rows.length > 0 &&
-          `${runs.rows.length.toLocaleString('en-US')} ${runs.rows.length === 1 ? 'run' : 'runs'} loaded${runs.done ? '' : ' · more on scroll'}${
-            view.sort ? ` · sorted by ${view.sort.column.key} ${view.sort.dir}` : ''
-          }`}
+        {runs.stale && runs.rows.length > 0
+          ? 'Updating…'
+          : runs.rows.length > 0 &&
+            `${runs.rows.length.toLocaleString('en-US')} ${runs.rows.length === 1 ? 'run' : 'runs'} loaded${runs.done ? '' : ' · more on scroll'}${
+              view.sort ? ` · sorted by ${view.sort.column.key} ${view.sort.dir}` : ''
+            }`}
       </div>
       {body}
     </div>
