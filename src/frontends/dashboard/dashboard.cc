@@ -22,13 +22,20 @@ constexpr std::string_view kDownsampledPath = "/metrics/downsampled";
 constexpr int64_t kDefaultBuckets = 1000;
 constexpr int64_t kMaxBuckets = 10000;
 
-// Paths that belong to the APIs: never answered with the app, so a client
-// that calls a missing endpoint gets MLflow's JSON 404, not HTML.
+// Paths that belong to the APIs, served now or planned (the inference
+// protocols' /v1, /v2, MLflow scoring's /invocations, /ping, Prometheus'
+// /metrics): never answered with the app, so a client that calls a missing
+// endpoint gets the JSON 404, not HTML.
 bool IsApiPath(std::string_view path) {
-  for (std::string_view prefix : {"/api/", "/ajax-api/", "/get-artifact", "/model-versions/get-artifact"}) {
+  for (std::string_view prefix :
+       {"/api/", "/ajax-api/", "/get-artifact", "/model-versions/get-artifact", "/v1/", "/v2/"}) {
     if (path.substr(0, prefix.size()) == prefix) return true;
   }
-  return path == "/api" || path == "/ajax-api" || path == "/health" || path == "/version";
+  for (std::string_view exact :
+       {"/api", "/ajax-api", "/health", "/version", "/v1", "/v2", "/invocations", "/ping", "/metrics"}) {
+    if (path == exact) return true;
+  }
+  return false;
 }
 
 std::string_view Extension(std::string_view path) {

@@ -8,8 +8,9 @@
 // Files are served through the router's fallback route, so they never shadow
 // an API route: `/` and `/index.html` give the app (no-cache), `/assets/...`
 // the content-hashed bundles (immutable), and any other GET path outside
-// /api, /ajax-api, /health, /version, /get-artifact and
-// /model-versions/get-artifact gets the app too (single-page-app fallback,
+// /api, /ajax-api, /health, /version, /get-artifact,
+// /model-versions/get-artifact and the inference paths (/v1, /v2,
+// /invocations, /ping, /metrics) gets the app too (single-page-app fallback,
 // with a <base> so its relative URLs resolve to the root whatever prefix a
 // proxy mounts the server under). Unknown API paths keep the JSON 404.
 #pragma once

@@ -100,7 +100,8 @@ TEST_F(DashboardTest, SpaFallbackCarriesABaseBackToTheRoot) {
 
 TEST_F(DashboardTest, NeverShadowsApiPaths) {
   for (std::string path : {"/api/2.0/mlflow/nope", "/ajax-api/2.0/mlflow/runs/creat", "/api", "/version",
-                           "/get-artifact", "/model-versions/get-artifact", "/api/2.0/mlflow/../../health"}) {
+                           "/get-artifact", "/model-versions/get-artifact", "/api/2.0/mlflow/../../health",
+                           "/v2/models/m/infer", "/v1/models/m:predict", "/invocations", "/metrics"}) {
     auto response = Get(path);
     EXPECT_EQ(response.status, 404) << path;
     EXPECT_NE(response.body.find("ENDPOINT_NOT_FOUND"), std::string::npos) << path << ": " << response.body;
