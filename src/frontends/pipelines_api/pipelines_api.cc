@@ -48,6 +48,14 @@ Handler WrapValueHandler(std::function<Result<Value>(const HttpRequest&)> handle
   });
 }
 
+Handler WrapStringHandler(std::function<Result<std::string>(const HttpRequest&)> handler) {
+  return WrapRaw([handler = std::move(handler)](HttpRequest& request) -> HttpResponse {
+    auto body = handler(request);
+    if (!body.ok()) return ErrorResponse(body.status());
+    return HttpResponse::Json(std::move(body).value());
+  });
+}
+
 void Add(Router& router, const api::Route& route, Handler handler) {
   router.Add(Route{std::string(route.method), std::string(route.path), false, false, std::move(handler)});
 }
@@ -127,17 +135,26 @@ Result<Value> List(const PipelinesApiDeps& deps, const HttpRequest& request) {
   return Value::MakeStruct(std::move(out));
 }
 
-Result<Value> Get(const PipelinesApiDeps& deps, const HttpRequest& request) {
+// Written task by task: a run with 20,000 tasks must not build one big
+// value tree per request.
+Result<std::string> Get(const PipelinesApiDeps& deps, const HttpRequest& request) {
   CAIRN_ASSIGN_OR_RETURN(RequestParams params, RequestParams::FromRequest(request));
   CAIRN_ASSIGN_OR_RETURN(std::string run_id, params.RequireString("run_id"));
   CAIRN_ASSIGN_OR_RETURN(auto include_spec, params.GetBool("include_spec"));
+  CAIRN_ASSIGN_OR_RETURN(auto include_tasks, params.GetBool("include_tasks"));
   CAIRN_ASSIGN_OR_RETURN(pipelines::PipelineRunRecord run, deps.store->GetRun(run_id));
-  CAIRN_ASSIGN_OR_RETURN(std::vector<pipelines::TaskRecord> tasks, deps.store->ListTasks(run_id));
-  Value::List items;
-  items.reserve(tasks.size());
-  for (const auto& t : tasks) items.push_back(api::TaskToValue(t));
-  return Value::MakeStruct(
-      {{"run", api::RunToValue(run, include_spec.value_or(false))}, {"tasks", Value::MakeList(std::move(items))}});
+  std::string out = "{\"run\":" + api::RunToValue(run, include_spec.value_or(false)).ToJson();
+  if (include_tasks.value_or(true)) {
+    CAIRN_ASSIGN_OR_RETURN(std::vector<pipelines::TaskRecord> tasks, deps.store->ListTasks(run_id));
+    out += ",\"tasks\":[";
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      if (i > 0) out += ',';
+      out += api::TaskToValue(tasks[i]).ToJson();
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
 }
 
 Result<Value> Logs(const PipelinesApiDeps& deps, const HttpRequest& request) {
@@ -215,7 +232,7 @@ Result<Value> Validate(const HttpRequest& request) {
 void RegisterPipelinesApi(Router& router, const PipelinesApiDeps& deps) {
   Add(router, api::kSubmitRun, WrapValueHandler([deps](const HttpRequest& r) { return Submit(deps, r); }));
   Add(router, api::kListRuns, WrapValueHandler([deps](const HttpRequest& r) { return List(deps, r); }));
-  Add(router, api::kGetRun, WrapValueHandler([deps](const HttpRequest& r) { return Get(deps, r); }));
+  Add(router, api::kGetRun, WrapStringHandler([deps](const HttpRequest& r) { return Get(deps, r); }));
   Add(router, api::kGetLogs, WrapValueHandler([deps](const HttpRequest& r) { return Logs(deps, r); }));
   Add(router, api::kCancelRun, WrapValueHandler([deps](const HttpRequest& r) { return Cancel(deps, r); }));
   Add(router, api::kValidate, WrapValueHandler([](const HttpRequest& r) { return Validate(r); }));

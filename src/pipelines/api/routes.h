@@ -6,7 +6,7 @@
 //                                                cache_enabled?, parallelism?, experiment_id?}
 //                                                -> {run}
 //   GET  /api/2.0/cairn/pipelines/runs/list     ?max_results&page_token&state -> {runs, next_page_token?}
-//   GET  /api/2.0/cairn/pipelines/runs/get      ?run_id&include_spec -> {run, tasks}
+//   GET  /api/2.0/cairn/pipelines/runs/get      ?run_id&include_spec&include_tasks(=true) -> {run, tasks?}
 //   GET  /api/2.0/cairn/pipelines/runs/logs     ?run_id&task&stream&offset&max_bytes
 //                                                -> {data, next_offset, eof, task_state, attempt}
 //   POST /api/2.0/cairn/pipelines/runs/cancel   {run_id} -> {}
