@@ -946,7 +946,9 @@ Result<RunExecution::AttemptPlan> RunExecution::PlanAttempt(Node* n, int32_t att
       if (a.local_path.empty()) a.local_path = LocalPathOfUri(a.uri);
     }
   }
-  for (const auto& [k, spec] : c.outputs.parameters) ctx.output_parameter_files[k] = attempt_dir + "/outputs/" + k;
+  for (const auto& [k, spec] : c.outputs.parameters) {
+    ctx.output_parameter_files[k] = attempt_dir + "/outputs/" + SanitizeSegment(k);
+  }
   for (const auto& [k, spec] : c.outputs.artifacts) {
     RuntimeArtifact a;
     a.name = k;

@@ -710,6 +710,30 @@ TEST_F(SchedulerTest, StepPrintingGigabytesIsCapped) {
   EXPECT_NE(ReadAll(fs::path(t.attempt_dir) / "stdout.log").find("[cairn: log truncated"), std::string::npos);
 }
 
+TEST_F(SchedulerTest, HugeOutputParameterFailsTheTask) {
+  StartScheduler();
+  PipelineRunRecord run = Run(R"(
+pipelineInfo: {name: huge-output}
+schemaVersion: 2.1.0
+components:
+  comp-big:
+    executorLabel: exec-big
+    outputDefinitions: {parameters: {Output: {parameterType: STRING}}}
+deploymentSpec:
+  executors:
+    exec-big: {container: {image: alpine, command: [sh, -c, 'head -c 20000000 /dev/zero > "$0"', "{{$.outputs.parameters['Output'].output_file}}"]}}
+root:
+  dag:
+    tasks:
+      big:
+        componentRef: {name: comp-big}
+        taskInfo: {name: big}
+)");
+  EXPECT_EQ(run.state, RunState::kFailed);
+  TaskRecord t = Tasks(run.run_id).at("big");
+  EXPECT_NE(t.error.find("larger than"), std::string::npos) << t.error;
+}
+
 TEST_F(SchedulerTest, WideFanOutIsBoundedAndCompletes) {
   SchedulerOptions options;
   options.max_parallel_tasks = 8;

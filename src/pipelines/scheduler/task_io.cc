@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -20,13 +21,24 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-bool ReadWholeFile(const std::string& path, std::string* out) {
+// What a task may write as one output parameter or ExecutorOutput: values
+// live in the database and in every consumer's command line, so a task
+// that writes gigabytes there fails instead of taking the server's memory.
+constexpr std::uintmax_t kMaxOutputFileBytes = 16u << 20;
+
+enum class ReadResult { kOk, kMissing, kTooLarge };
+
+ReadResult ReadWholeFile(const std::string& path, std::string* out) {
+  std::error_code ec;
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return ReadResult::kMissing;
+  if (size > kMaxOutputFileBytes) return ReadResult::kTooLarge;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) return ReadResult::kMissing;
   std::ostringstream text;
   text << in.rdbuf();
   *out = text.str();
-  return true;
+  return ReadResult::kOk;
 }
 
 Result<RuntimeArtifact> ArtifactFromValue(const Value& v) {
@@ -174,7 +186,12 @@ Result<TaskIo> CollectOutputs(const Interface& outputs, const std::map<std::stri
   TaskIo io;
   io.artifacts = planned;
   std::string text;
-  if (!executor_output_file.empty() && ReadWholeFile(executor_output_file, &text) && !Trim(text).empty()) {
+  ReadResult read = executor_output_file.empty() ? ReadResult::kMissing : ReadWholeFile(executor_output_file, &text);
+  if (read == ReadResult::kTooLarge) {
+    return FailedPrecondition(fmt::format("The executor output file '{}' is larger than {} bytes.",
+                                          executor_output_file, kMaxOutputFileBytes));
+  }
+  if (read == ReadResult::kOk && !Trim(text).empty()) {
     auto parsed = Value::ParseJson(text);
     if (!parsed.ok() || !parsed->is_struct()) {
       return FailedPrecondition(fmt::format("The executor output file '{}' is not a JSON object.", executor_output_file));
@@ -217,9 +234,14 @@ Result<TaskIo> CollectOutputs(const Interface& outputs, const std::map<std::stri
     auto file = parameter_files.find(name);
     if (file == parameter_files.end()) continue;
     std::string content;
-    if (!ReadWholeFile(file->second, &content)) {
+    ReadResult param_read = ReadWholeFile(file->second, &content);
+    if (param_read == ReadResult::kMissing) {
       return FailedPrecondition(
           fmt::format("The task did not write its output parameter '{}' (expected in {}).", name, file->second));
+    }
+    if (param_read == ReadResult::kTooLarge) {
+      return FailedPrecondition(
+          fmt::format("Output parameter '{}' is larger than {} bytes.", name, kMaxOutputFileBytes));
     }
     auto value = ParseOutputParameterText(content, spec.type);
     if (!value.ok()) {

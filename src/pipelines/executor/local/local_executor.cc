@@ -617,7 +617,6 @@ void LocalExecutor::WatchLoop() {
         int status = 0;
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid || (r < 0 && errno == ECHILD)) {
-          reaped_dirs_.insert(it->second);
           live_children_.erase(it);
         } else {
           still.push_back(pid);
@@ -633,13 +632,12 @@ void LocalExecutor::WatchLoop() {
 LocalExecutor::ChildState LocalExecutor::CheckChild(int pid, const std::string& attempt_dir) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = live_children_.find(pid);
-  if (it == live_children_.end() || it->second != attempt_dir) {
-    return reaped_dirs_.count(attempt_dir) != 0 ? ChildState::kExited : ChildState::kNotOurs;
-  }
+  // Not (or no longer) our child: callers fall back to the lock, which a
+  // reaped monitor no longer holds, so both cases end the same way.
+  if (it == live_children_.end() || it->second != attempt_dir) return ChildState::kNotOurs;
   int status = 0;
   pid_t r = waitpid(pid, &status, WNOHANG);
   if (r == 0) return ChildState::kAlive;
-  reaped_dirs_.insert(it->second);
   live_children_.erase(it);
   return ChildState::kExited;
 }

@@ -32,7 +32,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -89,7 +88,6 @@ class LocalExecutor final : public Executor {
 
   std::mutex mu_;
   std::map<int, std::string> live_children_;  // GUARDED_BY(mu_): monitor pid -> attempt dir, not yet reaped
-  std::set<std::string> reaped_dirs_;          // GUARDED_BY(mu_): attempt dirs whose monitor was reaped
   std::function<void()> callback_;  // GUARDED_BY(mu_)
   std::thread watcher_;
 };
