@@ -127,8 +127,9 @@ class Executor {
   // have changed state (the caller then Polls). Lets a scheduler sleep
   // instead of polling; executors without notifications never call it, and
   // callers must still Poll periodically. Replaces any earlier callback; an
-  // empty function unregisters. The callback must be cheap and must not
-  // call back into the executor.
+  // empty function unregisters; once it returns, the previous callback is
+  // not running and is never called again. The callback must be cheap and
+  // must not call back into the executor.
   virtual void SetStateChangeCallback(std::function<void()> callback) {}
 };
 

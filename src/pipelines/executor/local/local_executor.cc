@@ -589,8 +589,11 @@ LocalExecutor::~LocalExecutor() {
 }
 
 void LocalExecutor::SetStateChangeCallback(std::function<void()> callback) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   callback_ = std::move(callback);
+  // The old callback may be running on the watcher thread: once this
+  // returns, it is never called again (its owner may go away).
+  callback_idle_.wait(lock, [&] { return callbacks_running_ == 0; });
 }
 
 void LocalExecutor::WatchLoop() {
@@ -623,9 +626,17 @@ void LocalExecutor::WatchLoop() {
         }
       }
       pending.swap(still);
-      callback = callback_;
+      if (woke && callback_) {
+        callback = callback_;
+        ++callbacks_running_;
+      }
     }
-    if (woke && callback) callback();
+    if (callback) {
+      callback();
+      std::lock_guard<std::mutex> lock(mu_);
+      --callbacks_running_;
+      callback_idle_.notify_all();
+    }
   }
 }
 

@@ -27,6 +27,7 @@
 // and joined by its destructor.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -89,6 +90,8 @@ class LocalExecutor final : public Executor {
   std::mutex mu_;
   std::map<int, std::string> live_children_;  // GUARDED_BY(mu_): monitor pid -> attempt dir, not yet reaped
   std::function<void()> callback_;  // GUARDED_BY(mu_)
+  int callbacks_running_ = 0;        // GUARDED_BY(mu_)
+  std::condition_variable callback_idle_;
   std::thread watcher_;
 };
 
