@@ -2,17 +2,6 @@
 
 namespace cairn::client {
 
-std::string_view HttpMethodName(HttpMethod method) {
-  switch (method) {
-    case HttpMethod::kGet: return "GET";
-    case HttpMethod::kPost: return "POST";
-    case HttpMethod::kPut: return "PUT";
-    case HttpMethod::kPatch: return "PATCH";
-    case HttpMethod::kDelete: return "DELETE";
-  }
-  return "GET";
-}
-
 bool HttpRequest::IsIdempotent() const {
   if (idempotent) return *idempotent;
   return method == HttpMethod::kGet || method == HttpMethod::kPut || method == HttpMethod::kDelete;

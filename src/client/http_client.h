@@ -31,7 +31,7 @@ namespace cairn::client {
 
 using mlflow_wire::HttpMethod;
 
-std::string_view HttpMethodName(HttpMethod method);  // "GET", ...
+using mlflow_wire::HttpMethodName;  // "GET", ...
 
 struct HttpRequest {
   HttpMethod method = HttpMethod::kGet;

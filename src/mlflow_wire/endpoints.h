@@ -9,6 +9,9 @@ namespace cairn::mlflow_wire {
 
 enum class HttpMethod { kGet, kPost, kPut, kPatch, kDelete };
 
+// "GET", "POST", ... (the one spelling used by server routes and the client).
+std::string_view HttpMethodName(HttpMethod method);
+
 struct Endpoint {
   HttpMethod method;
   std::string_view path;  // below kApiPrefix / kAjaxApiPrefix

@@ -15,17 +15,6 @@ namespace {
 namespace ep = mlflow_wire::endpoints;
 using tracking::TrackingStore;
 
-std::string_view MethodName(mlflow_wire::HttpMethod method) {
-  switch (method) {
-    case mlflow_wire::HttpMethod::kGet: return "GET";
-    case mlflow_wire::HttpMethod::kPost: return "POST";
-    case mlflow_wire::HttpMethod::kPut: return "PUT";
-    case mlflow_wire::HttpMethod::kPatch: return "PATCH";
-    case mlflow_wire::HttpMethod::kDelete: return "DELETE";
-  }
-  return "GET";
-}
-
 // MLflow stores local artifact locations as absolute file:// URIs.
 std::string NormalizeArtifactLocation(const std::string& location) {
   if (location.empty() || location.find(':') != std::string::npos) return location;
@@ -181,7 +170,7 @@ Result<std::string> SearchDatasets(TrackingStore& store, const RequestParams& pa
 
 void AddStoreRoute(Router& router, const mlflow_wire::Endpoint& endpoint, TrackingStore& store,
                    Result<std::string> (*fn)(TrackingStore&, const RequestParams&)) {
-  AddMlflowRoute(router, MethodName(endpoint.method), endpoint.path,
+  AddMlflowRoute(router, mlflow_wire::HttpMethodName(endpoint.method), endpoint.path,
                  WrapJson([&store, fn](const RequestParams& params, const HttpRequest&) { return fn(store, params); }));
 }
 

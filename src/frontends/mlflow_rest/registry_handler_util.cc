@@ -10,15 +10,17 @@
 
 namespace cairn::frontends {
 
-std::string_view HttpMethodString(mlflow_wire::HttpMethod method) {
-  switch (method) {
-    case mlflow_wire::HttpMethod::kGet: return "GET";
-    case mlflow_wire::HttpMethod::kPost: return "POST";
-    case mlflow_wire::HttpMethod::kPut: return "PUT";
-    case mlflow_wire::HttpMethod::kPatch: return "PATCH";
-    case mlflow_wire::HttpMethod::kDelete: return "DELETE";
-  }
-  return "GET";
+Result<registry::SearchRequest> ReadRegistrySearch(const RequestParams& params, int64_t default_max, int64_t limit) {
+  registry::SearchRequest search;
+  CAIRN_ASSIGN_OR_RETURN(auto filter, params.GetString("filter"));
+  search.filter = filter.value_or("");
+  CAIRN_ASSIGN_OR_RETURN(auto max_results, params.GetInt64("max_results"));
+  search.max_results = max_results.value_or(default_max);
+  CAIRN_RETURN_IF_ERROR(registry::ValidateSearchMaxResults(search.max_results, limit));
+  CAIRN_ASSIGN_OR_RETURN(search.order_by, params.GetStringList("order_by"));
+  CAIRN_ASSIGN_OR_RETURN(auto token, params.GetString("page_token"));
+  search.page_token = token.value_or("");
+  return search;
 }
 
 registry::Actor ActorOf(const HttpRequest& request) {
@@ -67,7 +69,7 @@ void AddUnder(Router& router, std::initializer_list<std::string_view> prefixes, 
   Handler handler = WrapJson(
       [fn = std::move(fn)](const RequestParams& params, const HttpRequest& request) { return fn(params, request); });
   for (std::string_view prefix : prefixes) {
-    router.Add(Route{std::string(HttpMethodString(endpoint.method)), fmt::format("{}{}", prefix, endpoint.path), false,
+    router.Add(Route{std::string(mlflow_wire::HttpMethodName(endpoint.method)), fmt::format("{}{}", prefix, endpoint.path), false,
                      false, handler});
   }
 }

@@ -49,6 +49,10 @@ Result<int64_t> RequireVersion(const RequestParams& params, std::string_view fie
 // [{key, value}] objects under `field`, each checked as a registry tag.
 Result<std::vector<registry::Tag>> ReadRegistryTagList(const RequestParams& params, std::string_view field);
 
+// filter, max_results (default `default_max`, checked against `limit`),
+// order_by and page_token, as both registry search endpoints take them.
+Result<registry::SearchRequest> ReadRegistrySearch(const RequestParams& params, int64_t default_max, int64_t limit);
+
 // A JSON handler that also sees the request (for the actor).
 using RegistryJsonFn = std::function<Result<std::string>(const RequestParams&, const HttpRequest&)>;
 
@@ -56,7 +60,5 @@ using RegistryJsonFn = std::function<Result<std::string>(const RequestParams&, c
 void AddRegistryRoute(Router& router, const mlflow_wire::Endpoint& endpoint, RegistryJsonFn fn);
 // The same under /api/2.0/cairn and /ajax-api/2.0/cairn.
 void AddCairnRoute(Router& router, const mlflow_wire::Endpoint& endpoint, RegistryJsonFn fn);
-
-std::string_view HttpMethodString(mlflow_wire::HttpMethod method);
 
 }  // namespace cairn::frontends

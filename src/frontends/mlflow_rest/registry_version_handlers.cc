@@ -306,15 +306,8 @@ Result<std::string> DeleteModelVersion(RegistryStore& store, const RequestParams
 }
 
 Result<std::string> SearchModelVersions(RegistryStore& store, const RequestParams& params) {
-  registry::SearchRequest search;
-  CAIRN_ASSIGN_OR_RETURN(auto filter, params.GetString("filter"));
-  search.filter = filter.value_or("");
-  CAIRN_ASSIGN_OR_RETURN(auto max_results, params.GetInt64("max_results"));
-  search.max_results = max_results.value_or(registry::kDefaultSearchModelVersions);
-  CAIRN_RETURN_IF_ERROR(registry::ValidateSearchMaxResults(search.max_results, registry::kMaxSearchModelVersions));
-  CAIRN_ASSIGN_OR_RETURN(search.order_by, params.GetStringList("order_by"));
-  CAIRN_ASSIGN_OR_RETURN(auto token, params.GetString("page_token"));
-  search.page_token = token.value_or("");
+  CAIRN_ASSIGN_OR_RETURN(auto search, ReadRegistrySearch(params, registry::kDefaultSearchModelVersions,
+                                                          registry::kMaxSearchModelVersions));
   CAIRN_ASSIGN_OR_RETURN(auto page, store.SearchModelVersions(search));
   JsonWriter w;
   w.StartObject();
