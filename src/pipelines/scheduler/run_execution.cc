@@ -106,6 +106,10 @@ struct RunExecution::Node {
   bool in_worklist = false;  // DAG-like node queued for evaluation
   bool dirty = false;
   bool adopt = false;        // resumed attempt whose handle was not persisted
+  // The current attempt was started by a server that crashed; if it turns out
+  // lost (its monitor died with that server before the task could report),
+  // it is relaunched once instead of failing the task.
+  bool inherited_attempt = false;
 
   bool is_dag_like() const { return dag != nullptr; }
 };
@@ -273,11 +277,13 @@ void RunExecution::RestoreNode(Node* n, const std::map<std::string, TaskRecord>&
   }
   // A container.
   if (!n->rec.handle.empty()) {
+    n->inherited_attempt = true;
     running_.push_back(n);
   } else if (n->rec.next_attempt_ms > 0) {
     retrying_.push_back(n);
   } else if (n->rec.attempt > 0) {
     n->adopt = true;  // launched or about to be: ask the executor (no second launch)
+    n->inherited_attempt = true;
     prepared_.push_back(n);
   } else {
     n->rec.state = NodeState::kPending;
@@ -1160,6 +1166,22 @@ void RunExecution::OnAttemptEnd(Node* n, const ExecutionStatus& status) {
     Finish(n, NodeState::kCancelled, message.empty() ? "cancelled" : message);
     return;
   }
+  if (status.state == ExecutionState::kLost && n->inherited_attempt) {
+    // Lost in the crash window, not by the task's doing: one new attempt.
+    n->inherited_attempt = false;
+    CAIRN_LOG(kWarn, kLog, "run {} task {}: attempt {} was lost with the previous server ({}); relaunching",
+              record_.run_id, n->rec.node_id, n->rec.attempt, message);
+    // Through the retry queue with no delay: PrepareLaunch then plans a fresh
+    // attempt (next number, its own directories), as for any retry.
+    n->rec.error = fmt::format("attempt {} lost with the previous server: {}", n->rec.attempt, message);
+    n->rec.handle.clear();
+    n->rec.next_attempt_ms = deps_.clock->NowMillis();
+    n->rec.state = NodeState::kRunning;
+    MarkDirty(n);
+    retrying_.push_back(n);
+    return;
+  }
+  n->inherited_attempt = false;
   if (status.state == ExecutionState::kLost) message = "lost: " + message;
   FailAttempt(n, message.empty() ? "failed" : message);
 }
