@@ -10,8 +10,12 @@ APT_PACKAGES=(
   libsqlite3-dev sqlite3 libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev
+  libeigen3-dev
+  libxgboost-dev libopencv-dnn-dev
   chromium
 )
+# libeigen3-dev: the Gaussian-process suggester (src/tuning). libxgboost-dev,
+# libopencv-dnn-dev: the XGBoost and ONNX model backends (src/serving).
 # chromium: the web dashboard's browser test (ctest ui_e2e) drives Debian's
 # build through playwright-core; no browser is downloaded.
 # Node.js runs the real-client conformance tests (npm `mlflow`). Keep a
