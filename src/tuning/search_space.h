@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+
 namespace cairn::tuning {
 
 enum class ParameterType {
@@ -55,5 +57,17 @@ struct ParameterValue {
 
 // A trial's values, one per parameter of the space, in space order.
 using Assignment = std::vector<ParameterValue>;
+
+// OK when every parameter can be searched; otherwise kInvalidArgument naming
+// the parameter and the problem: empty or duplicate name, non-finite or
+// inverted range, step <= 0, an int bound or step that is not an integer, a
+// log distribution with min <= 0, an empty list, a discrete entry that is not
+// a number. (Algorithm-specific limits, e.g. grid needing a step for a
+// double, are checked by MakeSuggester.)
+Status ValidateSearchSpace(const SearchSpace& space);
+
+// A double as a trial receives it: the shortest text that parses back to the
+// same double ("0.1", "1e-05", "3").
+std::string FormatDoubleValue(double value);
 
 }  // namespace cairn::tuning
