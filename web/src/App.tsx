@@ -32,6 +32,9 @@ const ComparePage = lazyPage(() => import('./pages/ComparePage'));
 const ModelsPage = lazyPage(() => import('./pages/ModelsPage'));
 const ModelPage = lazyPage(() => import('./pages/ModelPage'));
 const ModelVersionPage = lazyPage(() => import('./pages/ModelVersionPage'));
+const PipelinesPage = lazyPage(() => import('./pages/PipelinesPage'));
+// xyflow, dagre and the YAML reader load only with this page.
+const PipelineRunPage = lazyPage(() => import('./pages/PipelineRunPage'));
 
 class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: Error | null }> {
   state = { error: null as Error | null };
@@ -80,6 +83,10 @@ function Page({ route }: { route: Route }) {
       return <ModelPage key={route.name} name={route.name} />;
     case 'modelVersion':
       return <ModelVersionPage key={`${route.name}/${route.version}`} name={route.name} version={route.version} />;
+    case 'pipelines':
+      return <PipelinesPage view={route.view} />;
+    case 'pipelineRun':
+      return <PipelineRunPage key={route.runId} runId={route.runId} view={route.view} />;
     case 'notFound':
       return (
         <div className="page">
@@ -94,13 +101,14 @@ function Page({ route }: { route: Route }) {
 const NAV = [
   { id: 'experiments', label: 'Experiments', href: href.experiments(), pages: ['experiments', 'experiment', 'run', 'runById', 'compare'] },
   { id: 'models', label: 'Models', href: href.models(), pages: ['models', 'model', 'modelVersion'] },
+  { id: 'pipelines', label: 'Pipelines', href: href.pipelines(), pages: ['pipelines', 'pipelineRun'] },
 ];
 
 export function App() {
   const route = useRoute();
   const resetKey = window.location.hash;
   useEffect(() => {
-    const titles: Record<string, string> = { experiments: 'Experiments', models: 'Models' };
+    const titles: Record<string, string> = { experiments: 'Experiments', models: 'Models', pipelines: 'Pipelines', pipelineRun: 'Pipeline run' };
     document.title = `${titles[route.page] ?? route.page.replace(/([A-Z])/g, ' $1').toLowerCase()} · cairn`;
   }, [route.page]);
   return (

@@ -73,3 +73,55 @@ export function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
+
+export interface PolledState<T> extends AsyncState<T> {
+  // When the last successful answer arrived (ms).
+  updated: number;
+}
+
+// Like useAsync, then loads again every `intervalMs` for as long as
+// `again(data)` holds (a pipeline run that is still active). A failed poll
+// keeps the last data and reports the error; the next poll clears it.
+export function usePolling<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  again: (data: T) => boolean,
+  intervalMs: number,
+): PolledState<T> {
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; updated: number }>({ loading: true, updated: 0 });
+  const [generation, setGeneration] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const againRef = useRef(again);
+  againRef.current = again;
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last: { data: T } | undefined;
+    const tick = () => {
+      setState((s) => ({ ...s, loading: true }));
+      loadRef.current(controller.signal).then(
+        (data) => {
+          if (controller.signal.aborted) return;
+          last = { data };
+          setState({ data, loading: false, updated: Date.now() });
+          if (againRef.current(data)) timer = setTimeout(tick, intervalMs);
+        },
+        (error: Error) => {
+          if (controller.signal.aborted || error.name === 'AbortError') return;
+          setState((s) => ({ ...s, error, loading: false }));
+          // Keep trying while the run was active when last seen.
+          if (last && againRef.current(last.data)) timer = setTimeout(tick, intervalMs);
+        },
+      );
+    };
+    setState((s) => ({ ...s, data: undefined, error: undefined }));
+    tick();
+    return () => {
+      controller.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [...deps, generation, intervalMs]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, updated: state.updated, reload };
+}

@@ -61,4 +61,25 @@ describe('URL state', () => {
       view: { runs: ['a', 'b'], metrics: ['loss'], scatterX: 'params.lr', scatterY: '', target: 'metrics.acc', x: 'step' },
     });
   });
+
+  it('carries the pipeline runs filter and sort, omitting defaults', () => {
+    expect(href.pipelines()).toBe('#/pipelines');
+    const link = href.pipelines({ state: 'FAILED', search: 'train', sort: { key: 'duration', dir: 'asc' } });
+    expect(parseHash(link)).toEqual({
+      page: 'pipelines',
+      view: { state: 'FAILED', search: 'train', sort: { key: 'duration', dir: 'asc' } },
+    });
+    expect(parseHash('#/pipelines?sort=bogus:asc')).toMatchObject({ view: { sort: { key: 'created', dir: 'desc' } } });
+  });
+
+  it('carries the pipeline run view: mode, open task, toggled groups, log stream', () => {
+    const link = href.pipelineRun('r1', { mode: 'list', task: 'loop[2]/sq', toggled: ['loop', 'sub/inner'], stream: 'stderr' });
+    expect(parseHash(link)).toEqual({
+      page: 'pipelineRun',
+      runId: 'r1',
+      view: { mode: 'list', task: 'loop[2]/sq', toggled: ['loop', 'sub/inner'], state: '', stream: 'stderr' },
+    });
+    expect(href.pipelineRun('r1')).toBe('#/pipelines/runs/r1');
+    expect(parseHash('#/pipelines/runs/r1?view=weird')).toMatchObject({ view: { mode: null, stream: 'stdout', toggled: [] } });
+  });
 });

@@ -8,6 +8,8 @@
 //   #/experiments/<id>/compare?runs=a,b&metrics=&x=&log=&sx=&sy=&axes=&target=
 //   #/runs/<run>                           resolves the experiment, then redirects
 //   #/models?q=   #/models/<name>   #/models/<name>/versions/<v>
+//   #/pipelines?state=&q=&sort=            pipeline runs
+//   #/pipelines/runs/<run>?view=graph|list&task=&toggled=&state=&stream=
 import { parseSort, serializeSort, type SortState } from './filter';
 
 export type XAxis = 'step' | 'time' | 'relative';
@@ -47,7 +49,69 @@ export type Route =
   | { page: 'models'; search: string }
   | { page: 'model'; name: string }
   | { page: 'modelVersion'; name: string; version: string }
+  | { page: 'pipelines'; view: PipelineRunsView }
+  | { page: 'pipelineRun'; runId: string; view: PipelineRunView }
   | { page: 'notFound'; path: string };
+
+export type PipelineSortKey = 'created' | 'name' | 'state' | 'duration';
+
+export interface PipelineRunsView {
+  state: string; // a run state, '' = all
+  search: string; // run or pipeline name contains
+  sort: { key: PipelineSortKey; dir: 'asc' | 'desc' };
+}
+
+export interface PipelineRunView {
+  mode: 'graph' | 'list' | null; // null: graph, or list for very large runs
+  task: string; // node id of the task in the panel, '' = none
+  toggled: string[]; // groups whose expansion differs from the default
+  state: string; // list view: only tasks in this visual state
+  stream: 'stdout' | 'stderr';
+}
+
+const DEFAULT_PIPELINE_SORT: PipelineRunsView['sort'] = { key: 'created', dir: 'desc' };
+const PIPELINE_SORT_KEYS: PipelineSortKey[] = ['created', 'name', 'state', 'duration'];
+
+export function parsePipelineRunsView(params: URLSearchParams): PipelineRunsView {
+  const [key, dir] = (params.get('sort') ?? '').split(':');
+  const sort = PIPELINE_SORT_KEYS.includes(key as PipelineSortKey)
+    ? { key: key as PipelineSortKey, dir: dir === 'asc' ? ('asc' as const) : ('desc' as const) }
+    : DEFAULT_PIPELINE_SORT;
+  return { state: params.get('state') ?? '', search: params.get('q') ?? '', sort };
+}
+
+export function serializePipelineRunsView(view: PipelineRunsView): string {
+  const p = new URLSearchParams();
+  if (view.state) p.set('state', view.state);
+  if (view.search) p.set('q', view.search);
+  if (view.sort.key !== DEFAULT_PIPELINE_SORT.key || view.sort.dir !== DEFAULT_PIPELINE_SORT.dir) {
+    p.set('sort', `${view.sort.key}:${view.sort.dir}`);
+  }
+  return p.toString();
+}
+
+export function parsePipelineRunView(params: URLSearchParams): PipelineRunView {
+  const mode = params.get('view');
+  return {
+    mode: mode === 'graph' || mode === 'list' ? mode : null,
+    task: params.get('task') ?? '',
+    // Node ids are task keys (letters, digits, '_', '-') joined by '/' and
+    // '[i]', so '|' cannot occur in one.
+    toggled: (params.get('toggled') ?? '').split('|').filter((s) => s.length > 0),
+    state: params.get('state') ?? '',
+    stream: params.get('stream') === 'stderr' ? 'stderr' : 'stdout',
+  };
+}
+
+export function serializePipelineRunView(view: PipelineRunView): string {
+  const p = new URLSearchParams();
+  if (view.mode) p.set('view', view.mode);
+  if (view.task) p.set('task', view.task);
+  if (view.toggled.length) p.set('toggled', view.toggled.join('|'));
+  if (view.state) p.set('state', view.state);
+  if (view.stream !== 'stdout') p.set('stream', view.stream);
+  return p.toString();
+}
 
 const DEFAULT_CHART: ChartView = { x: 'step', smooth: 0, log: false };
 
@@ -145,6 +209,13 @@ export const href = {
   models: (search = '') => withQuery('/models', search ? new URLSearchParams({ q: search }).toString() : ''),
   model: (name: string) => `#/models/${seg(name)}`,
   modelVersion: (name: string, version: string) => `#/models/${seg(name)}/versions/${seg(version)}`,
+  pipelines: (view?: Partial<PipelineRunsView>) =>
+    withQuery('/pipelines', serializePipelineRunsView({ state: '', search: '', sort: DEFAULT_PIPELINE_SORT, ...view })),
+  pipelineRun: (runId: string, view?: Partial<PipelineRunView>) =>
+    withQuery(
+      `/pipelines/runs/${seg(runId)}`,
+      serializePipelineRunView({ mode: null, task: '', toggled: [], state: '', stream: 'stdout', ...view }),
+    ),
 };
 
 function decode(s: string): string | null {
@@ -189,6 +260,10 @@ export function parseHash(hash: string): Route {
     if (s.length === 1) return { page: 'models', search: params.get('q') ?? '' };
     if (s.length === 2) return { page: 'model', name: s[1] };
     if (s.length === 4 && s[2] === 'versions') return { page: 'modelVersion', name: s[1], version: s[3] };
+  }
+  if (s[0] === 'pipelines') {
+    if (s.length === 1) return { page: 'pipelines', view: parsePipelineRunsView(params) };
+    if (s.length === 3 && s[1] === 'runs') return { page: 'pipelineRun', runId: s[2], view: parsePipelineRunView(params) };
   }
   return { page: 'notFound', path };
 }

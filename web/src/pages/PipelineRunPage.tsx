@@ -1,0 +1,218 @@
+// One pipeline run: its facts, the run graph (or the task list) with live
+// task states, polled while the run is active, and the task panel. View
+// mode, open task, expanded groups, list filter and log stream live in the URL.
+import { useCallback, useMemo, useState } from 'react';
+import { cancelPipelineRun, getPipelineRun } from '../api/pipelines';
+import { Breadcrumbs, EmptyState, ErrorState, KeyValueTable, Loading } from '../components/common';
+import { PipelineGraph } from '../components/PipelineGraph';
+import { CountChips } from '../components/StateChips';
+import { TaskList } from '../components/TaskList';
+import { TaskPanel } from '../components/TaskPanel';
+import { formatDuration, formatTime } from '../lib/format';
+import { layoutGraph } from '../lib/graphLayout';
+import { useAsync, usePolling } from '../lib/hooks';
+import { buildTaskTree, buildViewGraph, childrenOf, effectiveExpanded, structureKey, taskRows } from '../lib/pipelineGraph';
+import { pipelineRunDuration, runName } from '../lib/pipelineRuns';
+import { specDependencies } from '../lib/pipelineSpec';
+import { RUN_STATE_CLASS, STATE_STYLE, VISUAL_STATES, countStates, isActiveRun, totalCount } from '../lib/pipelineStates';
+import { href, replaceHash, type PipelineRunView } from '../lib/urlState';
+
+const POLL_MS = 1500;
+// Above this many tasks the page opens in the list view (the graph is still
+// one click away, with loops collapsed).
+const LIST_BY_DEFAULT = 500;
+
+function CancelButton({ runId, cancelling, onDone }: { runId: string; cancelling: boolean; onDone: () => void }) {
+  const [confirm, setConfirm] = useState(false);
+  const [error, setError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  if (cancelling) return <span className="muted small">Cancelling…</span>;
+  return (
+    <span className="inline-form" style={{ marginTop: 0 }}>
+      {!confirm ? (
+        <button type="button" onClick={() => setConfirm(true)}>
+          Cancel run
+        </button>
+      ) : (
+        <>
+          <span className="small">Kill its running tasks?</span>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              try {
+                await cancelPipelineRun(runId);
+                setConfirm(false);
+                onDone();
+              } catch (e) {
+                setError(e as Error);
+              } finally {
+                setBusy(false);
+              }
+            }}
+          >
+            Yes, cancel the run
+          </button>
+          <button type="button" onClick={() => setConfirm(false)}>
+            Keep running
+          </button>
+        </>
+      )}
+      {error && <span className="warning small">{error.message}</span>}
+    </span>
+  );
+}
+
+function Legend() {
+  return (
+    <ul className="legend" aria-label="Task state colours">
+      {VISUAL_STATES.map((s) => (
+        <li key={s}>
+          <span className={`dot dot-${s}`} aria-hidden="true" /> {STATE_STYLE[s].label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export default function PipelineRunPage({ runId, view }: { runId: string; view: PipelineRunView }) {
+  const polled = usePolling(
+    (signal) => getPipelineRun(runId, { tasks: true }, signal),
+    [runId],
+    (d) => isActiveRun(d.run.state),
+    POLL_MS,
+  );
+  // The spec only gives the edges and never changes: read once.
+  const spec = useAsync((signal) => getPipelineRun(runId, { spec: true, tasks: false }, signal), [runId]);
+  const deps = useMemo(() => specDependencies(spec.data?.run.spec), [spec.data]);
+
+  const setView = useCallback(
+    (patch: Partial<PipelineRunView>) => replaceHash(href.pipelineRun(runId, { ...view, ...patch })),
+    [runId, view],
+  );
+  const tasks = polled.data?.tasks;
+  const tree = useMemo(() => buildTaskTree(tasks ?? []), [tasks]);
+  const expanded = useMemo(() => effectiveExpanded(tree, view.toggled), [tree, view.toggled]);
+  const graph = useMemo(() => buildViewGraph(tree, deps, expanded), [tree, deps, expanded]);
+  const key = structureKey(graph);
+  // Laid out again only when boxes or edges change, not on every poll.
+  const layout = useMemo(() => layoutGraph(graph), [key]);
+
+  const onOpen = useCallback((taskId: string) => setView({ task: taskId === view.task ? '' : taskId }), [setView, view.task]);
+  const onToggle = useCallback(
+    (groupId: string) => {
+      const toggled = view.toggled.includes(groupId) ? view.toggled.filter((t) => t !== groupId) : [...view.toggled, groupId];
+      setView({ toggled });
+    },
+    [setView, view.toggled],
+  );
+
+  if (polled.error && !polled.data) {
+    return (
+      <div className="page">
+        <Breadcrumbs items={[{ label: 'Pipelines', href: href.pipelines() }, { label: runId }]} />
+        <ErrorState error={polled.error} retry={polled.reload} title="Could not load this pipeline run" />
+      </div>
+    );
+  }
+  if (!polled.data) return <Loading what="Loading the pipeline run" />;
+
+  const run = polled.data.run;
+  const active = isActiveRun(run.state);
+  const counts = countStates(tasks ?? []);
+  const mode = view.mode ?? ((tasks?.length ?? 0) > LIST_BY_DEFAULT ? 'list' : 'graph');
+  const selected = view.task ? tree.byId.get(view.task) : undefined;
+  const params = Object.entries(run.parameters ?? {}).map(([key, value]) => ({
+    key,
+    value: typeof value === 'string' ? value : JSON.stringify(value),
+  }));
+
+  return (
+    <div className="page page-wide">
+      <Breadcrumbs items={[{ label: 'Pipelines', href: href.pipelines() }, { label: runName(run) }]} />
+      <div className="title-row">
+        <h1>{runName(run)}</h1>
+        <span className={`badge badge-${RUN_STATE_CLASS[run.state]}`} data-testid="pipeline-run-state">
+          {run.state}
+        </span>
+        {active && <CancelButton runId={run.run_id} cancelling={run.state === 'CANCELLING' || !!run.cancel_requested} onDone={polled.reload} />}
+        {active && <span className="muted small" aria-live="polite">live · refreshes every {POLL_MS / 1000} s</span>}
+        {polled.error && <span className="warning small">Last refresh failed: {polled.error.message}</span>}
+      </div>
+      <dl className="facts">
+        <div><dt>Pipeline</dt><dd>{run.pipeline_name}</dd></div>
+        <div><dt>Source</dt><dd className="mono small">{run.source_name}</dd></div>
+        <div><dt>Created</dt><dd>{formatTime(run.created_time)}</dd></div>
+        <div><dt>Started</dt><dd>{formatTime(run.started_time) || '—'}</dd></div>
+        <div><dt>Finished</dt><dd>{formatTime(run.finished_time) || '—'}</dd></div>
+        <div><dt>Duration</dt><dd>{formatDuration(pipelineRunDuration(run)) || '—'}</dd></div>
+        <div>
+          <dt>Tasks ({totalCount(counts)})</dt>
+          <dd><CountChips counts={counts} /></dd>
+        </div>
+        <div>
+          <dt>Tracking run</dt>
+          <dd>{run.mlflow_run_id ? <a href={href.runById(run.mlflow_run_id)}>open the run</a> : <span className="muted">none</span>}</dd>
+        </div>
+        <div><dt>Run id</dt><dd className="mono small">{run.run_id}</dd></div>
+      </dl>
+      {run.error && (
+        <div className="state state-error" role="note">
+          <strong>The run failed</strong>
+          <p>{run.error}</p>
+        </div>
+      )}
+      {params.length > 0 && (
+        <details>
+          <summary>Parameters ({params.length})</summary>
+          <KeyValueTable rows={params} empty="" label="Pipeline parameters" />
+        </details>
+      )}
+      <div className="toolbar">
+        <div role="group" aria-label="View" className="segmented">
+          {(['graph', 'list'] as const).map((m) => (
+            <button key={m} type="button" aria-pressed={mode === m} className={mode === m ? 'on' : ''} onClick={() => setView({ mode: m })}>
+              {m === 'graph' ? 'Graph' : 'List'}
+            </button>
+          ))}
+        </div>
+        {mode === 'graph' && view.toggled.length > 0 && (
+          <button type="button" className="link" onClick={() => setView({ toggled: [] })}>
+            Reset groups
+          </button>
+        )}
+        <span className="toolbar-sep" />
+        <Legend />
+      </div>
+      {spec.error && mode === 'graph' && (
+        <p className="warning small">The pipeline spec could not be read ({spec.error.message}): tasks are drawn without their dependencies.</p>
+      )}
+      <div className={selected ? 'prun-body with-panel' : 'prun-body'}>
+        <div className="prun-main">
+          {(tasks?.length ?? 0) === 0 ? (
+            <EmptyState title={active ? 'No task has been scheduled yet' : 'This run has no tasks'}>
+              {active ? 'The graph appears as soon as the scheduler creates the first task.' : run.error || null}
+            </EmptyState>
+          ) : mode === 'graph' ? (
+            <PipelineGraph key={key} graph={graph} layout={layout} tree={tree} selected={view.task} onOpen={onOpen} onToggle={onToggle} />
+          ) : (
+            <TaskList rows={taskRows(tree)} state={view.state} onState={(state) => setView({ state })} selected={view.task} onOpen={onOpen} />
+          )}
+        </div>
+        {selected && (
+          <TaskPanel
+            runId={run.run_id}
+            task={selected}
+            childCount={childrenOf(tree, selected.node_id).length}
+            stream={view.stream}
+            onStream={(stream) => setView({ stream })}
+            onClose={() => setView({ task: '' })}
+          />
+        )}
+      </div>
+      {view.task && !selected && <p className="warning small">This run has no task “{view.task}”.</p>}
+    </div>
+  );
+}
