@@ -226,6 +226,10 @@ struct SecretEnv {
 };
 struct ExecutorPlatformConfig {
   std::vector<SecretEnv> secret_env;
+  // Wall-clock limit per attempt (KFP kfp-kubernetes set_timeout, i.e.
+  // activeDeadlineSeconds; cairn `timeout:`); 0 = none. The server-wide
+  // --pipelines-task-timeout still caps it.
+  int64_t timeout_seconds = 0;
   std::vector<std::string> unsupported_keys;  // e.g. "pvcMount", "tolerations"
 };
 

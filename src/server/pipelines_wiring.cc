@@ -74,6 +74,10 @@ Result<std::unique_ptr<PipelinesService>> PipelinesService::Create(
   if (ec) {
     return InvalidArgument(fmt::format("Cannot create the pipeline root '{}': {}", options.pipeline_root, ec.message()));
   }
+  // Not created: an absent directory simply holds no secrets.
+  options.secrets_dir = config.pipelines_secrets_dir.empty()
+                            ? (fs::path(destination).parent_path() / "secrets").string()
+                            : fs::absolute(config.pipelines_secrets_dir).lexically_normal().string();
   options.max_parallel_tasks = config.pipelines_parallelism;
   options.cache_disabled = config.pipelines_disable_cache;
   options.task_timeout_ms = config.pipelines_task_timeout_s * 1000;

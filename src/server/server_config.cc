@@ -40,6 +40,16 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
   command.add_option("--log-level", c.log_level, "debug, info, warn, error or off")
       ->envname("CAIRN_LOG_LEVEL")
       ->capture_default_str();
+  command.add_option("--tuning-root", c.tuning_root, "Directory for tuning trial files (default: <artifacts-destination>/../tuning)")
+      ->envname("CAIRN_TUNING_ROOT");
+  command
+      .add_option("--tuning-trial-timeout", c.tuning_trial_timeout_s,
+                  "Kill a tuning trial after this many seconds when its spec sets no timeout (0 = no limit)")
+      ->envname("CAIRN_TUNING_TRIAL_TIMEOUT")
+      ->capture_default_str();
+  command.add_flag("--tuning-resume,!--no-tuning-resume", c.tuning_resume,
+                   "Resume unfinished tuning experiments on start (off: fail them)")
+      ->envname("CAIRN_TUNING_RESUME");
   command
       .add_option("--pipeline-root", c.pipeline_root,
                   "Directory for pipeline run files and task artifacts (default: <artifacts-destination>/../pipelines)")
@@ -61,6 +71,11 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
   command.add_flag("--pipelines-resume,!--no-pipelines-resume", c.pipelines_resume,
                    "Resume unfinished pipeline runs on start (off: fail them)")
       ->envname("CAIRN_PIPELINES_RESUME");
+  command
+      .add_option("--pipelines-secrets-dir", c.pipelines_secrets_dir,
+                  "Secrets for pipeline tasks (secretAsEnv), one file per key: <dir>/<secret>/<key> "
+                  "(default: <artifacts-destination>/../secrets)")
+      ->envname("CAIRN_PIPELINES_SECRETS_DIR");
 }
 
 Status ValidateServerConfig(const ServerConfig& c) {
@@ -70,6 +85,7 @@ Status ValidateServerConfig(const ServerConfig& c) {
     return InvalidArgument("--handler-threads must be between 1 and 1024");
   }
   if (c.artifacts_destination.empty()) return InvalidArgument("--artifacts-destination must not be empty");
+  if (c.tuning_trial_timeout_s < 0) return InvalidArgument("--tuning-trial-timeout must be >= 0");
   if (c.pipelines_parallelism < 1 || c.pipelines_parallelism > 100000) {
     return InvalidArgument("--pipelines-parallelism must be between 1 and 100000");
   }

@@ -29,6 +29,15 @@ struct ServerConfig {
   int handler_threads = 16;
   uint64_t max_body_bytes = 64ull << 20;
   std::string log_level = "info";
+  // Tuning: root of trial directories; empty: a "tuning" directory next to
+  // the artifacts destination (inside the data dir).
+  std::string tuning_root;
+  // Kill a trial after this many seconds when its spec sets no timeout;
+  // 0 = no limit. The default keeps a hanging trial from holding an
+  // experiment forever.
+  int64_t tuning_trial_timeout_s = 86400;
+  // Resume unfinished tuning experiments on start (off: fail them).
+  bool tuning_resume = true;
   // Pipelines: root of run directories and task artifacts; empty: a
   // "pipelines" directory next to the artifacts destination (inside the
   // data dir).
@@ -43,6 +52,9 @@ struct ServerConfig {
   int64_t pipelines_max_log_bytes = 64ll << 20;
   // Resume unfinished pipeline runs on start (off: fail them).
   bool pipelines_resume = true;
+  // Secrets of pipeline tasks, <dir>/<secret name>/<key>; empty: a
+  // "secrets" directory next to the artifacts destination.
+  std::string pipelines_secrets_dir;
 };
 
 // Registers the flags (with their environment variables) on `command`.

@@ -11,6 +11,7 @@
 
 #include "base/json_reader.h"
 #include "base/logging.h"
+#include "pipelines/scheduler/local_secrets.h"
 #include "pipelines/scheduler/sha256.h"
 
 namespace cairn::pipelines {
@@ -110,6 +111,10 @@ struct RunExecution::Node {
   // lost (its monitor died with that server before the task could report),
   // it is relaunched once instead of failing the task.
   bool inherited_attempt = false;
+  // An exit handler's exit task, or a node inside one: it still runs after
+  // the run is cancelled (as Argo runs onExit on stop), so cleanup and
+  // notification steps do their job.
+  bool runs_on_cancel = false;
 
   bool is_dag_like() const { return dag != nullptr; }
 };
@@ -138,6 +143,7 @@ std::string RunExecution::RunDirectory(const std::string& pipeline_root, const s
 RunExecution::Node* RunExecution::NewNode(Node* parent, const std::string& id) {
   nodes_.push_back(std::make_unique<Node>());
   Node* n = nodes_.back().get();
+  n->runs_on_cancel = parent != nullptr && parent->runs_on_cancel;
   n->parent = parent;
   n->rec.run_id = record_.run_id;
   n->rec.node_id = id;
@@ -192,6 +198,7 @@ void RunExecution::InstantiateDagChildren(Node* d, const std::map<std::string, T
     Node* n = NewNode(d, id);
     n->task = &task;
     n->component = task.component.get();
+    if (!task.exit_handler_for.empty()) n->runs_on_cancel = true;
     n->rec.task_key = key;
     n->rec.display_name = task.display_name.empty() ? key : task.display_name;
     n->rec.component = task.component_ref;
@@ -339,7 +346,7 @@ int64_t RunExecution::Advance(int64_t slots) {
     Node* n = retrying_[i];
     if (IsTerminal(n->rec.state)) {
       retrying_.erase(retrying_.begin() + static_cast<long>(i));
-    } else if (cancelling_) {
+    } else if (CancelledNow(n)) {
       retrying_.erase(retrying_.begin() + static_cast<long>(i));
       Finish(n, NodeState::kCancelled, "cancelled");
     } else if (n->rec.next_attempt_ms <= now) {
@@ -365,10 +372,14 @@ int64_t RunExecution::Advance(int64_t slots) {
   int64_t started = 0;
   int64_t run_budget =
       record_.parallelism > 0 ? record_.parallelism - static_cast<int64_t>(running_.size() + prepared_.size()) : slots;
-  while (ready_head_ < ready_.size() && started < slots && started < run_budget && !cancelling_) {
+  while (ready_head_ < ready_.size() && started < slots && started < run_budget) {
     Node* n = ready_[ready_head_++];
     if (IsTerminal(n->rec.state) || !n->queued) continue;
     n->queued = false;
+    if (CancelledNow(n)) {
+      Finish(n, NodeState::kCancelled, "cancelled");
+      continue;
+    }
     if (PrepareLaunch(n)) ++started;
   }
   if (ready_head_ == ready_.size()) {
@@ -413,12 +424,13 @@ void RunExecution::EvaluateLoop(Node* loop) {
   if (IsTerminal(loop->rec.state)) return;
   int64_t limit = loop->task != nullptr && loop->task->iterator ? loop->task->iterator->parallelism_limit : 0;
   size_t count = std::max(loop->items.size(), loop->artifact_items.size());
-  while (loop->next_iteration < count && !cancelling_ && (limit <= 0 || loop->active_iterations < limit)) {
+  const bool cancelled = CancelledNow(loop);
+  while (loop->next_iteration < count && !cancelled && (limit <= 0 || loop->active_iterations < limit)) {
     size_t index = loop->next_iteration++;
     ++loop->active_iterations;
     StartIteration(loop, index);
   }
-  if (cancelling_) {
+  if (cancelled) {
     // Iterations that never started count as cancelled.
     while (loop->next_iteration < count) {
       size_t index = loop->next_iteration++;
@@ -448,7 +460,7 @@ void RunExecution::TryStartTask(Node* n) {
       not_ok = up;
     }
   }
-  if (cancelling_) {
+  if (CancelledNow(n)) {
     Finish(n, NodeState::kCancelled, "cancelled");
     return;
   }
@@ -977,7 +989,11 @@ Result<RunExecution::AttemptPlan> RunExecution::PlanAttempt(Node* n, int32_t att
   launch.attempt_dir = attempt_dir;
   launch.argv = std::move(argv);
   launch.image = container.image;
+  // The spec's own limit, capped by the server-wide one.
   launch.timeout_ms = options_.task_timeout_ms;
+  if (const int64_t spec_ms = container.platform.timeout_seconds * 1000; spec_ms > 0) {
+    launch.timeout_ms = launch.timeout_ms > 0 ? std::min(launch.timeout_ms, spec_ms) : spec_ms;
+  }
   for (const auto& [k, v] : options_.task_env) launch.env.emplace_back(k, v);
   for (const EnvVar& e : container.env) launch.env.emplace_back(e.name, e.value);
   if (!options_.tracking_uri.empty()) launch.env.emplace_back("MLFLOW_TRACKING_URI", options_.tracking_uri);
@@ -985,6 +1001,7 @@ Result<RunExecution::AttemptPlan> RunExecution::PlanAttempt(Node* n, int32_t att
   if (!record_.experiment_id.empty()) launch.env.emplace_back("MLFLOW_EXPERIMENT_ID", record_.experiment_id);
   launch.env.emplace_back("CAIRN_PIPELINE_RUN_ID", record_.run_id);
   launch.env.emplace_back("CAIRN_PIPELINE_TASK", n->rec.node_id);
+  CAIRN_RETURN_IF_ERROR(AddSecretEnv(n, container, launch));
   if (!container.resources.empty()) {
     if (auto cpu = ResolveString(container.resources.cpu_limit, ctx); cpu.ok()) launch.cpu_limit = *cpu;
     if (auto mem = ResolveString(container.resources.memory_limit, ctx); mem.ok()) launch.memory_limit = *mem;
@@ -994,6 +1011,56 @@ Result<RunExecution::AttemptPlan> RunExecution::PlanAttempt(Node* n, int32_t att
     }
   }
   return plan;
+}
+
+Result<std::string> RunExecution::SecretName(const Node* n, const SecretEnv& secret) const {
+  if (!secret.secret_name_from) return secret.secret_name;
+  const Value* value = nullptr;
+  std::visit(
+      [&](const auto& b) {
+        using B = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<B, binding::Constant>) {
+          value = &b.value;
+        } else if constexpr (std::is_same_v<B, binding::ComponentInputParameter>) {
+          // kfp-kubernetes names the task's own input (a pipelinechannel--
+          // copy) or the enclosing DAG's input; accept both.
+          for (const Node* scope : {n, static_cast<const Node*>(n->parent)}) {
+            if (scope == nullptr) continue;
+            auto it = scope->inputs.parameters.find(b.name);
+            if (it != scope->inputs.parameters.end()) {
+              value = &it->second;
+              return;
+            }
+          }
+        } else if constexpr (std::is_same_v<B, binding::TaskOutputParameter>) {
+          if (n->parent == nullptr) return;
+          auto it = n->parent->children.find(b.producer_task);
+          if (it == n->parent->children.end() || it->second->rec.state != NodeState::kSucceeded) return;
+          auto out = it->second->outputs.parameters.find(b.output_key);
+          if (out != it->second->outputs.parameters.end()) value = &out->second;
+        }
+      },
+      *secret.secret_name_from);
+  if (value == nullptr || !value->is_string() || value->as_string().empty()) {
+    return InvalidArgument("the secret name parameter of secretAsEnv has no string value");
+  }
+  return value->as_string();
+}
+
+Status RunExecution::AddSecretEnv(const Node* n, const ContainerSpec& container, TaskLaunch& launch) const {
+  for (const SecretEnv& secret : container.platform.secret_env) {
+    CAIRN_ASSIGN_OR_RETURN(std::string name, SecretName(n, secret));
+    for (const auto& [key, env] : secret.key_to_env) {
+      CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> value, ReadLocalSecret(options_.secrets_dir, name, key));
+      if (!value) {
+        if (secret.optional) continue;
+        return InvalidArgument(fmt::format("secret '{}' has no key '{}' (expected the file {}/{}/{})", name, key,
+                                           options_.secrets_dir, name, key));
+      }
+      launch.env.emplace_back(env, std::move(*value));
+    }
+  }
+  return Status::Ok();
 }
 
 bool RunExecution::PrepareLaunch(Node* n) {
@@ -1081,7 +1148,7 @@ void RunExecution::SubmitPrepared() {
         continue;
       }
     }
-    if (cancelling_) {
+    if (CancelledNow(n)) {
       Finish(n, NodeState::kCancelled, "cancelled");
       continue;
     }
@@ -1162,7 +1229,7 @@ void RunExecution::OnAttemptEnd(Node* n, const ExecutionStatus& status) {
     Finish(n, NodeState::kSucceeded);
     return;
   }
-  if (status.state == ExecutionState::kCancelled || cancelling_) {
+  if (status.state == ExecutionState::kCancelled || CancelledNow(n)) {
     Finish(n, NodeState::kCancelled, message.empty() ? "cancelled" : message);
     return;
   }
@@ -1191,7 +1258,7 @@ void RunExecution::FailAttempt(Node* n, const std::string& message) {
   if (n->task != nullptr && n->task->retry) retry = &*n->task->retry;
   if (n->task == nullptr && n->parent->task != nullptr && n->parent->task->retry) retry = &*n->parent->task->retry;
   const int32_t attempts = std::max<int32_t>(n->rec.attempt, 1);
-  if (retry != nullptr && !cancelling_ && attempts <= retry->max_retry_count) {
+  if (retry != nullptr && !CancelledNow(n) && attempts <= retry->max_retry_count) {
     double delay_s = retry->backoff_seconds * std::pow(retry->backoff_factor > 0 ? retry->backoff_factor : 1.0,
                                                        static_cast<double>(attempts - 1));
     delay_s = std::min(delay_s, retry->backoff_max_seconds);
@@ -1218,21 +1285,32 @@ int64_t RunExecution::NextTimerMs() const {
   return next;
 }
 
+bool RunExecution::CancelledNow(const Node* n) const {
+  return cancelling_ && (!n->runs_on_cancel || cancel_exit_handlers_);
+}
+
 void RunExecution::RequestCancel() {
-  if (finished() || cancelling_) return;
+  if (finished()) return;
+  if (cancelling_) {
+    // A second cancel also stops the exit handlers the first one let run.
+    if (cancel_exit_handlers_) return;
+    cancel_exit_handlers_ = true;
+  }
   cancelling_ = true;
   record_.state = RunState::kCancelling;
   run_dirty_ = true;
   for (Node* n : running_) {
+    if (!CancelledNow(n)) continue;
     Status s = deps_.executor->Cancel(n->rec.handle);
     if (!s.ok()) CAIRN_LOG(kWarn, kLog, "cancel of {} failed: {}", n->rec.node_id, s.ToString());
   }
   for (size_t i = ready_head_; i < ready_.size(); ++i) {
     Node* n = ready_[i];
-    if (!IsTerminal(n->rec.state) && n->queued) Finish(n, NodeState::kCancelled, "cancelled");
+    if (!IsTerminal(n->rec.state) && n->queued && CancelledNow(n)) {
+      n->queued = false;
+      Finish(n, NodeState::kCancelled, "cancelled");
+    }
   }
-  ready_.clear();
-  ready_head_ = 0;
   // Pending tasks are cancelled as their DAGs are evaluated again.
   for (auto& node : nodes_) {
     if (node->is_dag_like() || node->rec.kind == NodeKind::kLoop) Schedule(node.get());

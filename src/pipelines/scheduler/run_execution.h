@@ -38,7 +38,9 @@ class RunExecution {
   const PipelineRunRecord& record() const { return record_; }
   bool finished() const { return IsTerminal(record_.state); }
 
-  // Stop running attempts, start nothing new.
+  // Stops running attempts and starts nothing new, except exit handlers'
+  // exit tasks, which still run (KFP dsl.ExitHandler cleanup); a second
+  // request stops those too.
   void RequestCancel();
   // Polls the attempts that are running; true if any finished.
   bool PollAttempts();
@@ -87,6 +89,15 @@ class RunExecution {
 
   // Containers.
   Result<AttemptPlan> PlanAttempt(Node* n, int32_t attempt);
+  // Whether `n` must stop because the run is being cancelled (exit handlers
+  // keep running until a second cancel).
+  bool CancelledNow(const Node* n) const;
+  // Appends the task's secretAsEnv values to `launch.env`; fails the
+  // attempt's planning when a required secret or key is missing.
+  Status AddSecretEnv(const Node* n, const ContainerSpec& container, TaskLaunch& launch) const;
+  // The secret name of `secret`: its constant, or its secretNameParameter
+  // binding read from the task's inputs or its parent's scope.
+  Result<std::string> SecretName(const Node* n, const SecretEnv& secret) const;
   bool PrepareLaunch(Node* n);  // false when it finished instead (cache hit, error)
   void SubmitPrepared();
   void OnAttemptEnd(Node* n, const ExecutionStatus& status);
@@ -107,6 +118,8 @@ class RunExecution {
   std::string run_dir_;
   bool run_dirty_ = false;
   bool cancelling_ = false;
+  // Set by a second RequestCancel: exit handlers are cancelled too.
+  bool cancel_exit_handlers_ = false;
 
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unordered_map<std::string, Node*> by_id_;

@@ -85,6 +85,9 @@ struct SchedulerOptions {
   bool track_tasks = true;
   // Extra environment for every task.
   std::vector<std::pair<std::string, std::string>> task_env;
+  // Where secretAsEnv / `secrets:` values come from: <dir>/<name>/<key>
+  // (local_secrets.h). Empty: tasks that ask for a secret fail.
+  std::string secrets_dir;
 };
 
 struct SchedulerDeps {

@@ -13,6 +13,7 @@
 #include "pipelines/spec/cairn_loader.h"
 
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -485,7 +486,7 @@ class Loader {
     const YamlNode& n = decl.node;
     CAIRN_RETURN_IF_ERROR(n.CheckKeys({"display_name", "image", "run", "command", "env", "secrets", "inputs",
                                        "outputs", "needs", "when", "retries", "cache", "for_each", "parallelism",
-                                       "resources", "always"}));
+                                       "resources", "always", "timeout"}));
     Build b;
     b.decl = &decl;
     const std::string loc = "steps." + decl.name;
@@ -549,6 +550,16 @@ class Loader {
         s.key_to_env.emplace_back(key, env);
         c.platform.secret_env.push_back(std::move(s));
       }
+    }
+    if (auto timeout = n.Get("timeout"); timeout && !timeout->IsNull()) {
+      CAIRN_ASSIGN_OR_RETURN(auto text, timeout->AsString());
+      auto seconds = ParseDurationSeconds(text);
+      if (!seconds || *seconds < 0 || *seconds > 365.0 * 86400) {
+        return timeout->Error("timeout: expected a duration like 90s, 5m, 2h");
+      }
+      // Whole seconds, as KFP's activeDeadlineSeconds; a sub-second limit
+      // rounds up rather than meaning "none".
+      c.platform.timeout_seconds = static_cast<int64_t>(std::ceil(*seconds));
     }
     if (auto res = n.Get("resources"); res && !res->IsNull()) {
       CAIRN_RETURN_IF_ERROR(res->CheckKeys({"cpu", "memory", "gpu", "accelerator"}));

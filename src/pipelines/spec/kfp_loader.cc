@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "base/json_reader.h"
 #include "pipelines/spec/link.h"
 
 namespace cairn::pipelines {
@@ -433,6 +434,14 @@ Result<ExecutorPlatformConfig> LoadExecutorPlatform(const YamlNode& n) {
   ExecutorPlatformConfig cfg;
   CAIRN_ASSIGN_OR_RETURN(auto entries, n.Entries());
   for (const auto& [key, node] : entries) {
+    if (key == "activeDeadlineSeconds") {
+      // int64 in the proto, so protobuf's JSON mapping writes it as a string.
+      CAIRN_ASSIGN_OR_RETURN(std::string text, node.AsString());
+      auto seconds = ParseInt64(text);
+      if (!seconds || *seconds < 0) return node.Error("activeDeadlineSeconds must be a non-negative integer");
+      cfg.timeout_seconds = *seconds;
+      continue;
+    }
     if (key != "secretAsEnv") {
       cfg.unsupported_keys.push_back(key);
       continue;

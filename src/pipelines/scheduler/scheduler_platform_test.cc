@@ -1,0 +1,235 @@
+// Scheduler tests for what a task gets from the platform side of a spec:
+// secrets as environment variables (KFP PlatformSpec secretAsEnv, cairn
+// `secrets:`) read from the local secrets directory, per-task timeouts (KFP
+// activeDeadlineSeconds, cairn `timeout:`), and exit handlers that still run
+// after a cancel.
+#include <gtest/gtest.h>
+
+#include "pipelines/scheduler/scheduler_test_fixture.h"
+
+namespace cairn::pipelines {
+namespace {
+
+// One KFP task that prints $DB_USER and $DB_PASSWORD, with `platform` as
+// the kubernetes executor config of its executor (a PlatformSpec document).
+std::string KfpWithPlatform(const std::string& executor_platform, const std::string& command = "") {
+  std::string cmd = command.empty() ? "echo user=$DB_USER password=$DB_PASSWORD" : command;
+  return R"(
+pipelineInfo: {name: secret-env}
+schemaVersion: 2.1.0
+components:
+  comp-step:
+    executorLabel: exec-step
+    inputDefinitions: {parameters: {secret_name: {parameterType: STRING, isOptional: true}}}
+deploymentSpec:
+  executors:
+    exec-step: {container: {image: alpine, command: [sh, -c, ')" +
+         cmd + R"(']}}
+root:
+  inputDefinitions: {parameters: {secret_name: {parameterType: STRING, defaultValue: db-creds}}}
+  dag:
+    tasks:
+      step:
+        componentRef: {name: comp-step}
+        inputs: {parameters: {secret_name: {componentInputParameter: secret_name}}}
+        taskInfo: {name: step}
+---
+platforms:
+  kubernetes:
+    deploymentSpec:
+      executors:
+        exec-step:
+)" + executor_platform;
+}
+
+class SchedulerPlatformTest : public SchedulerTest {
+ protected:
+  void StartWithSecrets() {
+    secrets_ = root_ / "secrets";
+    fs::create_directories(secrets_ / "db-creds");
+    std::ofstream(secrets_ / "db-creds" / "username") << "alice";
+    std::ofstream(secrets_ / "db-creds" / "password") << "s3cr3t";
+    SchedulerOptions options;
+    options.secrets_dir = secrets_.string();
+    StartScheduler(options);
+  }
+  fs::path secrets_;
+};
+
+TEST_F(SchedulerPlatformTest, KfpSecretAsEnvReachesTheTaskButNotItsRecord) {
+  StartWithSecrets();
+  PipelineRunRecord run = Run(KfpWithPlatform(R"(
+          secretAsEnv:
+          - secretName: db-creds
+            keyToEnv:
+            - {secretKey: username, envVar: DB_USER}
+            - {secretKey: password, envVar: DB_PASSWORD}
+)"));
+  ASSERT_EQ(run.state, RunState::kSucceeded) << run.error;
+  TaskRecord t = Tasks(run.run_id).at("step");
+  EXPECT_EQ(Stdout(t), "user=alice password=s3cr3t\n");
+  // The value is in the process environment only, never in what is stored.
+  EXPECT_EQ(t.command_json.find("s3cr3t"), std::string::npos);
+  EXPECT_EQ(t.inputs_json.find("s3cr3t"), std::string::npos);
+}
+
+TEST_F(SchedulerPlatformTest, SecretNameFromAPipelineParameter) {
+  StartWithSecrets();
+  fs::create_directories(secrets_ / "other");
+  std::ofstream(secrets_ / "other" / "password") << "other-pw";
+  const std::string spec = KfpWithPlatform(R"(
+          secretAsEnv:
+          - secretNameParameter: {componentInputParameter: secret_name}
+            keyToEnv:
+            - {secretKey: password, envVar: DB_PASSWORD}
+)");
+  PipelineRunRecord run = Run(spec, {{"secret_name", "other"}});
+  ASSERT_EQ(run.state, RunState::kSucceeded) << run.error;
+  EXPECT_EQ(Stdout(Tasks(run.run_id).at("step")), "user= password=other-pw\n");
+}
+
+TEST_F(SchedulerPlatformTest, MissingSecretFailsTheTaskUnlessOptional) {
+  StartWithSecrets();
+  PipelineRunRecord run = Run(KfpWithPlatform(R"(
+          secretAsEnv:
+          - secretName: db-creds
+            keyToEnv:
+            - {secretKey: token, envVar: DB_PASSWORD}
+)"));
+  EXPECT_EQ(run.state, RunState::kFailed);
+  TaskRecord t = Tasks(run.run_id).at("step");
+  EXPECT_EQ(t.state, NodeState::kFailed);
+  EXPECT_NE(t.error.find("secret 'db-creds' has no key 'token'"), std::string::npos) << t.error;
+
+  PipelineRunRecord optional = Run(KfpWithPlatform(R"(
+          secretAsEnv:
+          - secretName: absent
+            optional: true
+            keyToEnv:
+            - {secretKey: password, envVar: DB_PASSWORD}
+)"));
+  ASSERT_EQ(optional.state, RunState::kSucceeded) << optional.error;
+  EXPECT_EQ(Stdout(Tasks(optional.run_id).at("step")), "user= password=\n");
+}
+
+TEST_F(SchedulerPlatformTest, SecretNamesCannotLeaveTheSecretsDirectory) {
+  StartWithSecrets();
+  std::ofstream(root_ / "outside") << "not a secret";
+  for (const std::string& name : {"..", "../outside", "db-creds/../..", "/etc"}) {
+    PipelineRunRecord run = Run(KfpWithPlatform(R"(
+          secretAsEnv:
+          - secretNameParameter: {componentInputParameter: secret_name}
+            keyToEnv:
+            - {secretKey: password, envVar: DB_PASSWORD}
+)"),
+                                {{"secret_name", name}});
+    EXPECT_EQ(run.state, RunState::kFailed) << name;
+    TaskRecord t = Tasks(run.run_id).at("step");
+    EXPECT_NE(t.error.find("is not a valid secret name"), std::string::npos) << name << ": " << t.error;
+  }
+}
+
+TEST_F(SchedulerPlatformTest, CairnSecretsAndTimeout) {
+  StartWithSecrets();
+  PipelineRunRecord run = Run(R"(
+name: cairn-secrets
+steps:
+  show:
+    run: echo "pw=$PW"
+    secrets:
+      - {secret: db-creds, key: password, env: PW}
+  slow:
+    run: sleep 600
+    timeout: 1s
+)");
+  EXPECT_EQ(run.state, RunState::kFailed);
+  auto tasks = Tasks(run.run_id);
+  EXPECT_EQ(Stdout(tasks.at("show")), "pw=s3cr3t\n");
+  EXPECT_EQ(tasks.at("slow").state, NodeState::kFailed);
+  EXPECT_NE(tasks.at("slow").error.find("timed out"), std::string::npos) << tasks.at("slow").error;
+  EXPECT_LT(tasks.at("slow").finished_ms - tasks.at("slow").started_ms, 30000);
+}
+
+TEST_F(SchedulerPlatformTest, KfpActiveDeadlineSecondsTimesTheTaskOut) {
+  StartScheduler();
+  PipelineRunRecord run = Run(KfpWithPlatform("          activeDeadlineSeconds: '1'\n", "exec sleep 600"));
+  EXPECT_EQ(run.state, RunState::kFailed);
+  TaskRecord t = Tasks(run.run_id).at("step");
+  EXPECT_NE(t.error.find("timed out"), std::string::npos) << t.error;
+  EXPECT_LT(t.finished_ms - t.started_ms, 30000);
+}
+
+// An exit handler whose body sleeps; the exit task runs `exit_command`
+// (default: print the body's final status).
+std::string ExitHandlerSleeps(const std::string& exit_command =
+                                  R"([echo, "status:", "{{$.inputs.parameters['status']}}"])") {
+  return R"(
+pipelineInfo: {name: exit-handler-cancel}
+schemaVersion: 2.1.0
+components:
+  comp-exit-handler-1:
+    dag:
+      tasks:
+        sleep:
+          componentRef: {name: comp-sleep}
+          taskInfo: {name: sleep}
+  comp-sleep:
+    executorLabel: exec-sleep
+  comp-exit-op:
+    executorLabel: exec-exit-op
+    inputDefinitions:
+      parameters:
+        status: {parameterType: TASK_FINAL_STATUS, isOptional: true}
+deploymentSpec:
+  executors:
+    exec-sleep: {container: {image: alpine, command: [sleep, "600"]}}
+    exec-exit-op: {container: {image: alpine, command: )" +
+         exit_command + R"(}}
+root:
+  dag:
+    tasks:
+      exit-handler-1:
+        componentRef: {name: comp-exit-handler-1}
+        taskInfo: {name: body}
+      exit-op:
+        componentRef: {name: comp-exit-op}
+        dependentTasks: [exit-handler-1]
+        inputs: {parameters: {status: {taskFinalStatus: {producerTask: exit-handler-1}}}}
+        taskInfo: {name: exit-op}
+        triggerPolicy: {strategy: ALL_UPSTREAM_TASKS_COMPLETED}
+)";
+}
+
+bool Launched(const std::map<std::string, TaskRecord>& tasks, const std::string& id) {
+  auto it = tasks.find(id);
+  return it != tasks.end() && !it->second.handle.empty() && it->second.state == NodeState::kRunning;
+}
+
+TEST_F(SchedulerPlatformTest, ExitHandlerStillRunsAfterCancel) {
+  StartScheduler();
+  PipelineRunRecord run = Submit(ExitHandlerSleeps());
+  ASSERT_TRUE(Eventually([&] { return Launched(Tasks(run.run_id), "exit-handler-1/sleep"); }));
+  ASSERT_TRUE(scheduler_->Cancel(run.run_id).ok());
+  PipelineRunRecord done = Wait(run.run_id, 30000);
+  EXPECT_EQ(done.state, RunState::kCancelled);
+  auto tasks = Tasks(run.run_id);
+  EXPECT_EQ(tasks.at("exit-handler-1/sleep").state, NodeState::kCancelled);
+  ASSERT_EQ(tasks.at("exit-op").state, NodeState::kSucceeded) << tasks.at("exit-op").error;
+  const std::string out = Stdout(tasks.at("exit-op"));
+  EXPECT_NE(out.find("\"state\":\"CANCELLED\""), std::string::npos) << out;
+}
+
+TEST_F(SchedulerPlatformTest, SecondCancelStopsTheExitHandlerToo) {
+  StartScheduler();
+  PipelineRunRecord run = Submit(ExitHandlerSleeps(R"([sleep, "600"])"));
+  ASSERT_TRUE(Eventually([&] { return Launched(Tasks(run.run_id), "exit-handler-1/sleep"); }));
+  ASSERT_TRUE(scheduler_->Cancel(run.run_id).ok());
+  ASSERT_TRUE(Eventually([&] { return Launched(Tasks(run.run_id), "exit-op"); }));
+  ASSERT_TRUE(scheduler_->Cancel(run.run_id).ok());
+  PipelineRunRecord done = Wait(run.run_id, 30000);
+  EXPECT_EQ(done.state, RunState::kCancelled);
+  EXPECT_EQ(Tasks(run.run_id).at("exit-op").state, NodeState::kCancelled);
+}
+
+}  // namespace
+}  // namespace cairn::pipelines
