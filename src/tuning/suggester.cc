@@ -10,6 +10,7 @@
 #include "tuning/suggest/median_stop.h"
 #include "tuning/suggest/random_suggester.h"
 #include "tuning/suggest/space_codec.h"
+#include "tuning/suggest/tpe_suggester.h"
 
 namespace cairn::tuning {
 
@@ -26,6 +27,8 @@ struct Algorithm {
 constexpr Algorithm kAlgorithms[] = {
     {"random", &suggest::CreateRandomSuggester},
     {"grid", &suggest::CreateGridSuggester},
+    {"tpe", &suggest::CreateTpeSuggester},
+    {"multivariate-tpe", &suggest::CreateMultivariateTpeSuggester},
 };
 
 }  // namespace

@@ -38,6 +38,9 @@ class SpaceCodec {
   int64_t Choices(int d) const { return dims_[d].count; }
   bool IsCategorical(int d) const { return dims_[d].spec.type == ParameterType::kCategorical; }
   bool IsNumeric(int d) const { return !IsCategorical(d); }
+  // True when each of the Choices(d) values owns the equal cell
+  // [j/n, (j+1)/n) of the unit interval (lists, linear int/step grids).
+  bool EqualCells(int d) const { return dims_[d].count > 0 && !(dims_[d].kind == Kind::kGrid && dims_[d].log); }
 
   // Choice index (0 <= j < Choices(d)) of the value at unit coordinate u,
   // for dimensions with Choices(d) > 0.
