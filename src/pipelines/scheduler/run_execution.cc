@@ -1,6 +1,7 @@
 #include "pipelines/scheduler/run_execution.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include "base/json_reader.h"
 #include "base/logging.h"
 #include "pipelines/scheduler/local_secrets.h"
+#include "pipelines/scheduler/python_components.h"
 #include "pipelines/scheduler/sha256.h"
 
 namespace cairn::pipelines {
@@ -1002,6 +1004,18 @@ Result<RunExecution::AttemptPlan> RunExecution::PlanAttempt(Node* n, int32_t att
   launch.env.emplace_back("CAIRN_PIPELINE_RUN_ID", record_.run_id);
   launch.env.emplace_back("CAIRN_PIPELINE_TASK", n->rec.node_id);
   CAIRN_RETURN_IF_ERROR(AddSecretEnv(n, container, launch));
+  if (auto python = ParseLightweightPythonCommand(launch.argv)) {
+    CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> missing, MissingPythonRequirements(python->requirements, launch.env));
+    if (!missing.empty()) {
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("this is a KFP lightweight Python component and python3 on this host does not have "
+                                "{} installed (cairn runs it with the host's Python and does not pip-install into "
+                                "it: install the package(s) where the server runs, e.g. pip install '{}')",
+                                fmt::join(missing, ", "), fmt::join(missing, "' '")));
+    }
+    // Installed: run what the pip step would have run afterwards.
+    launch.argv = std::move(python->argv);
+  }
   if (!container.resources.empty()) {
     if (auto cpu = ResolveString(container.resources.cpu_limit, ctx); cpu.ok()) launch.cpu_limit = *cpu;
     if (auto mem = ResolveString(container.resources.memory_limit, ctx); mem.ok()) launch.memory_limit = *mem;

@@ -1,8 +1,8 @@
-// Scheduler tests for what a task gets from the platform side of a spec:
+// Scheduler tests for what a task gets from the host side of a spec:
 // secrets as environment variables (KFP PlatformSpec secretAsEnv, cairn
 // `secrets:`) read from the local secrets directory, per-task timeouts (KFP
-// activeDeadlineSeconds, cairn `timeout:`), and exit handlers that still run
-// after a cancel.
+// activeDeadlineSeconds, cairn `timeout:`), exit handlers that still run
+// after a cancel, and KFP lightweight Python components on the host's Python.
 #include <gtest/gtest.h>
 
 #include "pipelines/scheduler/scheduler_test_fixture.h"
@@ -229,6 +229,65 @@ TEST_F(SchedulerPlatformTest, SecondCancelStopsTheExitHandlerToo) {
   PipelineRunRecord done = Wait(run.run_id, 30000);
   EXPECT_EQ(done.state, RunState::kCancelled);
   EXPECT_EQ(Tasks(run.run_id).at("exit-op").state, NodeState::kCancelled);
+}
+
+// A stand-in for the `kfp` distribution, installed on PYTHONPATH: enough of
+// kfp.dsl.executor_main to call the component's function with its
+// ExecutorInput parameters and write the Output parameter file, so the test
+// shows what cairn does (checks the requirement, drops the pip step, passes
+// the ExecutorInput) without network access to install the real package.
+void InstallKfpStandIn(const fs::path& site) {
+  fs::create_directories(site / "kfp" / "dsl");
+  fs::create_directories(site / "kfp-2.14.6.dist-info");
+  std::ofstream(site / "kfp-2.14.6.dist-info" / "METADATA") << "Metadata-Version: 2.1\nName: kfp\nVersion: 2.14.6\n";
+  std::ofstream(site / "kfp" / "__init__.py") << "";
+  std::ofstream(site / "kfp" / "dsl" / "__init__.py") << "";
+  std::ofstream(site / "kfp" / "dsl" / "executor_main.py") << R"PY(
+import argparse, importlib.util, json, os
+parser = argparse.ArgumentParser()
+parser.add_argument("--component_module_path")
+parser.add_argument("--executor_input")
+parser.add_argument("--function_to_execute")
+args = parser.parse_args()
+spec = importlib.util.spec_from_file_location("component", args.component_module_path)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+executor_input = json.loads(args.executor_input)
+params = executor_input["inputs"].get("parameterValues", {})
+result = getattr(module, args.function_to_execute)(**params)
+out = executor_input["outputs"]["parameters"]["Output"]["outputFile"]
+os.makedirs(os.path.dirname(out), exist_ok=True)
+with open(out, "w") as f:
+    f.write(json.dumps(result))
+)PY";
+}
+
+TEST_F(SchedulerPlatformTest, LightweightPythonComponentWithoutKfpFailsNamingIt) {
+  SchedulerOptions options;
+  options.task_env = {{"PYTHONPATH", (root_ / "empty-site").string()}};
+  StartScheduler(options);
+  PipelineRunRecord run = Run(Fixture("add_numbers.yaml"), {{"a", "2"}, {"b", "3"}});
+  EXPECT_EQ(run.state, RunState::kFailed);
+  TaskRecord t = Tasks(run.run_id).at("add-numbers");
+  EXPECT_EQ(t.state, NodeState::kFailed);
+  EXPECT_NE(t.error.find("KFP lightweight Python component"), std::string::npos) << t.error;
+  EXPECT_NE(t.error.find("kfp==2.14.6"), std::string::npos) << t.error;
+  // typing-extensions is only required below Python 3.9.
+  EXPECT_EQ(t.error.find("typing-extensions"), std::string::npos) << t.error;
+}
+
+TEST_F(SchedulerPlatformTest, LightweightPythonComponentRunsWithTheHostsKfp) {
+  InstallKfpStandIn(root_ / "site");
+  SchedulerOptions options;
+  options.task_env = {{"PYTHONPATH", (root_ / "site").string()}};
+  StartScheduler(options);
+  PipelineRunRecord run = Run(Fixture("add_numbers.yaml"), {{"a", "2"}, {"b", "3"}});
+  ASSERT_EQ(run.state, RunState::kSucceeded) << run.error;
+  TaskRecord t = Tasks(run.run_id).at("add-numbers");
+  EXPECT_EQ(Output(t, "Output").ToJson(), "5");
+  // The recorded command is what ran: no pip step.
+  EXPECT_EQ(t.command_json.find("pip install"), std::string::npos) << t.command_json;
+  EXPECT_NE(t.command_json.find("kfp.dsl.executor_main"), std::string::npos) << t.command_json;
 }
 
 }  // namespace
