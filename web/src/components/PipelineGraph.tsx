@@ -10,12 +10,14 @@ import {
   MarkerType,
   Position,
   ReactFlow,
+  useReactFlow,
+  useStore,
   type Edge,
   type Node,
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { createContext, memo, useContext, useMemo } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo } from 'react';
 import type { PipelineTask } from '../api/pipelines';
 import type { Layout } from '../lib/graphLayout';
 import type { TaskTree, ViewGraph, ViewNode } from '../lib/pipelineGraph';
@@ -77,7 +79,7 @@ function Box({ data }: NodeProps<Node<BoxData>>) {
           ▾
         </button>
         <button type="button" className="pnode-open" onClick={() => actions.onOpen(view.taskId)} aria-pressed={selected}>
-          <span className="pnode-name">{view.label}</span> <span className="muted small">{groupWhat(task, view.size)}</span>
+          <span className="pnode-name">{view.label}</span> <span className="muted small pnode-what">{groupWhat(task, view.size)}</span>
         </button>
         <Handle type="source" position={Position.Bottom} style={hidden} isConnectable={false} />
       </div>
@@ -122,6 +124,20 @@ function Frame({ data }: NodeProps<Node<FrameData>>) {
 
 const nodeTypes = { box: memo(Box), frame: memo(Frame) };
 
+const FIT = { padding: 0.08, maxZoom: 1.1 };
+
+// xyflow fits the view once; the pane narrows when the task panel opens,
+// so fit again whenever its size changes.
+function FitOnResize() {
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    if (width > 0 && height > 0) void fitView(FIT);
+  }, [width, height, fitView]);
+  return null;
+}
+
 export interface PipelineGraphProps extends GraphActions {
   graph: ViewGraph;
   layout: Layout;
@@ -158,7 +174,9 @@ export function PipelineGraph({ graph, layout, tree, selected, onOpen, onToggle 
         type: 'box',
         position: { x: r.x, y: r.y },
         data: { view: n },
-        style: { width: r.width, height: r.height },
+        // xyflow turns pointer events off on nodes that are neither
+        // selectable nor draggable; the buttons inside need them.
+        style: { width: r.width, height: r.height, pointerEvents: 'all' },
         width: r.width,
         height: r.height,
         selectable: false,
@@ -197,12 +215,13 @@ export function PipelineGraph({ graph, layout, tree, selected, onOpen, onToggle 
           elementsSelectable={false}
           onlyRenderVisibleElements={graph.nodes.length > 200}
           fitView
-          fitViewOptions={{ padding: 0.08, maxZoom: 1.1 }}
+          fitViewOptions={FIT}
           minZoom={0.05}
           maxZoom={2}
         >
           <Background gap={20} size={1} />
           <Controls showInteractive={false} />
+          <FitOnResize />
         </ReactFlow>
       </div>
     </Actions.Provider>

@@ -200,7 +200,7 @@ export function TaskPanel({ runId, task, childCount, stream, onStream, onClose }
         </p>
       )}
       {task.error && (
-        <div className="state state-error" role="note">
+        <div className="state state-error compact" role="note">
           <strong>Error</strong>
           <p>{task.error}</p>
         </div>

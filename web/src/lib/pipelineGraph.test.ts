@@ -120,5 +120,13 @@ describe('pipeline graph', () => {
     expect(rows[squares]).toMatchObject({ depth: 0, group: true });
     expect(rows[squares + 1]).toMatchObject({ depth: 1, group: true });
     expect(rows[squares + 2]).toMatchObject({ depth: 2, group: false });
+    // With the spec: a task after the ones it waits for.
+    const ordered = taskRows(buildTaskTree(cairnRunTasks()), deps).filter((r) => r.depth === 0).map((r) => r.task.node_id);
+    const before = (a: string, b: string) => expect(ordered.indexOf(a)).toBeLessThan(ordered.indexOf(b));
+    before('prepare', 'train');
+    before('train', 'publish');
+    before('boom', 'after-boom');
+    before('squares', 'after-boom');
+    expect(ordered).toHaveLength(6);
   });
 });

@@ -235,17 +235,41 @@ export function structureKey(graph: ViewGraph): string {
   ].join(';');
 }
 
+// Siblings in dependency order (a task after the ones it waits for), ties
+// and tasks the spec does not know kept in run order.
+export function orderedChildren(tree: TaskTree, deps: SpecDeps, parentId: string): string[] {
+  const kids = childrenOf(tree, parentId);
+  const dag = dagOf(tree, parentId);
+  const dagDeps = dag === null ? undefined : deps.get(dag);
+  if (!dagDeps) return kids;
+  const byKey = new Map(kids.map((k) => [tree.byId.get(k)!.task_key, k]));
+  const done = new Set<string>();
+  const out: string[] = [];
+  const visit = (id: string, path: Set<string>) => {
+    if (done.has(id) || path.has(id)) return; // path: a cycle (the server refuses those) must not hang the page
+    path.add(id);
+    for (const key of dagDeps.get(tree.byId.get(id)!.task_key) ?? []) {
+      const up = byKey.get(key);
+      if (up) visit(up, path);
+    }
+    done.add(id);
+    out.push(id);
+  };
+  for (const k of kids) visit(k, new Set());
+  return out;
+}
+
 export interface TaskRow {
   task: PipelineTask;
   depth: number;
   group: boolean;
 }
 
-// The list view: every task, depth-first in run order.
-export function taskRows(tree: TaskTree): TaskRow[] {
+// The list view: every task, depth-first, siblings in dependency order.
+export function taskRows(tree: TaskTree, deps: SpecDeps = new Map()): TaskRow[] {
   const rows: TaskRow[] = [];
   const walk = (parent: string, depth: number) => {
-    for (const id of childrenOf(tree, parent)) {
+    for (const id of orderedChildren(tree, deps, parent)) {
       const kids = childrenOf(tree, id);
       rows.push({ task: tree.byId.get(id)!, depth, group: kids.length > 0 });
       walk(id, depth + 1);

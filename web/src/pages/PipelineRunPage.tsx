@@ -84,8 +84,13 @@ export default function PipelineRunPage({ runId, view }: { runId: string; view: 
     (d) => isActiveRun(d.run.state),
     POLL_MS,
   );
-  // The spec only gives the edges and never changes: read once.
-  const spec = useAsync((signal) => getPipelineRun(runId, { spec: true, tasks: false }, signal), [runId]);
+  // The spec only gives the edges and never changes: read once, after the
+  // run itself was found.
+  const found = polled.data !== undefined;
+  const spec = useAsync(
+    (signal) => (found ? getPipelineRun(runId, { spec: true, tasks: false }, signal) : Promise.resolve(null)),
+    [runId, found],
+  );
   const deps = useMemo(() => specDependencies(spec.data?.run.spec), [spec.data]);
 
   const setView = useCallback(
@@ -159,8 +164,8 @@ export default function PipelineRunPage({ runId, view }: { runId: string; view: 
         <div><dt>Run id</dt><dd className="mono small">{run.run_id}</dd></div>
       </dl>
       {run.error && (
-        <div className="state state-error" role="note">
-          <strong>The run failed</strong>
+        <div className="state state-error compact" role="note">
+          <strong>{run.state === 'CANCELLED' ? 'The run was cancelled' : 'The run failed'}</strong>
           <p>{run.error}</p>
         </div>
       )}
@@ -198,7 +203,7 @@ export default function PipelineRunPage({ runId, view }: { runId: string; view: 
           ) : mode === 'graph' ? (
             <PipelineGraph key={key} graph={graph} layout={layout} tree={tree} selected={view.task} onOpen={onOpen} onToggle={onToggle} />
           ) : (
-            <TaskList rows={taskRows(tree)} state={view.state} onState={(state) => setView({ state })} selected={view.task} onOpen={onOpen} />
+            <TaskList rows={taskRows(tree, deps)} state={view.state} onState={(state) => setView({ state })} selected={view.task} onOpen={onOpen} />
           )}
         </div>
         {selected && (

@@ -140,7 +140,9 @@ export default function PipelinesPage({ view }: { view: PipelineRunsView }) {
       ) : (
         <>
           <p className="muted small status-line" data-testid="pipeline-runs-status" aria-live="polite">
-            {shown.length === loaded.length ? `${loaded.length} runs` : `${shown.length} of ${loaded.length} loaded runs match`}
+            {shown.length === loaded.length
+              ? `${loaded.length} run${loaded.length === 1 ? '' : 's'}`
+              : `${shown.length} of ${loaded.length} loaded runs match`}
             {token ? ' (more on the server: name filter and sort apply to the loaded runs)' : ''}
             {first.error ? ` · last refresh failed: ${first.error.message}` : ''}
           </p>
@@ -183,8 +185,8 @@ export default function PipelinesPage({ view }: { view: PipelineRunsView }) {
                       <span className={`badge badge-${RUN_STATE_CLASS[r.state]}`}>{r.state}</span>
                     </td>
                     <td>{r.pipeline_name}</td>
-                    <td>{formatTime(r.started_time || r.created_time)}</td>
-                    <td>{formatTime(r.finished_time)}</td>
+                    <td className="nowrap">{formatTime(r.started_time || r.created_time)}</td>
+                    <td className="nowrap">{formatTime(r.finished_time)}</td>
                     <td className="num">{formatDuration(pipelineRunDuration(r))}</td>
                     <td>{counts.has(r.run_id) ? <CountChips counts={counts.get(r.run_id)} /> : <span className="muted">…</span>}</td>
                     <td>{r.mlflow_run_id ? <a href={href.runById(r.mlflow_run_id)}>run</a> : <span className="muted">—</span>}</td>
