@@ -10,7 +10,7 @@ import type { ViewGraph, ViewNodeKind } from './pipelineGraph';
 
 export const BOX: Record<ViewNodeKind, { width: number; height: number }> = {
   task: { width: 190, height: 48 },
-  group: { width: 210, height: 66 },
+  group: { width: 220, height: 78 },
   header: { width: 250, height: 34 },
 };
 

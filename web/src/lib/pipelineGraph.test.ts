@@ -88,6 +88,12 @@ describe('pipeline graph', () => {
     // Expanding the loop shows its iterations as (collapsed) groups of two tasks.
     const open = buildViewGraph(tree, subDeps, effectiveExpanded(tree, ['fan']));
     expect(open.nodes.filter((n) => n.frame === 'fan' && n.kind === 'group')).toHaveLength(100);
+    // ... in a 10 x 10 grid: hidden edges from each iteration to the one 10 further.
+    const grid = open.edges.filter((e) => e.hidden && !e.source.endsWith('#header'));
+    expect(grid).toHaveLength(90);
+    expect(grid[0]).toMatchObject({ source: 'fan[0]', target: 'fan[10]' });
+    const rows = new Set([...layoutGraph(open).nodes.entries()].filter(([id]) => id.startsWith('fan[')).map(([, r]) => r.y));
+    expect(rows.size).toBe(10);
     const all = buildViewGraph(tree, subDeps, effectiveExpanded(tree, ['fan', 'fan[3]']));
     expect(all.frames.map((f) => f.id).sort()).toEqual(['fan', 'fan[3]', 'sub']);
     expect(all.nodes.find((n) => n.id === 'fan[3]/b')).toMatchObject({ frame: 'fan[3]', kind: 'task' });

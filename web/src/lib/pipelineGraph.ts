@@ -17,6 +17,8 @@ import type { SpecDeps } from './pipelineSpec';
 import { countStates, type StateCounts } from './pipelineStates';
 
 export const DEFAULT_VISIBLE = 40;
+// An expanded loop with more iterations than this is drawn as a grid.
+export const GRID_FROM = 8;
 
 export interface TaskTree {
   byId: Map<string, PipelineTask>;
@@ -27,20 +29,24 @@ export interface TaskTree {
 function childOrder(a: PipelineTask, b: PipelineTask): number {
   const ai = a.iteration_index ?? -1;
   const bi = b.iteration_index ?? -1;
-  if (ai >= 0 && bi >= 0 && ai !== bi) return ai - bi;
+  if (ai !== bi) return ai - bi;
   return a.node_id.localeCompare(b.node_id);
 }
 
 export function buildTaskTree(tasks: PipelineTask[]): TaskTree {
   const byId = new Map(tasks.map((t) => [t.node_id, t]));
   const children = new Map<string, string[]>();
-  for (const t of [...tasks].sort(childOrder)) {
+  const grouped = new Map<string, PipelineTask[]>();
+  for (const t of tasks) {
     // A parent the server did not list (should not happen) hangs at the root.
     const parent = t.parent_id && byId.has(t.parent_id) ? t.parent_id : '';
-    const list = children.get(parent);
-    if (list) list.push(t.node_id);
-    else children.set(parent, [t.node_id]);
+    const list = grouped.get(parent);
+    if (list) list.push(t);
+    else grouped.set(parent, [t]);
   }
+  // Sorted per parent: siblings are all iterations or all tasks, which
+  // keeps the order consistent.
+  for (const [parent, list] of grouped) children.set(parent, list.sort(childOrder).map((t) => t.node_id));
   return { byId, children };
 }
 
@@ -188,6 +194,21 @@ export function buildViewGraph(tree: TaskTree, deps: SpecDeps, expanded: Set<str
     }
     for (const [kid, ups] of upstream) {
       for (const u of ups) for (const s of exits.get(u)!) for (const t of entries.get(kid)!) addEdge(s, t);
+    }
+    // Iterations do not depend on each other, so dagre would put them all in
+    // one row (500 iterations: 100,000 px wide). Hidden edges from each one
+    // to the one `cols` further stack them into a roughly square grid.
+    if (dag === null && kids.length > GRID_FROM) {
+      const cols = Math.ceil(Math.sqrt(kids.length));
+      for (let i = 0; i + cols < kids.length; i++) {
+        for (const s of exits.get(kids[i])!) for (const t of entries.get(kids[i + cols])!) addEdge(s, t, true);
+      }
+      // Edges into the loop reach its first row only and leave from its
+      // last: edges spanning the whole grid would scramble dagre's order.
+      return {
+        entry: kids.slice(0, cols).flatMap((k) => entries.get(k)!),
+        exit: kids.slice(kids.length - cols).flatMap((k) => exits.get(k)!),
+      };
     }
     const entry = kids.filter((k) => (upstream.get(k) ?? []).length === 0).flatMap((k) => entries.get(k)!);
     const exit = kids.filter((k) => !hasDownstream.has(k)).flatMap((k) => exits.get(k)!);
