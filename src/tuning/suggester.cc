@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tuning/suggest/algorithm_settings.h"
+#include "tuning/suggest/gp_suggester.h"
 #include "tuning/suggest/grid_suggester.h"
 #include "tuning/suggest/median_stop.h"
 #include "tuning/suggest/random_suggester.h"
@@ -29,6 +30,7 @@ constexpr Algorithm kAlgorithms[] = {
     {"grid", &suggest::CreateGridSuggester},
     {"tpe", &suggest::CreateTpeSuggester},
     {"multivariate-tpe", &suggest::CreateMultivariateTpeSuggester},
+    {"bayesianoptimization", &suggest::CreateGpSuggester},
 };
 
 }  // namespace
