@@ -10,6 +10,7 @@
 #include "tuning/suggest/grid_suggester.h"
 #include "tuning/suggest/median_stop.h"
 #include "tuning/suggest/random_suggester.h"
+#include "tuning/suggest/sobol_suggester.h"
 #include "tuning/suggest/space_codec.h"
 #include "tuning/suggest/tpe_suggester.h"
 
@@ -28,6 +29,7 @@ struct Algorithm {
 constexpr Algorithm kAlgorithms[] = {
     {"random", &suggest::CreateRandomSuggester},
     {"grid", &suggest::CreateGridSuggester},
+    {"sobol", &suggest::CreateSobolSuggester},
     {"tpe", &suggest::CreateTpeSuggester},
     {"multivariate-tpe", &suggest::CreateMultivariateTpeSuggester},
     {"bayesianoptimization", &suggest::CreateGpSuggester},
