@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tuning/suggest/algorithm_settings.h"
+#include "tuning/suggest/cmaes_suggester.h"
 #include "tuning/suggest/gp_suggester.h"
 #include "tuning/suggest/grid_suggester.h"
 #include "tuning/suggest/median_stop.h"
@@ -33,6 +34,7 @@ constexpr Algorithm kAlgorithms[] = {
     {"tpe", &suggest::CreateTpeSuggester},
     {"multivariate-tpe", &suggest::CreateMultivariateTpeSuggester},
     {"bayesianoptimization", &suggest::CreateGpSuggester},
+    {"cmaes", &suggest::CreateCmaesSuggester},
 };
 
 }  // namespace
