@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "integration/pipelines_test_util.h"
 #include "integration/server_test.h"
@@ -220,6 +221,50 @@ TEST_F(PipelinesApiTest, CancelMidRun) {
   EXPECT_EQ(Str(*PipelinesClient::Task(get, "step"), "state"), "CANCELLED");
   Value parent = TrackingRun(Str(*get.Find("run"), "mlflow_run_id"));
   EXPECT_EQ(Str(*parent.Find("info"), "status"), "KILLED");
+}
+
+// A spec POSTed as YAML (options in the query string), whose step reads a
+// secret from the server's default secrets directory (<data>/secrets).
+TEST_F(PipelinesApiTest, YamlSubmitWithASecret) {
+  const fs::path secret = server().artifacts_dir().parent_path() / "secrets" / "api-token";
+  fs::create_directories(secret);
+  std::ofstream(secret / "token") << "tok-123";
+  const std::string spec = R"(
+name: yaml-submit
+params:
+  greeting: {type: string, default: hi}
+steps:
+  greet:
+    run: echo "${{ params.greeting }} $TOKEN"
+    secrets:
+      - {secret: api-token, key: token, env: TOKEN}
+    timeout: 60s
+)";
+  const std::string submit = "/api/2.0/cairn/pipelines/runs/submit";
+  Reply reply = api().Send(client::HttpMethod::kPost, submit + "?param=greeting=hello&display_name=from-yaml", spec,
+                           {{"Content-Type", "application/yaml"}});
+  ASSERT_EQ(reply.status, 200) << reply.Describe();
+  std::string id = PipelinesClient::RunId(reply);
+  Value get = pipelines().Wait(id);
+  EXPECT_EQ(PipelinesClient::State(get), "SUCCEEDED") << get.ToJson();
+  EXPECT_EQ(Str(*get.Find("run"), "display_name"), "from-yaml");
+  Reply logs = api().Get("/api/2.0/cairn/pipelines/runs/logs", {{"run_id", id}, {"task", "greet"}});
+  EXPECT_EQ(Str(ParseOrEmpty(logs.body), "data"), "hello tok-123\n");
+  // The secret's value is in the task's environment only, not in its record.
+  EXPECT_EQ(get.ToJson().find("tok-123"), std::string::npos);
+
+  auto yaml_post = [&](const std::string& query, const std::string& body) {
+    return api().Send(client::HttpMethod::kPost, submit + query, body, {{"Content-Type", "application/yaml"}});
+  };
+  EXPECT_TRUE(IsApiError(yaml_post("?param=nokey", spec), 400, "INVALID_PARAMETER_VALUE"));
+  EXPECT_TRUE(IsApiError(yaml_post("?unknown=1", spec), 400, "INVALID_PARAMETER_VALUE"));
+  EXPECT_TRUE(IsApiError(yaml_post("?cache_enabled=maybe", spec), 400, "INVALID_PARAMETER_VALUE"));
+  EXPECT_TRUE(IsApiError(yaml_post("", ""), 400, "INVALID_PARAMETER_VALUE"));
+  EXPECT_TRUE(IsApiError(yaml_post("", "steps: [unclosed"), 400, "INVALID_PARAMETER_VALUE"));
+  Reply validate = api().Send(client::HttpMethod::kPost, "/api/2.0/cairn/pipelines/validate", spec,
+                              {{"Content-Type", "application/yaml"}});
+  ASSERT_EQ(validate.status, 200) << validate.Describe();
+  EXPECT_NE(validate.body.find(R"("valid":true)"), std::string::npos) << validate.body;
 }
 
 TEST_F(PipelinesApiTest, ListAndLogPaging) {

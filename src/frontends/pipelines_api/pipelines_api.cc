@@ -6,6 +6,7 @@
 
 #include "frontends/http/request_params.h"
 #include "frontends/http/status_mapping.h"
+#include "frontends/http/url.h"
 #include "frontends/mlflow_rest/handler_util.h"
 #include "pipelines/api/routes.h"
 #include "pipelines/api/run_json.h"
@@ -21,7 +22,7 @@ using pipelines::Value;
 Result<Value> JsonBody(const HttpRequest& request) {
   if (request.body.empty()) return Value::MakeStruct({});
   if (request.content_type.find("json") == std::string::npos && !request.content_type.empty()) {
-    return InvalidArgument("Content-Type must be application/json.");
+    return InvalidArgument("Content-Type must be application/json (or application/yaml for a spec on submit).");
   }
   auto body = Value::ParseJson(request.body);
   if (!body.ok()) return InvalidArgument(fmt::format("Malformed JSON body: {}", body.status().message()));
@@ -60,9 +61,55 @@ void Add(Router& router, const api::Route& route, Handler handler) {
   router.Add(Route{std::string(route.method), std::string(route.path), false, false, std::move(handler)});
 }
 
+bool IsYamlContentType(std::string_view content_type) {
+  return content_type.find("yaml") != std::string_view::npos;
+}
+
+// A spec POSTed as the body itself (Content-Type application/yaml, as
+// `curl --data-binary @pipeline.yaml` sends it) with the options in the
+// query string: source_name, display_name, experiment_id, experiment_name,
+// cache_enabled, parallelism, and repeated `param=KEY=VALUE` (typed by the
+// pipeline's input definitions, like `cairn pipelines run --param`).
+// Returns the equivalent JSON body and fills `text_params`.
+Result<Value> YamlSubmitBody(const HttpRequest& request,
+                             std::vector<std::pair<std::string, std::string>>& text_params) {
+  if (request.body.empty()) return RequestParams::Missing("spec");
+  auto query = ParseQuery(request.query);
+  if (!query) return InvalidArgument("Malformed query string.");
+  Value::Struct body;
+  body.emplace_back("spec", Value::String(request.body));
+  for (const auto& [key, value] : *query) {
+    if (key == "param") {
+      const size_t eq = value.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return InvalidArgument(fmt::format("Query parameter 'param' must be KEY=VALUE, got '{}'.", value));
+      }
+      text_params.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+    } else if (key == "cache_enabled") {
+      if (value != "true" && value != "false") return InvalidArgument("Parameter 'cache_enabled' must be a boolean.");
+      body.emplace_back(key, Value::Bool(value == "true"));
+    } else if (key == "parallelism") {
+      auto n = ParseInt64(value);
+      if (!n) return InvalidArgument("Parameter 'parallelism' must be an integer >= 0.");
+      body.emplace_back(key, Value::Int(*n));
+    } else if (key == "source_name" || key == "display_name" || key == "experiment_id" ||
+               key == "experiment_name") {
+      body.emplace_back(key, Value::String(value));
+    } else {
+      return InvalidArgument(fmt::format("Unknown query parameter '{}' for a YAML submit.", key));
+    }
+  }
+  return Value::MakeStruct(std::move(body));
+}
+
 Result<Value> Submit(const PipelinesApiDeps& deps, const HttpRequest& request) {
-  CAIRN_ASSIGN_OR_RETURN(Value body, JsonBody(request));
   pipelines::SubmitRequest submit;
+  Value body;
+  if (IsYamlContentType(request.content_type)) {
+    CAIRN_ASSIGN_OR_RETURN(body, YamlSubmitBody(request, submit.parameters));
+  } else {
+    CAIRN_ASSIGN_OR_RETURN(body, JsonBody(request));
+  }
   CAIRN_ASSIGN_OR_RETURN(submit.spec_yaml, StringField(body, "spec", true));
   CAIRN_ASSIGN_OR_RETURN(submit.source_name, StringField(body, "source_name", false));
   CAIRN_ASSIGN_OR_RETURN(submit.display_name, StringField(body, "display_name", false));
@@ -197,7 +244,13 @@ Result<Value> Cancel(const PipelinesApiDeps& deps, const HttpRequest& request) {
 }
 
 Result<Value> Validate(const HttpRequest& request) {
-  CAIRN_ASSIGN_OR_RETURN(Value body, JsonBody(request));
+  Value body;
+  if (IsYamlContentType(request.content_type)) {
+    std::vector<std::pair<std::string, std::string>> unused;
+    CAIRN_ASSIGN_OR_RETURN(body, YamlSubmitBody(request, unused));
+  } else {
+    CAIRN_ASSIGN_OR_RETURN(body, JsonBody(request));
+  }
   CAIRN_ASSIGN_OR_RETURN(std::string spec, StringField(body, "spec", true));
   CAIRN_ASSIGN_OR_RETURN(std::string source, StringField(body, "source_name", false));
   if (source.empty()) source = "pipeline.yaml";

@@ -200,7 +200,11 @@ void RunExecution::InstantiateDagChildren(Node* d, const std::map<std::string, T
     Node* n = NewNode(d, id);
     n->task = &task;
     n->component = task.component.get();
-    if (!task.exit_handler_for.empty()) n->runs_on_cancel = true;
+    // KFP exit tasks, and cairn `always:` steps (cairn's way to write one).
+    if (!task.exit_handler_for.empty() || (pipeline_.format == SpecFormat::kCairn &&
+                                           task.trigger.strategy == TriggerStrategy::kAllUpstreamTasksCompleted)) {
+      n->runs_on_cancel = true;
+    }
     n->rec.task_key = key;
     n->rec.display_name = task.display_name.empty() ? key : task.display_name;
     n->rec.component = task.component_ref;

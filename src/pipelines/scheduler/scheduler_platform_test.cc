@@ -219,6 +219,27 @@ TEST_F(SchedulerPlatformTest, ExitHandlerStillRunsAfterCancel) {
   EXPECT_NE(out.find("\"state\":\"CANCELLED\""), std::string::npos) << out;
 }
 
+TEST_F(SchedulerPlatformTest, CairnAlwaysStepRunsAfterCancel) {
+  StartScheduler();
+  PipelineRunRecord run = Submit(R"(
+name: cleanup-after-cancel
+steps:
+  work:
+    run: exec sleep 600
+  cleanup:
+    needs: work
+    always: true
+    run: echo cleaned up
+)");
+  ASSERT_TRUE(Eventually([&] { return Launched(Tasks(run.run_id), "work"); }));
+  ASSERT_TRUE(scheduler_->Cancel(run.run_id).ok());
+  EXPECT_EQ(Wait(run.run_id, 30000).state, RunState::kCancelled);
+  auto tasks = Tasks(run.run_id);
+  EXPECT_EQ(tasks.at("work").state, NodeState::kCancelled);
+  ASSERT_EQ(tasks.at("cleanup").state, NodeState::kSucceeded) << tasks.at("cleanup").error;
+  EXPECT_EQ(Stdout(tasks.at("cleanup")), "cleaned up\n");
+}
+
 TEST_F(SchedulerPlatformTest, SecondCancelStopsTheExitHandlerToo) {
   StartScheduler();
   PipelineRunRecord run = Submit(ExitHandlerSleeps(R"([sleep, "600"])"));
