@@ -86,10 +86,14 @@ std::vector<TestFunction> Functions() {
   return fs;
 }
 
+// Extra algorithm settings from --settings name=value,... (for experiments).
+std::vector<std::pair<std::string, std::string>> g_settings;
+
 SuggesterConfig ConfigFor(const std::string& algorithm, const TestFunction& fn, uint64_t seed) {
   SuggesterConfig c;
   c.algorithm = algorithm;
   c.seed = seed;
+  if (algorithm != "random") c.settings = g_settings;
   for (size_t i = 0; i < fn.bounds.size(); ++i) {
     ParameterSpec p;
     p.name = "x" + std::to_string(i);
@@ -198,7 +202,12 @@ int main(int argc, char** argv) {
     else if (arg == "--threads") threads = std::max(1, std::atoi(next().c_str()));
     else if (arg == "--algorithms") algorithms = Split(next());
     else if (arg == "--functions") function_names = Split(next());
-    else if (arg == "--latency-only") quality = false;
+    else if (arg == "--settings") {
+      for (const std::string& kv : Split(next())) {
+        const auto eq = kv.find('=');
+        g_settings.push_back({kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1)});
+      }
+    } else if (arg == "--latency-only") quality = false;
     else if (arg == "--no-latency") latency = false;
     else {
       std::fprintf(stderr, "unknown argument %s\n", arg.c_str());

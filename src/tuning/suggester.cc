@@ -9,6 +9,7 @@
 #include "tuning/suggest/cmaes_suggester.h"
 #include "tuning/suggest/gp_suggester.h"
 #include "tuning/suggest/grid_suggester.h"
+#include "tuning/suggest/hyperband_suggester.h"
 #include "tuning/suggest/median_stop.h"
 #include "tuning/suggest/random_suggester.h"
 #include "tuning/suggest/sobol_suggester.h"
@@ -35,6 +36,7 @@ constexpr Algorithm kAlgorithms[] = {
     {"multivariate-tpe", &suggest::CreateMultivariateTpeSuggester},
     {"bayesianoptimization", &suggest::CreateGpSuggester},
     {"cmaes", &suggest::CreateCmaesSuggester},
+    {"hyperband", &suggest::CreateHyperbandSuggester},
 };
 
 }  // namespace

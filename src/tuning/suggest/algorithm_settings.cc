@@ -49,6 +49,12 @@ Result<std::string> AlgorithmSettings::Choice(std::string_view name, std::string
   return Bad(name, *raw, fmt::format("one of {}", fmt::join(allowed, ", ")));
 }
 
+std::optional<std::string> AlgorithmSettings::Text(std::string_view name) {
+  const std::string* raw = Find(name);
+  if (raw == nullptr) return std::nullopt;
+  return *raw;
+}
+
 void AlgorithmSettings::Ignore(std::string_view name) { known_.insert(std::string(name)); }
 
 Status AlgorithmSettings::CheckAllKnown() const {

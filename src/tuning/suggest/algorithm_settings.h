@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ class AlgorithmSettings {
   Result<int64_t> Int(std::string_view name, int64_t fallback, int64_t lo, int64_t hi);
   // One of `allowed`.
   Result<std::string> Choice(std::string_view name, std::string fallback, const std::vector<std::string>& allowed);
+  // The raw text, nullopt when absent.
+  std::optional<std::string> Text(std::string_view name);
   // Accepted and ignored (Katib bookkeeping or tuning knobs that have no
   // meaning here).
   void Ignore(std::string_view name);

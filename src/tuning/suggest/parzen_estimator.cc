@@ -36,7 +36,17 @@ ParzenEstimator::ParzenEstimator(const SpaceCodec& codec, const std::vector<cons
   sigma_.assign(components, std::vector<double>(dims, kPriorSigma));
   for (int c = 0; c < n; ++c) mu_[c] = *points[c];
 
+  // Points come oldest first; beyond the 25 newest, older points weigh
+  // linearly less (1/n up to 1), so a long history of early, poor trials
+  // does not dominate the estimate.
   std::vector<double> weights(components, 1.0);
+  constexpr int kFullWeight = 25;
+  if (n > kFullWeight) {
+    const int ramp = n - kFullWeight;
+    for (int i = 0; i < ramp; ++i) {
+      weights[i] = 1.0 / n + (ramp == 1 ? 0.0 : (1.0 - 1.0 / n) * i / (ramp - 1));
+    }
+  }
   weights[n] = prior_weight;
   const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
   double running = 0;
@@ -66,8 +76,10 @@ ParzenEstimator::ParzenEstimator(const SpaceCodec& codec, const std::vector<cons
     for (int i = 0; i < components; ++i) {
       const int c = order[i];
       if (c == n) continue;  // the prior keeps its wide kernel
-      const double left = i == 0 ? mu_[c][d] : mu_[c][d] - mu_[order[i - 1]][d];
-      const double right = i + 1 == components ? 1.0 - mu_[c][d] : mu_[order[i + 1]][d] - mu_[c][d];
+      // The outermost points look only inwards: measuring them against the
+      // walls would make a point near an edge needlessly wide.
+      const double left = i == 0 ? 0.0 : mu_[c][d] - mu_[order[i - 1]][d];
+      const double right = i + 1 == components ? 0.0 : mu_[order[i + 1]][d] - mu_[c][d];
       sigma_[c][d] = std::clamp(std::max(left, right), floor, 1.0);
     }
   }

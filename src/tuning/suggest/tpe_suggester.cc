@@ -51,7 +51,13 @@ class TpeSuggester : public Suggester {
     const int below_count =
         std::clamp(static_cast<int>(std::ceil(options_.gamma * n)), 1, std::min(options_.max_below, n));
     std::vector<const std::vector<double>*> below, above;
-    for (int i = 0; i < n; ++i) (i < below_count ? below : above).push_back(&history.observed[order[i]].unit);
+    // The estimators want their points oldest first (older ones weigh less).
+    std::vector<int> below_index(order.begin(), order.begin() + below_count);
+    std::vector<int> above_index(order.begin() + below_count, order.end());
+    std::sort(below_index.begin(), below_index.end());
+    std::sort(above_index.begin(), above_index.end());
+    for (int i : below_index) below.push_back(&history.observed[i].unit);
+    for (int i : above_index) above.push_back(&history.observed[i].unit);
     // Constant liar: a running trial counts as bad, so the next suggestion
     // avoids its neighbourhood instead of duplicating it.
     for (const UnitPoint& p : history.pending) above.push_back(&p.unit);
