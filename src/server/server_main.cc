@@ -16,6 +16,7 @@
 #include "frontends/mlflow_rest/mlflow_api.h"
 #include "server/http_server.h"
 #include "server/pipelines_wiring.h"
+#include "server/serving_wiring.h"
 #include "store/sqlite_store_factory.h"
 
 #ifndef CAIRN_VERSION
@@ -109,6 +110,9 @@ int RunServer(const ServerConfig& config) {
   auto pipelines_service =
       PipelinesService::Create(config, destination, *stores->pipelines, *stores->tracking, registry, router);
   if (!pipelines_service) return Fail(pipelines_service.error());
+  // Model serving: deployments of registry models, the inference protocols.
+  auto serving_service = ServingService::Create(destination, *stores->registry, registry, router, CAIRN_VERSION);
+  if (!serving_service) return Fail(serving_service.error());
   // The web UI (embedded files, served as the router's GET fallback so it
   // never shadows an API path) and its chart-downsampling endpoint.
   frontends::RegisterDashboard(router, {stores->tracking.get(), frontends::EmbeddedWebAssets()});
@@ -141,6 +145,7 @@ int RunServer(const ServerConfig& config) {
   sigwait(&stop_signals, &signal_number);
   CAIRN_LOG(kInfo, "server", "received {}, draining in-flight requests", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
   http.Stop();
+  serving_service->reset();  // unloads the models (their requests have finished)
   pipelines_service->reset();  // task processes keep running; the next start resumes them
   stores->tracking.reset();  // the last store closes the database cleanly
   stores->registry.reset();

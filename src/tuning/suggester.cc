@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "tuning/suggest/algorithm_settings.h"
+#include "tuning/suggest/asha_suggester.h"
 #include "tuning/suggest/cmaes_suggester.h"
 #include "tuning/suggest/gp_suggester.h"
 #include "tuning/suggest/grid_suggester.h"
@@ -37,6 +38,7 @@ constexpr Algorithm kAlgorithms[] = {
     {"bayesianoptimization", &suggest::CreateGpSuggester},
     {"cmaes", &suggest::CreateCmaesSuggester},
     {"hyperband", &suggest::CreateHyperbandSuggester},
+    {"asha", &suggest::CreateAshaSuggester},
 };
 
 }  // namespace

@@ -1,0 +1,13 @@
+#include "serving/backends/builtin_backends.h"
+
+#include "serving/backends/onnx_backend.h"
+#include "serving/backends/xgboost_backend.h"
+
+namespace cairn::serving {
+
+void RegisterBuiltinBackends(BackendRegistry& registry) {
+  registry.Register(CreateXgboostBackendFactory());
+  registry.Register(CreateOnnxBackendFactory());
+}
+
+}  // namespace cairn::serving
