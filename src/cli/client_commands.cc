@@ -8,6 +8,8 @@ namespace cairn::cli {
 void AddModelsCommand(CLI::App& app);
 // pipelines_command.cc
 void AddPipelinesCommand(CLI::App& app);
+// tune_command.cc
+void AddTuneCommand(CLI::App& app);
 
 void AddClientCommands(CLI::App& app) {
   AddExperimentsCommand(app);
@@ -15,6 +17,7 @@ void AddClientCommands(CLI::App& app) {
   AddArtifactsCommand(app);
   AddModelsCommand(app);
   AddPipelinesCommand(app);
+  AddTuneCommand(app);
 }
 
 }  // namespace cairn::cli

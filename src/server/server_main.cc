@@ -17,6 +17,7 @@
 #include "server/http_server.h"
 #include "server/pipelines_wiring.h"
 #include "server/serving_wiring.h"
+#include "server/tuning_wiring.h"
 #include "store/sqlite_store_factory.h"
 
 #ifndef CAIRN_VERSION
@@ -110,6 +111,10 @@ int RunServer(const ServerConfig& config) {
   auto pipelines_service =
       PipelinesService::Create(config, destination, *stores->pipelines, *stores->tracking, registry, router);
   if (!pipelines_service) return Fail(pipelines_service.error());
+  // Tuning: the experiment controller and its own local executor over the
+  // same database, started with the pipelines.
+  auto tuning_service = TuningService::Create(config, destination, *stores->tuning, *stores->tracking, router);
+  if (!tuning_service) return Fail(tuning_service.error());
   // Model serving: deployments of registry models, the inference protocols.
   auto serving_service = ServingService::Create(destination, *stores->registry, registry, router, CAIRN_VERSION);
   if (!serving_service) return Fail(serving_service.error());
@@ -134,6 +139,7 @@ int RunServer(const ServerConfig& config) {
     std::string self = config.host == "0.0.0.0" ? "127.0.0.1" : config.host == "::" ? "::1" : config.host;
     if (self.find(':') != std::string::npos) self = "[" + self + "]";
     if (Status s = (*pipelines_service)->Start(fmt::format("http://{}:{}", self, http.port())); !s.ok()) return Fail(s);
+    if (Status s = (*tuning_service)->Start(fmt::format("http://{}:{}", self, http.port())); !s.ok()) return Fail(s);
   }
 
   // Tests and scripts read this line to learn the port.
@@ -147,9 +153,11 @@ int RunServer(const ServerConfig& config) {
   http.Stop();
   serving_service->reset();  // unloads the models (their requests have finished)
   pipelines_service->reset();  // task processes keep running; the next start resumes them
+  tuning_service->reset();  // trial processes keep running; the next start resumes them
   stores->tracking.reset();  // the last store closes the database cleanly
   stores->registry.reset();
   stores->pipelines.reset();
+  stores->tuning.reset();
   CAIRN_LOG(kInfo, "server", "stopped");
   return 0;
 }

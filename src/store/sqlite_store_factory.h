@@ -14,6 +14,7 @@
 #include "pipelines/run_state/run_store.h"
 #include "registry/registry_store.h"
 #include "tracking/tracking_store.h"
+#include "tuning/state/experiment_store.h"
 
 namespace cairn::store {
 
@@ -41,6 +42,8 @@ struct SqliteStores {
   std::unique_ptr<registry::RegistryStore> registry;
   // Pipeline runs and task states (schema migration 3).
   std::unique_ptr<pipelines::PipelineRunStore> pipelines;
+  // Tuning experiments and trials (schema migration 4).
+  std::unique_ptr<tuning::ExperimentStore> tuning;
 };
 
 // Opens (creating and migrating if needed) the database and both stores.

@@ -299,6 +299,70 @@ constexpr std::string_view kV3[] = {
 ))sql",
 };
 
+// Version 4: tuning experiments (tuning/state/experiment_store.h).
+//  * tuning_trials holds one row per trial, keyed by (experiment, name), with
+//    its assignment, the labels of its suggestion, its state and collected
+//    metric log: the controller upserts the latest state, and a restarted
+//    server rebuilds an experiment (and what its suggester saw) from them.
+//  * objective / best_objective are NULL until known.
+constexpr std::string_view kV4[] = {
+    R"sql(CREATE TABLE tuning_experiments (
+  experiment_id TEXT NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  namespace_name TEXT NOT NULL DEFAULT '',
+  source_name TEXT NOT NULL DEFAULT '',
+  spec_yaml TEXT NOT NULL DEFAULT '',
+  overrides_json TEXT NOT NULL DEFAULT '',
+  format TEXT NOT NULL DEFAULT '',
+  algorithm TEXT NOT NULL DEFAULT '',
+  objective_type TEXT NOT NULL DEFAULT '',
+  objective_metric TEXT NOT NULL DEFAULT '',
+  max_trial_count INTEGER NOT NULL DEFAULT 0,
+  parallel_trial_count INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL CHECK (state IN ('CREATED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED')),
+  reason TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  tracking_experiment_id TEXT NOT NULL DEFAULT '',
+  mlflow_run_id TEXT NOT NULL DEFAULT '',
+  best_trial_name TEXT NOT NULL DEFAULT '',
+  best_objective REAL,
+  stop_requested INTEGER NOT NULL DEFAULT 0,
+  owner TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  finished_ms INTEGER NOT NULL DEFAULT 0
+))sql",
+    "CREATE INDEX tuning_experiments_created ON tuning_experiments (created_ms DESC, experiment_id DESC)",
+    "CREATE INDEX tuning_experiments_name ON tuning_experiments (name, created_ms)",
+    R"sql(CREATE TABLE tuning_trials (
+  experiment_id TEXT NOT NULL REFERENCES tuning_experiments(experiment_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  trial_index INTEGER NOT NULL,
+  assignment_json TEXT NOT NULL DEFAULT '[]',
+  labels_json TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL CHECK (state IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'KILLED', 'EARLY_STOPPED',
+                                       'METRICS_UNAVAILABLE')),
+  reason TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  stop_reason TEXT NOT NULL DEFAULT '',
+  executor TEXT NOT NULL DEFAULT '',
+  handle TEXT NOT NULL DEFAULT '',
+  attempt_dir TEXT NOT NULL DEFAULT '',
+  working_dir TEXT NOT NULL DEFAULT '',
+  command_json TEXT NOT NULL DEFAULT '',
+  mlflow_run_id TEXT NOT NULL DEFAULT '',
+  objective REAL,
+  metrics_json TEXT NOT NULL DEFAULT '',
+  collector_offset INTEGER NOT NULL DEFAULT 0,
+  exit_code INTEGER NOT NULL DEFAULT -1,
+  created_ms INTEGER NOT NULL DEFAULT 0,
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  finished_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (experiment_id, name)
+))sql",
+    "CREATE UNIQUE INDEX tuning_trials_index ON tuning_trials (experiment_id, trial_index)",
+};
+
 constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
     "description TEXT NOT NULL, applied_time INTEGER NOT NULL)";
@@ -329,6 +393,8 @@ const std::vector<Migration>& SqliteMigrations() {
        std::vector<std::string_view>(std::begin(kV2), std::end(kV2))},
       {3, "pipelines: pipeline runs, task states, cache entries",
        std::vector<std::string_view>(std::begin(kV3), std::end(kV3))},
+      {4, "tuning: experiments and trials",
+       std::vector<std::string_view>(std::begin(kV4), std::end(kV4))},
   };
   return *migrations;
 }

@@ -8,6 +8,7 @@
 #include "store/sqlite/sqlite_pipeline_run_store.h"
 #include "store/sqlite/sqlite_registry_store.h"
 #include "store/sqlite/sqlite_tracking_store.h"
+#include "store/sqlite/sqlite_tuning_store.h"
 
 namespace cairn::store {
 
@@ -16,7 +17,8 @@ Result<SqliteStores> OpenSqliteStores(const SqliteStoreOptions& options) {
   SqliteStores stores;
   stores.tracking = std::make_unique<sqlite::SqliteTrackingStore>(db);
   stores.registry = std::make_unique<sqlite::SqliteRegistryStore>(db);
-  stores.pipelines = std::make_unique<sqlite::SqlitePipelineRunStore>(std::move(db));
+  stores.pipelines = std::make_unique<sqlite::SqlitePipelineRunStore>(db);
+  stores.tuning = std::make_unique<sqlite::SqliteExperimentStore>(std::move(db));
   return stores;
 }
 
