@@ -125,11 +125,24 @@ Proto ValueInfo(const std::string& name, int64_t columns) {
   return info;
 }
 
-// NodeProto{input(1)..., output(2), name(3), op_type(4)}.
+// NodeProto{input(1)..., output(2), name(3), op_type(4), attribute(5)}
+// with transB = 1 (AttributeProto{name(1), i(3), type(20) = INT}): the
+// weights are stored [N, K], the layout OpenCV's Gemm importer expects.
 Proto Gemm(const std::string& name, const std::string& w, const std::string& b, const std::string& out) {
+  Proto trans_b;
+  trans_b.Bytes(1, "transB").Varint(3, 1).Varint(20, 2);
   Proto node;
-  node.Bytes(1, "X").Bytes(1, w).Bytes(1, b).Bytes(2, out).Bytes(3, name).Bytes(4, "Gemm");
+  node.Bytes(1, "X").Bytes(1, w).Bytes(1, b).Bytes(2, out).Bytes(3, name).Bytes(4, "Gemm").Message(5, trans_b);
   return node;
+}
+
+// `w` is [k, n] row-major; returns it as [n, k].
+std::vector<float> Transposed(const std::vector<float>& w, int k, int n) {
+  std::vector<float> t(w.size());
+  for (int i = 0; i < k; ++i) {
+    for (int j = 0; j < n; ++j) t[j * k + i] = w[i * n + j];
+  }
+  return t;
 }
 
 }  // namespace
@@ -148,9 +161,9 @@ std::string BuildOnnxModel(const OnnxWeights& w) {
   graph.Message(1, Gemm("head_y", "W1", "B1", "Y"));
   graph.Message(1, Gemm("head_z", "W2", "B2", "Z"));
   graph.Bytes(2, "cairn_test_graph");
-  graph.Message(5, Initializer("W1", {4, 3}, w.w1));
+  graph.Message(5, Initializer("W1", {3, 4}, Transposed(w.w1, 4, 3)));
   graph.Message(5, Initializer("B1", {3}, w.b1));
-  graph.Message(5, Initializer("W2", {4, 2}, w.w2));
+  graph.Message(5, Initializer("W2", {2, 4}, Transposed(w.w2, 4, 2)));
   graph.Message(5, Initializer("B2", {2}, w.b2));
   graph.Message(11, ValueInfo("X", 4));
   graph.Message(12, ValueInfo("Y", 3));

@@ -24,7 +24,7 @@ class ServeCommandTest : public ServingTest {
     ASSERT_FALSE(HasFatalFailure());
     ASSERT_OK_JSON(SetAlias(name_, "prod", version_));
     std::vector<std::string> args = {"models:/" + name_ + "@prod", "--port", "0", "--tracking-uri", server().url(),
-                                     "--workers", "1", "--handler-threads", "4"};
+                                     "--workers", "1", "--handler-threads", "8"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     auto serve = ServeProcess::Start(args);
     ASSERT_TRUE(serve.ok()) << serve.error().ToString();
@@ -219,7 +219,7 @@ TEST_F(ServeCommandTest, BadInputGetsProtocolErrorsAndTheServerKeepsServing) {
 }
 
 TEST_F(ServeCommandTest, DynamicBatchingGivesEachCallerItsOwnRows) {
-  StartServing(false, {"--max-batch-size", "16", "--max-queue-delay-us", "20000", "--handler-threads", "8"});
+  StartServing(false, {"--max-batch-size", "16", "--max-queue-delay-us", "20000"});
   ASSERT_FALSE(HasFatalFailure());
   constexpr int kClients = 8;
   std::vector<std::thread> threads;
