@@ -4,8 +4,9 @@
 //
 // Numeric dimensions use Gaussians truncated to [0,1] (integrated over the
 // value's cell for ints, steps and discrete lists, so that a few choices are
-// not under-weighted); categorical ones a distribution peaked on the
-// observed choice. Univariate mode: every dimension is its own mixture and
+// not under-weighted); continuous kernels all have the same peak height
+// whatever their width (see LogKernel). Categorical dimensions use a
+// distribution peaked on the observed choice. Univariate mode: every dimension is its own mixture and
 // bandwidths come from the gaps between neighbouring points (Bergstra et al.
 // 2011). Multivariate mode: one joint mixture, a component is a product over
 // dimensions, bandwidth by a Scott-type rule 0.2 * n^(-1/(d+4)) (Falkner et
