@@ -3,15 +3,17 @@
 //   node e2e.mjs <cairn-url> <screenshot-dir>
 // Walks: experiments list -> runs table -> filter -> sort -> run page
 // (overview, chart drawn, zoom refetch, artifact previews) -> compare two
-// runs -> models -> set an alias -> version lineage; plus deep links, an
-// error state, the SPA fallback and the app under a path prefix (a proxy).
+// runs -> models -> set an alias -> version lineage -> pipeline runs list ->
+// run graph (task states, collapse/expand a loop) -> task panel and logs ->
+// list view -> cancel a running pipeline; plus deep links, error states, the
+// SPA fallback and the app under a path prefix (a proxy).
 // Fails on any page error or console error. Screenshots of every page.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { api, launchBrowser, watchErrors } from './lib.mjs';
-import { RUNS, seedDemo } from './seed.mjs';
+import { api, launchBrowser, pipelinesApi, watchErrors } from './lib.mjs';
+import { RUNS, seedDemo, seedPipelines } from './seed.mjs';
 
 const [base, outDir] = process.argv.slice(2);
 if (!base || !outDir) {
@@ -28,6 +30,9 @@ const step = async (name, fn) => {
   console.log(`ok  ${name} (${Date.now() - t} ms)`);
 };
 
+// The pipelines run on the server while the tracking data is seeded.
+const pipelinesSeeded = seedPipelines(base);
+pipelinesSeeded.catch(() => {}); // awaited (and reported) by the pipeline steps
 const seed = await seedDemo(base);
 const exp = seed.experimentId;
 const browser = await launchBrowser();
@@ -204,6 +209,119 @@ try {
     await shot('11-model-version');
   });
 
+  const pipes = await pipelinesSeeded;
+  const demoRun = pipes.demo;
+  const node = (id, state) => page.locator(`[data-testid^=pipeline-][data-node-id="${id}"]${state ? `[data-state=${state}]` : ''}`);
+  await step('pipelines list', async () => {
+    assert.equal(demoRun.state, 'FAILED');
+    await page.getByRole('link', { name: 'Pipelines', exact: true }).click();
+    const table = page.getByTestId('pipeline-runs-table');
+    const demoRow = table.locator(`tr[data-run-id="${demoRun.run_id}"]`);
+    await demoRow.getByRole('link', { name: 'e2e-demo-pipeline' }).waitFor();
+    await demoRow.getByText('FAILED', { exact: true }).waitFor();
+    await demoRow.getByText('1 failed').waitFor(); // task counts
+    await demoRow.getByText('1 skipped').waitFor();
+    await table.locator(`tr[data-run-id="${pipes.sleeper.run_id}"]`).getByText('RUNNING', { exact: true }).waitFor();
+    await shot('13-pipelines');
+    await page.getByLabel('Run state').selectOption('FAILED');
+    await page.getByTestId('pipeline-runs-status').getByText('1 run', { exact: true }).waitFor();
+    assert.match(page.url(), /#\/pipelines\?state=FAILED/);
+    await page.getByLabel('Run state').selectOption('');
+    await page.getByTestId('pipeline-runs-status').getByText('2 runs').waitFor();
+    await table.locator('th[data-col=name] button').click();
+    await table.locator('th[data-col=name][aria-sort=ascending]').waitFor();
+    assert.match(page.url(), /sort=name(:|%3A)asc/);
+    assert.equal(await table.locator('tbody tr').first().getAttribute('data-run-id'), demoRun.run_id);
+    await page.getByLabel('Filter pipeline runs by name').fill('sleeper');
+    await page.getByTestId('pipeline-runs-status').getByText('1 of 2 loaded runs match').waitFor();
+    assert.match(page.url(), /q=sleeper/);
+  });
+
+  await step('pipeline run graph with task states', async () => {
+    await page.goto(`${base}/#/pipelines`);
+    await page.getByRole('link', { name: 'e2e-demo-pipeline' }).click();
+    await page.getByTestId('pipeline-graph').waitFor();
+    await page.getByTestId('pipeline-run-state').getByText('FAILED').waitFor();
+    const expected = {
+      prepare: 'succeeded',
+      train: 'succeeded',
+      publish: 'skipped',
+      flaky: 'failed',
+      report: 'not_triggered',
+      'squares[0]/squares': 'succeeded',
+      'squares[1]/squares': 'succeeded',
+      'squares[2]/squares': 'succeeded',
+    };
+    for (const [id, state] of Object.entries(expected)) await node(id, state).waitFor();
+    assert.equal(await page.locator('.react-flow__node').count(), 10); // 8 tasks, the loop's header and frame
+    assert.ok((await page.locator('.react-flow__edge').count()) >= 6, 'dependency edges drawn');
+    await shot('14-pipeline-graph');
+  });
+
+  await step('collapse and expand a ParallelFor', async () => {
+    await page.getByRole('button', { name: 'Collapse squares' }).click();
+    const group = page.locator('[data-testid=pipeline-group][data-node-id=squares]');
+    await group.getByText('3 succeeded').waitFor();
+    assert.match(page.url(), /toggled=squares/);
+    assert.equal(await node('squares[0]/squares').count(), 0);
+    await page.getByRole('button', { name: 'Expand squares' }).focus();
+    await page.keyboard.press('Enter'); // keyboard works on graph boxes
+    await node('squares[1]/squares', 'succeeded').waitFor();
+  });
+
+  await step('task panel: inputs, attempts, logs, tracking run', async () => {
+    await page.getByRole('button', { name: 'flaky: failed' }).click();
+    const panel = page.getByTestId('task-panel');
+    await panel.getByRole('heading', { name: 'flaky' }).waitFor();
+    await panel.getByTestId('task-attempts').getByText('2 (1 retry)').waitFor();
+    await panel.getByTestId('task-logs').getByText('flaky step starting').waitFor();
+    await panel.getByRole('button', { name: 'stderr' }).click();
+    await panel.locator('[data-testid=task-logs][data-stream=stderr]').getByText('boom: the input looks wrong').waitFor();
+    assert.match(page.url(), /task=flaky/);
+    assert.match(page.url(), /stream=stderr/);
+    await shot('15-pipeline-task-panel');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'train: succeeded' }).click();
+    await panel.getByRole('table', { name: 'Output parameters' }).getByText('0.42').waitFor();
+    await panel.getByTestId('task-logs').getByText('training on 3 rows').waitFor();
+    await panel.getByRole('link', { name: "open the task's run" }).click();
+    await page.getByRole('heading', { name: 'train', exact: true }).waitFor(); // the nested run is named after the task
+    assert.match(page.url(), /#\/experiments\/\d+\/runs\/[0-9a-f]+/);
+    await page.goBack();
+    await page.getByTestId('task-panel').waitFor();
+  });
+
+  await step('pipeline list view', async () => {
+    await page.getByRole('button', { name: 'List', exact: true }).click();
+    const list = page.getByTestId('task-list');
+    await list.waitFor();
+    assert.equal(await list.locator('tbody tr').count(), pipes.tasks.length);
+    assert.match(page.url(), /view=list/);
+    await page.getByLabel('Show tasks in state').selectOption('failed');
+    await page.getByTestId('task-list-status').getByText(`1 of ${pipes.tasks.length} tasks`).waitFor();
+    await list.getByRole('button', { name: 'flaky' }).waitFor();
+    await shot('16-pipeline-list');
+  });
+
+  await step('cancel a running pipeline', async () => {
+    await page.goto(`${base}/#/pipelines/runs/${pipes.sleeper.run_id}?task=wait`);
+    await node('wait', 'running').waitFor();
+    await page.getByTestId('task-logs').getByText('waiting for the test to cancel me').waitFor();
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel the run' }).click();
+    await page.getByTestId('pipeline-run-state').getByText('CANCELLED').waitFor();
+    await node('wait', 'cancelled').waitFor();
+    await shot('17-pipeline-cancelled');
+  });
+
+  await step('pipeline error state', async () => {
+    await watch.allowing(/status of 404/, async () => {
+      await page.goto(`${base}/#/pipelines/runs/0123456789abcdef0123456789abcdef`);
+      await page.getByTestId('error-state').getByText('Could not load this pipeline run').waitFor();
+    });
+  });
+
   await step('SPA fallback and not-found page', async () => {
     await page.goto(`${base}/some/deep/link`);
     await page.getByRole('heading', { name: 'Experiments' }).waitFor();
@@ -235,6 +353,11 @@ try {
       await page.goto(`${prefixed}#/experiments/${exp}`);
       await statusLine.getByText(`${RUNS + 1} runs loaded`).waitFor();
       await shot('12-under-prefix');
+      await page.goto(`${prefixed}#/pipelines/runs/${demoRun.run_id}?view=list`);
+      await page.getByTestId('task-list').getByRole('button', { name: 'flaky' }).waitFor();
+      await page.goto(`${prefixed}#/pipelines/runs/${demoRun.run_id}?task=train`);
+      await page.getByTestId('task-logs').getByText('training on 3 rows').waitFor();
+      await node('train', 'succeeded').waitFor();
     } finally {
       proxy.close();
     }
@@ -250,4 +373,7 @@ try {
   process.exitCode = 1;
 } finally {
   await browser.close();
+  // Never leave the sleeper's process behind, whatever failed.
+  const sleeper = await pipelinesSeeded.then((p) => p.sleeper, () => null);
+  if (sleeper) await pipelinesApi(base, 'POST', 'runs/cancel', { run_id: sleeper.run_id }).catch(() => {});
 }

@@ -25,6 +25,22 @@ export async function api(base, method, path, body) {
   return text ? JSON.parse(text) : {};
 }
 
+// cairn's pipelines API (docs/protocols/cairn-pipelines.md): GET takes a
+// query object, POST a JSON body.
+export async function pipelinesApi(base, method, path, payload = {}) {
+  let url = `${base}/api/2.0/cairn/pipelines/${path}`;
+  const init = { method, headers: {} };
+  if (method === 'GET') url += `?${new URLSearchParams(payload)}`;
+  else {
+    init.body = JSON.stringify(payload);
+    init.headers['Content-Type'] = 'application/json';
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} pipelines/${path} -> ${res.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : {};
+}
+
 export async function upload(base, runId, path, content) {
   const res = await fetch(
     `${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(path)}`,

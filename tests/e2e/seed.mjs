@@ -3,7 +3,7 @@
 // dataset inputs, a parent with children, artifacts of every preview kind)
 // and a registered model with two versions. Returns what the test checks.
 import { deflateSync } from 'node:zlib';
-import { api, pool, rng, upload } from './lib.mjs';
+import { api, pipelinesApi, pool, rng, upload } from './lib.mjs';
 
 // A small valid PNG (a 96x64 gradient), encoded here so the test needs no files.
 function crc32(buf) {
@@ -143,4 +143,69 @@ export async function seedDemo(base) {
   }
 
   return { experimentId, runs, parentId: parent.info.run_id };
+}
+
+// A small real pipeline run by the server's local executor (host shell):
+// prepare -> train -> publish (SKIPPED: its condition is false), a 3-item
+// for_each loop, and `flaky`, which fails on both of its attempts so that
+// `report` after it is NOT_TRIGGERED and the run FAILED.
+export const PIPELINE_YAML = `name: e2e-pipeline
+description: Seeded by tests/e2e/seed.mjs
+params:
+  threshold: {type: double, default: 0.5}
+steps:
+  prepare:
+    run: |
+      echo "preparing 3 rows"
+      echo 3 > "\${{ outputs.rows }}"
+    outputs: {rows: int}
+  squares:
+    for_each: [1, 2, 3]
+    run: echo $(( \${{ item }} * \${{ item }} )) > "\${{ outputs.square }}"
+    outputs: {square: int}
+  train:
+    run: |
+      echo "training on \${{ steps.prepare.outputs.rows }} rows"
+      echo 0.42 > "\${{ outputs.accuracy }}"
+    outputs: {accuracy: double}
+  publish:
+    when: steps.train.outputs.accuracy > params.threshold
+    run: echo publishing
+  flaky:
+    needs: [prepare]
+    run: |
+      echo "flaky step starting"
+      echo "boom: the input looks wrong" >&2
+      exit 3
+    retries: {count: 1, backoff: 100ms}
+  report:
+    needs: [flaky, squares]
+    run: echo "never runs"
+`;
+
+// A run that stays RUNNING until the test cancels it from the UI.
+export const SLEEPER_YAML = `name: e2e-sleeper
+steps:
+  wait:
+    run: |
+      echo "waiting for the test to cancel me"
+      sleep 300
+`;
+
+// Submits both pipelines; resolves once the first has finished (the sleeper
+// keeps running).
+export async function seedPipelines(base) {
+  const submit = (spec, display_name) =>
+    pipelinesApi(base, 'POST', 'runs/submit', { spec, source_name: `${display_name}.yaml`, display_name, experiment_name: 'e2e-pipelines' });
+  const { run: demo } = await submit(PIPELINE_YAML, 'e2e-demo-pipeline');
+  const { run: sleeper } = await submit(SLEEPER_YAML, 'e2e-sleeper');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const got = await pipelinesApi(base, 'GET', 'runs/get', { run_id: demo.run_id });
+    if (!['PENDING', 'RUNNING', 'CANCELLING'].includes(got.run.state)) {
+      return { demo: got.run, tasks: got.tasks, sleeper };
+    }
+    if (Date.now() > deadline) throw new Error(`pipeline run still ${got.run.state} after 60 s: ${JSON.stringify(got.tasks.map((t) => [t.node_id, t.state]))}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -150,15 +150,19 @@ export function TaskPanel({ runId, task, childCount, stream, onStream, onClose }
   const duration = task.started_time ? (task.finished_time || Date.now()) - task.started_time : null;
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => closeRef.current?.focus(), [task.node_id]);
+  // Escape closes the panel wherever the focus is, except in a form field.
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const field = (e.target as HTMLElement | null)?.closest?.('input, select, textarea');
+      if (e.key === 'Escape' && !field) onCloseRef.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   return (
-    <aside
-      className="task-panel"
-      aria-label={`Task ${task.display_name}`}
-      data-testid="task-panel"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
-      }}
-    >
+    <aside className="task-panel" aria-label={`Task ${task.display_name}`} data-testid="task-panel">
       <div className="title-row">
         <h2 className="fill">{task.display_name || task.task_key}</h2>
         <span className={`badge badge-state state-${v}`} style={{ background: STATE_STYLE[v].fill, color: STATE_STYLE[v].text }}>
@@ -216,7 +220,7 @@ export function TaskPanel({ runId, task, childCount, stream, onStream, onClose }
       <h3>Outputs</h3>
       <IoTables io={task.outputs} label="Output" />
       {hasProcess ? (
-        <Logs key={`${task.node_id}:${stream}`} runId={runId} task={task} stream={stream} onStream={onStream} />
+        <Logs key={task.node_id} runId={runId} task={task} stream={stream} onStream={onStream} />
       ) : (
         <p className="muted small">A {task.kind.toLowerCase()} runs no process of its own: open a task inside it for logs.</p>
       )}

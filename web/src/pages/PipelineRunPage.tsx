@@ -105,7 +105,11 @@ export default function PipelineRunPage({ runId, view }: { runId: string; view: 
   // Laid out again only when boxes or edges change, not on every poll.
   const layout = useMemo(() => layoutGraph(graph), [key]);
 
-  const onOpen = useCallback((taskId: string) => setView({ task: taskId === view.task ? '' : taskId }), [setView, view.task]);
+  // Another task's logs start on stdout; clicking the open task closes it.
+  const onOpen = useCallback(
+    (taskId: string) => setView(taskId === view.task ? { task: '' } : { task: taskId, stream: 'stdout' }),
+    [setView, view.task],
+  );
   const onToggle = useCallback(
     (groupId: string) => {
       const toggled = view.toggled.includes(groupId) ? view.toggled.filter((t) => t !== groupId) : [...view.toggled, groupId];

@@ -53,10 +53,17 @@ function useTaskCounts(runs: PipelineRun[]): Map<string, StateCounts> {
 export default function PipelinesPage({ view }: { view: PipelineRunsView }) {
   const [text, setText] = useState(view.search);
   const debounced = useDebounced(text, 250);
+  // Only what the user typed goes to the URL: after a navigation (a link, the
+  // back button) the debounced text is stale for 250 ms and must not win.
+  // (Effects run in order: the URL's value is taken first.)
+  const typed = useRef(false);
   useEffect(() => {
-    if (debounced !== view.search) replaceHash(href.pipelines({ ...view, search: debounced }));
+    typed.current = false;
+    setText(view.search);
+  }, [view.search]);
+  useEffect(() => {
+    if (typed.current && debounced !== view.search) replaceHash(href.pipelines({ ...view, search: debounced }));
   }, [debounced, view]);
-  useEffect(() => setText(view.search), [view.search]);
 
   const [extra, setExtra] = useState<{ runs: PipelineRun[]; token?: string }>({ runs: [] });
   useEffect(() => setExtra({ runs: [] }), [view.state]);
@@ -101,7 +108,10 @@ export default function PipelinesPage({ view }: { view: PipelineRunsView }) {
           placeholder="Filter by run or pipeline name"
           aria-label="Filter pipeline runs by name"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            typed.current = true;
+            setText(e.target.value);
+          }}
         />
         <label>
           State{' '}
