@@ -174,6 +174,26 @@ metrics: {{collector: File, path: out/metrics.json, format: JSON}}
   EXPECT_TRUE(data.rfind("sgd-", 0) == 0 || data.rfind("adam-", 0) == 0) << data;
 }
 
+TEST_F(TuningRuntimeTest, RawYamlBodyWithOptionsInTheQuery) {
+  Reply reply = api().Send(client::HttpMethod::kPost,
+                           "/api/2.0/cairn/tuning/experiments/submit?max_trial_count=2&name=raw-yaml", Random(),
+                           {{"Content-Type", "application/yaml"}});
+  ASSERT_EQ(reply.status, 200) << reply.Describe();
+  TuningClient tuning(api());
+  Value get = tuning.Wait(TuningClient::Id(reply));
+  EXPECT_EQ(S(*get.Find("experiment"), "name"), "raw-yaml");
+  EXPECT_EQ(TuningClient::Trials(get).size(), 2u);
+  Reply bad = api().Send(client::HttpMethod::kPost, "/api/2.0/cairn/tuning/experiments/submit?bogus=1", Random(),
+                         {{"Content-Type", "application/yaml"}});
+  EXPECT_EQ(bad.status, 400) << bad.Describe();
+  // The Katib object itself as the JSON body.
+  Reply validate = api().Post("/api/2.0/cairn/tuning/validate",
+                              R"({"spec": {"kind": "Experiment", "apiVersion": "kubeflow.org/v1beta1", "spec": {}}})");
+  ASSERT_EQ(validate.status, 200) << validate.Describe();
+  EXPECT_NE(validate.body.find(R"("valid":false)"), std::string::npos) << validate.body;
+  EXPECT_NE(validate.body.find("objective is required"), std::string::npos) << validate.body;
+}
+
 TEST_F(TuningRuntimeTest, StopKillsTheRunningTrials) {
   TuningClient tuning(api());
   Reply reply = tuning.Submit(Random("hang.py"));

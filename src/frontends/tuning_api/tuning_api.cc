@@ -7,6 +7,7 @@
 
 #include "frontends/http/request_params.h"
 #include "frontends/http/status_mapping.h"
+#include "frontends/http/url.h"
 #include "frontends/mlflow_rest/handler_util.h"
 #include "pipelines/api/run_json.h"
 #include "pipelines/spec/value.h"
@@ -83,33 +84,58 @@ void Add(Router& router, const api::Route& route, Handler handler) {
   router.Add(Route{std::string(route.method), std::string(route.path), false, false, std::move(handler)});
 }
 
+// A spec POSTed as the body itself (Content-Type application/yaml, as
+// `curl --data-binary @experiment.yaml` sends it), with the options in the
+// query string; returns the equivalent JSON body.
+Result<Value> YamlSubmitBody(const HttpRequest& request) {
+  if (request.body.empty()) return RequestParams::Missing("spec");
+  auto query = ParseQuery(request.query);
+  if (!query) return InvalidArgument("Malformed query string.");
+  Value::Struct body = {{"spec", Value::String(request.body)}};
+  for (const auto& [key, value] : *query) {
+    if (key == "source_name" || key == "name" || key == "experiment_id" || key == "experiment_name") {
+      body.emplace_back(key, Value::String(value));
+    } else if (key == "max_trial_count" || key == "parallel_trial_count" || key == "max_failed_trial_count" ||
+               key == "trial_timeout_seconds") {
+      auto n = tuning::ParseSpecNumber(value);
+      if (!n || *n != static_cast<double>(static_cast<int64_t>(*n))) {
+        return InvalidArgument(fmt::format("Parameter '{}' must be an integer.", key));
+      }
+      body.emplace_back(key, Value::Int(static_cast<int64_t>(*n)));
+    } else {
+      return InvalidArgument(fmt::format("Unknown query parameter '{}' for a YAML submit.", key.substr(0, 100)));
+    }
+  }
+  return Value::MakeStruct(std::move(body));
+}
+
 Result<Value> Submit(const TuningApiDeps& deps, const HttpRequest& request) {
   tuning::SubmitExperimentRequest submit;
+  Value body;
   if (IsYamlBody(request)) {
-    submit.spec_text = request.body;
-    submit.source_name = "experiment.yaml";
+    CAIRN_ASSIGN_OR_RETURN(body, YamlSubmitBody(request));
   } else {
-    CAIRN_ASSIGN_OR_RETURN(Value body, JsonBody(request));
-    CAIRN_ASSIGN_OR_RETURN(submit.spec_text, SpecText(body));
-    if (body.Find("apiVersion") == nullptr) {
-      CAIRN_ASSIGN_OR_RETURN(submit.source_name, StringField(body, "source_name", false));
-      CAIRN_ASSIGN_OR_RETURN(submit.name, StringField(body, "name", false));
-      CAIRN_ASSIGN_OR_RETURN(submit.tracking_experiment_id, StringField(body, "experiment_id", false));
-      CAIRN_ASSIGN_OR_RETURN(submit.tracking_experiment_name, StringField(body, "experiment_name", false));
-      if (!submit.tracking_experiment_id.empty() && !submit.tracking_experiment_name.empty()) {
-        return InvalidArgument("Give either experiment_id or experiment_name, not both.");
-      }
-      CAIRN_ASSIGN_OR_RETURN(auto max_trials, IntField(body, "max_trial_count", 0));
-      CAIRN_ASSIGN_OR_RETURN(auto parallel, IntField(body, "parallel_trial_count", 1));
-      CAIRN_ASSIGN_OR_RETURN(auto max_failed, IntField(body, "max_failed_trial_count", 0));
-      CAIRN_ASSIGN_OR_RETURN(auto timeout, IntField(body, "trial_timeout_seconds", 0));
-      if (max_trials) submit.max_trial_count = static_cast<int>(*max_trials);
-      if (parallel) submit.parallel_trial_count = static_cast<int>(*parallel);
-      if (max_failed) submit.max_failed_trial_count = static_cast<int>(*max_failed);
-      if (timeout) submit.trial_timeout_s = *timeout;
-    }
-    if (submit.source_name.empty()) submit.source_name = "experiment.yaml";
+    CAIRN_ASSIGN_OR_RETURN(body, JsonBody(request));
   }
+  CAIRN_ASSIGN_OR_RETURN(submit.spec_text, SpecText(body));
+  if (body.Find("apiVersion") == nullptr) {
+    CAIRN_ASSIGN_OR_RETURN(submit.source_name, StringField(body, "source_name", false));
+    CAIRN_ASSIGN_OR_RETURN(submit.name, StringField(body, "name", false));
+    CAIRN_ASSIGN_OR_RETURN(submit.tracking_experiment_id, StringField(body, "experiment_id", false));
+    CAIRN_ASSIGN_OR_RETURN(submit.tracking_experiment_name, StringField(body, "experiment_name", false));
+    if (!submit.tracking_experiment_id.empty() && !submit.tracking_experiment_name.empty()) {
+      return InvalidArgument("Give either experiment_id or experiment_name, not both.");
+    }
+    CAIRN_ASSIGN_OR_RETURN(auto max_trials, IntField(body, "max_trial_count", 0));
+    CAIRN_ASSIGN_OR_RETURN(auto parallel, IntField(body, "parallel_trial_count", 1));
+    CAIRN_ASSIGN_OR_RETURN(auto max_failed, IntField(body, "max_failed_trial_count", 0));
+    CAIRN_ASSIGN_OR_RETURN(auto timeout, IntField(body, "trial_timeout_seconds", 0));
+    if (max_trials) submit.max_trial_count = static_cast<int>(*max_trials);
+    if (parallel) submit.parallel_trial_count = static_cast<int>(*parallel);
+    if (max_failed) submit.max_failed_trial_count = static_cast<int>(*max_failed);
+    if (timeout) submit.trial_timeout_s = *timeout;
+  }
+  if (submit.source_name.empty()) submit.source_name = "experiment.yaml";
   if (submit.spec_text.size() > tuning::kMaxExperimentSpecBytes) {
     return InvalidArgument(fmt::format("The spec is larger than {} bytes.", tuning::kMaxExperimentSpecBytes));
   }
