@@ -224,16 +224,16 @@ try {
     await table.locator(`tr[data-run-id="${pipes.sleeper.run_id}"]`).getByText('RUNNING', { exact: true }).waitFor();
     await shot('13-pipelines');
     await page.getByLabel('Run state').selectOption('FAILED');
-    await page.getByTestId('pipeline-runs-status').getByText('1 run', { exact: true }).waitFor();
+    await page.getByTestId('pipeline-runs-status').getByText('2 runs', { exact: true }).waitFor();
     assert.match(page.url(), /#\/pipelines\?state=FAILED/);
     await page.getByLabel('Run state').selectOption('');
-    await page.getByTestId('pipeline-runs-status').getByText('2 runs').waitFor();
+    await page.getByTestId('pipeline-runs-status').getByText('3 runs', { exact: true }).waitFor();
     await table.locator('th[data-col=name] button').click();
     await table.locator('th[data-col=name][aria-sort=ascending]').waitFor();
     assert.match(page.url(), /sort=name(:|%3A)asc/);
     assert.equal(await table.locator('tbody tr').first().getAttribute('data-run-id'), demoRun.run_id);
     await page.getByLabel('Filter pipeline runs by name').fill('sleeper');
-    await page.getByTestId('pipeline-runs-status').getByText('1 of 2 loaded runs match').waitFor();
+    await page.getByTestId('pipeline-runs-status').getByText('1 of 3 loaded runs match').waitFor();
     assert.match(page.url(), /q=sleeper/);
   });
 
@@ -256,6 +256,13 @@ try {
     assert.equal(await page.locator('.react-flow__node').count(), 10); // 8 tasks, the loop's header and frame
     assert.ok((await page.locator('.react-flow__edge').count()) >= 6, 'dependency edges drawn');
     await shot('14-pipeline-graph');
+    // The same spec again: `prepare` reused the first run's outputs.
+    assert.equal(pipes.rerunTasks.find((t) => t.node_id === 'prepare').cached, true);
+    await page.goto(`${base}/#/pipelines/runs/${pipes.rerun.run_id}?task=prepare`);
+    await node('prepare', 'cached').waitFor();
+    await page.getByTestId('task-panel').getByText(`${demoRun.run_id}/prepare`).waitFor();
+    await page.goto(`${base}/#/pipelines/runs/${demoRun.run_id}`);
+    await node('squares[0]/squares', 'succeeded').waitFor();
   });
 
   await step('collapse and expand a ParallelFor', async () => {

@@ -148,7 +148,8 @@ export async function seedDemo(base) {
 // A small real pipeline run by the server's local executor (host shell):
 // prepare -> train -> publish (SKIPPED: its condition is false), a 3-item
 // for_each loop, and `flaky`, which fails on both of its attempts so that
-// `report` after it is NOT_TRIGGERED and the run FAILED.
+// `report` after it is NOT_TRIGGERED and the run FAILED. `prepare` is
+// cached, so a second run of the same spec reuses its outputs.
 export const PIPELINE_YAML = `name: e2e-pipeline
 description: Seeded by tests/e2e/seed.mjs
 params:
@@ -159,6 +160,7 @@ steps:
       echo "preparing 3 rows"
       echo 3 > "\${{ outputs.rows }}"
     outputs: {rows: int}
+    cache: true
   squares:
     for_each: [1, 2, 3]
     run: echo $(( \${{ item }} * \${{ item }} )) > "\${{ outputs.square }}"
@@ -192,20 +194,26 @@ steps:
       sleep 300
 `;
 
-// Submits both pipelines; resolves once the first has finished (the sleeper
-// keeps running).
+async function finished(base, runId) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const got = await pipelinesApi(base, 'GET', 'runs/get', { run_id: runId });
+    if (!['PENDING', 'RUNNING', 'CANCELLING'].includes(got.run.state)) return got;
+    if (Date.now() > deadline) throw new Error(`pipeline run still ${got.run.state} after 60 s: ${JSON.stringify(got.tasks.map((t) => [t.node_id, t.state]))}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// Submits the demo pipeline twice (the second run after the first, so its
+// `prepare` is a cache hit) and the sleeper; resolves once both demo runs
+// have finished (the sleeper keeps running).
 export async function seedPipelines(base) {
   const submit = (spec, display_name) =>
     pipelinesApi(base, 'POST', 'runs/submit', { spec, source_name: `${display_name}.yaml`, display_name, experiment_name: 'e2e-pipelines' });
   const { run: demo } = await submit(PIPELINE_YAML, 'e2e-demo-pipeline');
   const { run: sleeper } = await submit(SLEEPER_YAML, 'e2e-sleeper');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const got = await pipelinesApi(base, 'GET', 'runs/get', { run_id: demo.run_id });
-    if (!['PENDING', 'RUNNING', 'CANCELLING'].includes(got.run.state)) {
-      return { demo: got.run, tasks: got.tasks, sleeper };
-    }
-    if (Date.now() > deadline) throw new Error(`pipeline run still ${got.run.state} after 60 s: ${JSON.stringify(got.tasks.map((t) => [t.node_id, t.state]))}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const first = await finished(base, demo.run_id);
+  const { run: again } = await submit(PIPELINE_YAML, 'e2e-demo-rerun');
+  const second = await finished(base, again.run_id);
+  return { demo: first.run, tasks: first.tasks, rerun: second.run, rerunTasks: second.tasks, sleeper };
 }

@@ -167,11 +167,15 @@ export default function PipelineRunPage({ runId, view }: { runId: string; view: 
         </div>
         <div><dt>Run id</dt><dd className="mono small">{run.run_id}</dd></div>
       </dl>
-      {run.error && (
-        <div className="state state-error compact" role="note">
-          <strong>{run.state === 'CANCELLED' ? 'The run was cancelled' : 'The run failed'}</strong>
-          <p>{run.error}</p>
-        </div>
+      {run.state === 'CANCELLED' ? (
+        <p className="warning">Cancelled{run.error && run.error !== 'cancelled' ? `: ${run.error}` : ''}.</p>
+      ) : (
+        run.error && (
+          <div className="state state-error compact" role="note">
+            <strong>The run failed</strong>
+            <p>{run.error}</p>
+          </div>
+        )
       )}
       {params.length > 0 && (
         <details>
