@@ -31,6 +31,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "base/logging.h"
 #include "frontends/inference_http/inference_api.h"
 #include "serving/backends/builtin_backends.h"
 #include "serving/model_repository.h"
@@ -52,7 +53,9 @@ class LocalDirSource final : public serving::ModelSource {
   }
   Status Fetch(const serving::ModelOrigin&, const fs::path& dst) override {
     fs::create_directories(dst);
-    for (const auto& e : fs::directory_iterator(dir_)) fs::copy_file(e.path(), dst / e.path().filename());
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      if (e.is_regular_file()) fs::copy_file(e.path(), dst / e.path().filename());
+    }
     return Status::Ok();
   }
 

@@ -252,6 +252,36 @@ TEST_F(ServeCommandTest, DynamicBatchingGivesEachCallerItsOwnRows) {
   EXPECT_LT(value("cairn_inference_exec_count_total"), kClients * 5) << metrics;
 }
 
+TEST_F(ServeCommandTest, FollowsTheAliasToANewVersionWithoutDroppingRequests) {
+  StartServing(false, {"--poll-seconds", "1"});
+  ASSERT_FALSE(HasFatalFailure());
+  XgbModel v2 = XgbModel::Train(/*classifier=*/false, 3);
+  ASSERT_EQ(RegisterFiles(name_, XgbFiles(v2)), "2");
+  std::vector<float> x = AsSent(MakeFeatures(2, 8));
+  ASSERT_OK_JSON(SetAlias(name_, "prod", "2"));
+  // Requests keep succeeding while the server notices the alias moved,
+  // loads version 2 and switches.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string version;
+  int failures = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    Reply r = serving().Post("/v2/models/" + name_ + "/infer", OipRequest("input-0", x, 2));
+    if (r.status != 200) {
+      failures++;
+      continue;
+    }
+    version = r.json().Str("/model_version").value_or("");
+    if (version == "2") {
+      std::vector<float> expected = v2.Predict(x, 2);
+      EXPECT_EQ(static_cast<float>(OutputData(r.json(), 0).at(0)), expected[0]);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(version, "2") << serve_->Log();
+  EXPECT_EQ(failures, 0);
+}
+
 TEST_F(ServeCommandTest, UnknownModelOrFlavorFailsFastWithAClearMessage) {
   auto missing = ServeProcess::Start({"models:/no-such-model@prod", "--port", "0", "--tracking-uri", server().url()});
   ASSERT_TRUE(missing.ok()) << missing.error().ToString();
