@@ -121,7 +121,15 @@ class GpSuggester : public Suggester {
     }
     CAIRN_ASSIGN_OR_RETURN(GaussianProcess gp, GaussianProcess::Fit(xf, yf, xm, ym, options_.restarts,
                                                                     options_.iterations, rng));
-    const double best = *std::min_element(score.begin(), score.end());
+    // The incumbent is the lowest posterior mean over the observed points
+    // (the plug-in rule), not the lowest observed score: with noisy losses
+    // the luckiest draw would otherwise set a bar nothing can beat.
+    double best = INFINITY;
+    for (size_t i = 0; i < model.size(); ++i) {
+      double mu, var;
+      gp.Predict(xm.row(static_cast<Eigen::Index>(i)).transpose(), &mu, &var);
+      best = std::min(best, mu);
+    }
     auto acquisition = [&](const std::vector<double>& x) {
       Eigen::VectorXd p(d);
       for (int c = 0; c < d; ++c) p(c) = x[c];
