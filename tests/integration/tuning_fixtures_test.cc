@@ -52,6 +52,9 @@ TEST_P(TuningFixturesTest, LoadsAndRunsEndToEnd) {
               reason == "ExperimentSuggestionEndReached")
       << reason;
   EXPECT_LE(TuningClient::PeakConcurrency(get), parallel) << name;
+  // Trials are launched parallelTrialCount at a time (the first wave
+  // starts together; hyperband may wait for rungs).
+  if (name == "random.yaml" || name == "grid.yaml") EXPECT_EQ(TuningClient::PeakConcurrency(get), parallel);
   EXPECT_EQ(counts["FAILED"], 0) << get.ToJson().substr(0, 4000);
   EXPECT_EQ(counts["METRICS_UNAVAILABLE"], 0);
   EXPECT_GT(counts["SUCCEEDED"], 0);

@@ -5,6 +5,7 @@
 // middle of an experiment and restarted.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -318,6 +319,40 @@ TEST(TuningRestartTest, ServerKilledMidExperimentCompletesWithoutRepeats) {
   for (const std::string& n : names) EXPECT_EQ(runs.count(n), 1u) << n << "\n" << ran;
   EXPECT_NE((*server)->Log().find("resuming experiment random"), std::string::npos);
   if (HasFailure()) PrintServerLog(**server, 0, "restart test failed");
+}
+
+TEST(TuningNoResumeTest, ExperimentFailsCleanlyAndItsTrialsAreKilled) {
+  auto server = ServerProcess::Start({"--no-tuning-resume"});
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  WriteTrialPrograms((*server)->dir());
+  Api api((*server)->url());
+  TuningClient tuning(api);
+  Reply reply = tuning.Submit(RewriteTrialScript(KatibFixture("random.yaml"), (*server)->dir() / "hang.py"));
+  std::string id = TuningClient::Id(reply);
+  ASSERT_FALSE(id.empty()) << reply.Describe();
+  auto pids = [&] {
+    std::vector<int> out;
+    std::istringstream lines(ReadFile((*server)->dir() / "hang.pids"));
+    for (std::string line; std::getline(lines, line);) out.push_back(std::stoi(line));
+    return out;
+  };
+  for (int i = 0; i < 600 && pids().size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(pids().size(), 3u);
+  ASSERT_TRUE((*server)->Restart().ok());
+  Api restarted((*server)->url());
+  TuningClient after(restarted);
+  Value get = after.Get(id);
+  EXPECT_EQ(TuningClient::State(get), "FAILED");
+  EXPECT_NE(S(*get.Find("experiment"), "message").find("resuming turned off"), std::string::npos) << get.ToJson();
+  EXPECT_EQ(TuningClient::Counts(get)["KILLED"], 3);
+  for (int pid : pids()) {
+    bool gone = false;
+    for (int i = 0; i < 300 && !gone; ++i) {
+      gone = ::kill(pid, 0) != 0 && errno == ESRCH;
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(gone) << "trial process " << pid << " still runs";
+  }
 }
 
 }  // namespace

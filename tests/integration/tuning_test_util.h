@@ -77,7 +77,7 @@ inline std::string RewriteTrialScript(const std::string& yaml, const std::filesy
 //                 format instead.
 //  silent.py      prints no metrics.
 //  failing.py     exits 1.
-//  hang.py        sleeps forever.
+//  hang.py        appends its pid to hang.pids, sleeps forever.
 //  slow.py        sleeps 1 s, then behaves as fake_mnist.py.
 inline void WriteTrialPrograms(const std::filesystem::path& dir) {
   std::ofstream(dir / "fake_mnist.py") << R"(import argparse, os, sys, time
@@ -107,7 +107,10 @@ for i in range(5):
 )";
   std::ofstream(dir / "silent.py") << "print('training without metrics')\n";
   std::ofstream(dir / "failing.py") << "import sys\nprint('loss=1.0')\nsys.exit(1)\n";
-  std::ofstream(dir / "hang.py") << "import time\ntime.sleep(100000)\n";
+  std::ofstream(dir / "hang.py") << "import os, time\n"
+                                    "with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'hang.pids'), 'a') as f:\n"
+                                    "    f.write('%d\\n' % os.getpid())\n"
+                                    "time.sleep(100000)\n";
   std::ofstream(dir / "slow.py") << "import sys, os, runpy\nsys.argv += ['--delay=1']\n"
                                     "runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), "
                                     "'fake_mnist.py'), run_name='__main__')\n";
