@@ -322,7 +322,9 @@ try {
     await shot('17-pipeline-cancelled');
   });
 
-  await step('pipeline error state', async () => {
+  await step('pipeline empty and error states', async () => {
+    await page.goto(`${base}/#/pipelines?state=CANCELLING`);
+    await page.getByTestId('empty-state').getByText('No pipeline run is cancelling').waitFor();
     await watch.allowing(/status of 404/, async () => {
       await page.goto(`${base}/#/pipelines/runs/0123456789abcdef0123456789abcdef`);
       await page.getByTestId('error-state').getByText('Could not load this pipeline run').waitFor();
@@ -360,6 +362,8 @@ try {
       await page.goto(`${prefixed}#/experiments/${exp}`);
       await statusLine.getByText(`${RUNS + 1} runs loaded`).waitFor();
       await shot('12-under-prefix');
+      await page.goto(`${prefixed}#/pipelines`);
+      await page.getByTestId('pipeline-runs-table').getByRole('link', { name: 'e2e-demo-pipeline' }).waitFor();
       await page.goto(`${prefixed}#/pipelines/runs/${demoRun.run_id}?view=list`);
       await page.getByTestId('task-list').getByRole('button', { name: 'flaky' }).waitFor();
       await page.goto(`${prefixed}#/pipelines/runs/${demoRun.run_id}?task=train`);

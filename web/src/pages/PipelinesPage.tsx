@@ -187,14 +187,14 @@ export default function PipelinesPage({ view }: { view: PipelineRunsView }) {
               <tbody>
                 {shown.map((r) => (
                   <tr key={r.run_id} data-run-id={r.run_id}>
-                    <td>
+                    <td className="nowrap">
                       <a href={href.pipelineRun(r.run_id)}>{runName(r)}</a>
                       <div className="mono muted small">{r.run_id.slice(0, 12)}</div>
                     </td>
                     <td>
                       <span className={`badge badge-${RUN_STATE_CLASS[r.state]}`}>{r.state}</span>
                     </td>
-                    <td>{r.pipeline_name}</td>
+                    <td className="nowrap">{r.pipeline_name}</td>
                     <td className="nowrap">{formatTime(r.started_time || r.created_time)}</td>
                     <td className="nowrap">{formatTime(r.finished_time)}</td>
                     <td className="num">{formatDuration(pipelineRunDuration(r))}</td>
