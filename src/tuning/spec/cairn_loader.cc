@@ -154,6 +154,10 @@ ExperimentSpec LoadCairnStudy(const YamlNode& root, std::vector<SpecProblem>& pr
 
   if (auto a = ReadAlgorithm(root.Get("algorithm"), problems)) {
     spec.algorithm = std::move(*a);
+    if (auto unknown = UnknownAlgorithmMessage(spec.algorithm.name); unknown && !spec.algorithm.name.empty()) {
+      const YamlNode node = *root.Get("algorithm");
+      AddProblem(problems, node.path(), (node.IsMap() && node.Get("name") ? *node.Get("name") : node).Error(*unknown));
+    }
   } else {
     spec.algorithm.name = "random";
   }

@@ -320,6 +320,14 @@ ExperimentSpec LoadKatibExperiment(const YamlNode& root, std::vector<SpecProblem
   ReadObjective(*spec_node, spec, problems);
   if (auto a = ReadAlgorithm(spec_node->Get("algorithm"), true, "algorithm", problems, *spec_node)) {
     spec.algorithm = std::move(*a);
+    // Reported here, where the line is known; validation would only have
+    // the path.
+    auto name = spec_node->Get("algorithm")->Get("algorithmName");
+    if (!spec.algorithm.name.empty() && name) {
+      if (auto unknown = UnknownAlgorithmMessage(spec.algorithm.name)) {
+        AddProblem(problems, name->path(), name->Error(*unknown));
+      }
+    }
   }
   spec.early_stopping = ReadAlgorithm(spec_node->Get("earlyStopping"), false, "earlyStopping", problems, *spec_node);
   if (auto v = ReadInt(*spec_node, "parallelTrialCount", problems)) spec.parallel_trial_count = static_cast<int>(*v);

@@ -41,6 +41,12 @@ Assignment SampleAssignment(const SearchSpace& space) {
 
 }  // namespace
 
+std::optional<std::string> UnknownAlgorithmMessage(const std::string& name) {
+  const std::vector<std::string> known = SuggesterNames();
+  if (std::find(known.begin(), known.end(), name) != known.end()) return std::nullopt;
+  return fmt::format("unknown algorithm '{}': cairn knows {}", name.substr(0, 60), fmt::join(known, ", "));
+}
+
 SuggesterConfig MakeSuggesterConfig(const ExperimentSpec& spec) {
   SuggesterConfig config;
   config.algorithm = spec.algorithm.name;
@@ -88,13 +94,10 @@ void ValidateExperimentSpec(const ExperimentSpec& spec, std::vector<SpecProblem>
 
   // The algorithm: its name first (a clear list of what exists), then the
   // algorithm itself judges its settings and the space.
-  const std::vector<std::string> known = SuggesterNames();
   if (spec.algorithm.name.empty()) {
     problems.push_back({"spec.algorithm.algorithmName", "the algorithm name is required"});
-  } else if (std::find(known.begin(), known.end(), spec.algorithm.name) == known.end()) {
-    problems.push_back({"spec.algorithm.algorithmName",
-                        fmt::format("unknown algorithm '{}': cairn knows {}", spec.algorithm.name.substr(0, 60),
-                                    fmt::join(known, ", "))});
+  } else if (auto unknown = UnknownAlgorithmMessage(spec.algorithm.name)) {
+    problems.push_back({"spec.algorithm.algorithmName", *unknown});
   } else if (names.size() == spec.space.parameters.size() && !spec.space.parameters.empty()) {
     auto suggester = MakeSuggester(MakeSuggesterConfig(spec));
     if (!suggester.ok()) {

@@ -47,6 +47,10 @@ void ValidateExperimentSpec(const ExperimentSpec& spec, std::vector<SpecProblem>
 // problem located at `path`.
 void AddProblem(std::vector<SpecProblem>& problems, std::string path, const Status& status);
 
+// "unknown algorithm 'x': cairn knows random, grid, ..." when `name` is not
+// one of SuggesterNames(); nullopt when it is.
+std::optional<std::string> UnknownAlgorithmMessage(const std::string& name);
+
 // Strict number parsing for spec values written as strings ("0.01", "1e-3").
 std::optional<double> ParseSpecNumber(std::string_view text);
 
