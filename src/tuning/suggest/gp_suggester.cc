@@ -67,7 +67,11 @@ class GpSuggester : public Suggester {
       if (static_cast<int>(history.observed.size()) < options_.initial_points) {
         x = SamplePrior(codec_, rng);
       } else {
-        CAIRN_ASSIGN_OR_RETURN(x, SuggestOne(history, rng));
+        // A kernel matrix that cannot be factorised (not seen in practice:
+        // the noise floor keeps it positive definite) must not stall the
+        // experiment: that one suggestion comes from the prior instead.
+        Result<std::vector<double>> model_based = SuggestOne(history, rng);
+        x = model_based.ok() ? std::move(model_based).value() : SamplePrior(codec_, rng);
       }
       out.push_back({codec_.Decode(x), {}});
       history.pending.push_back({std::move(x), 0});

@@ -113,6 +113,7 @@ Result<std::unique_ptr<Suggester>> CreateHyperbandSuggester(const SuggesterConfi
   CAIRN_ASSIGN_OR_RETURN(ResourceParameter resource, ReadResourceParameter("hyperband", codec, settings));
   CAIRN_ASSIGN_OR_RETURN(double eta, settings.Double("eta", 3, 1.01, 1000));
   CAIRN_ASSIGN_OR_RETURN(double r_l, settings.Double("r_l", resource.max, 1e-9, 1e12));
+  if (r_l <= 0) return InvalidArgument("algorithm hyperband needs r_l > 0 (default: the resource parameter's max)");
   if (std::log(r_l) / std::log(eta) > 20) {
     return InvalidArgument("algorithm hyperband: r_l / eta give more than 20 brackets; raise eta or lower r_l");
   }

@@ -119,3 +119,24 @@ TEST(HyperbandSuggesterTest, SettingsAreValidated) {
 
 }  // namespace
 }  // namespace cairn::tuning::suggest
+
+namespace cairn::tuning::suggest {
+namespace {
+
+TEST(HyperbandSuggesterTest, KatibFixtureBudgetsIgnoreThePlaceholderRange) {
+  // As fixtures/katib/hyperband.yaml: the resource is int 1..1, eta 2, r_l 2.
+  auto s = MakeSuggester(testing::Config(
+      "hyperband", {testing::DoubleParam("lr", 0.01, 0.05), testing::DoubleParam("momentum", 0.5, 0.9),
+                    testing::IntParam("epochs", 1, 1)},
+      1, {{"resource_name", "epochs"}, {"eta", "2"}, {"r_l", "2"}}));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  int waits = 0;
+  std::vector<TrialObservation> trials = RunInWaves(**s, 2, &waits);
+  ASSERT_EQ(trials.size(), 5u);  // bracket 1: 2 @ 1 epoch, 1 @ 2; bracket 0: 2 @ 2
+  std::multiset<std::string> epochs;
+  for (const TrialObservation& t : trials) epochs.insert(testing::AsMap(t.assignment)["epochs"]);
+  EXPECT_EQ(epochs, (std::multiset<std::string>{"1", "1", "2", "2", "2"}));
+}
+
+}  // namespace
+}  // namespace cairn::tuning::suggest

@@ -8,8 +8,10 @@
 namespace cairn::tuning::suggest {
 
 std::string ResourceParameter::Text(double amount) const {
-  amount = std::clamp(amount, min, max);
-  if (integer) return fmt::format("{}", static_cast<int64_t>(std::llround(amount)));
+  // Not clamped to the parameter's range: Katib's examples declare the
+  // resource as a placeholder (min = max = 1) and the algorithm's r_l /
+  // max_resource decide the budgets.
+  if (integer) return fmt::format("{}", std::max<int64_t>(1, std::llround(amount)));
   return FormatDoubleValue(amount);
 }
 
@@ -27,9 +29,6 @@ Result<ResourceParameter> ReadResourceParameter(const std::string& algorithm, co
     if (p.type != ParameterType::kDouble && p.type != ParameterType::kInt) {
       return InvalidArgument(
           fmt::format("algorithm {}: resource parameter \"{}\" must be a double or int parameter", algorithm, *name));
-    }
-    if (p.max <= 0) {
-      return InvalidArgument(fmt::format("algorithm {}: resource parameter \"{}\" needs max > 0", algorithm, *name));
     }
     ResourceParameter r;
     r.dim = d;

@@ -16,8 +16,8 @@ struct ResourceParameter {
   bool integer = false;
   double min = 0, max = 0;
 
-  // The value text for a resource amount, rounded for ints and kept in
-  // [min, max].
+  // The value text for a resource amount (ints rounded, at least 1); the
+  // parameter's own range is not applied.
   std::string Text(double amount) const;
   const std::string& Name(const SpaceCodec& codec) const { return codec.spec(dim).name; }
 };
