@@ -40,6 +40,14 @@ Result<std::shared_ptr<ServedModel>> ServedModel::Create(ModelOrigin origin, std
   model->dir_ = std::move(dir);
   model->owns_dir_ = owns_dir;
   if (!model->metadata().batchable) batching.max_batch_size = 1;
+  const auto& inputs = model->metadata().inputs;
+  if (!model->dir_.empty() && inputs.size() == 1 && inputs[0].shape.size() == 2 &&
+      std::filesystem::exists(model->dir_ / "reference.csv")) {
+    auto drift = DriftMonitor::FromCsv(model->dir_ / "reference.csv", model->metadata().feature_names,
+                                       inputs[0].shape[1]);
+    if (!drift.ok()) return drift.error();
+    model->drift_ = std::move(drift).value();
+  }
   model->batcher_ = std::make_unique<DynamicBatcher>(*model->backend_, batching, *model->stats_);
   model->batcher_->Start();
 
@@ -107,6 +115,7 @@ Result<InferenceResponse> ServedModel::Infer(InferenceRequest request) {
     }
     CAIRN_ASSIGN_OR_RETURN(std::vector<Tensor> inputs, CheckInputs(std::move(request.inputs)));
     int64_t rows = inputs.empty() || inputs[0].shape.empty() ? 1 : inputs[0].shape[0];
+    if (drift_) drift_->Observe(inputs[0]);
     CAIRN_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, batcher_->Infer(std::move(inputs)));
     stats_->inferences.fetch_add(static_cast<uint64_t>(rows), std::memory_order_relaxed);
     InferenceResponse response;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "serving/batcher.h"
+#include "serving/drift.h"
 #include "serving/inference.h"
 #include "serving/metrics.h"
 #include "serving/model_backend.h"
@@ -32,7 +33,9 @@ class ServedModel {
  public:
   // Starts the batcher and warms the model up with one all-zero row (so the
   // first real request does not pay for lazy initialisation); a model that
-  // fails its warm-up is not served. `dir` is removed on destruction when
+  // fails its warm-up is not served. A tabular model (one 2-D input) with a
+  // `reference.csv` in `dir` gets drift statistics; a malformed reference
+  // file fails the load. `dir` is removed on destruction when
   // `owns_dir`.
   static Result<std::shared_ptr<ServedModel>> Create(ModelOrigin origin, std::unique_ptr<ModelBackend> backend,
                                                      BatchingOptions batching, std::filesystem::path dir = {},
@@ -45,6 +48,9 @@ class ServedModel {
   const ModelMetadata& metadata() const { return backend_->metadata(); }
   const BatchingOptions& batching() const { return batcher_->options(); }
   ModelStats& stats() const { return *stats_; }
+  // Input drift against the model's reference dataset (reference.csv in its
+  // directory); null when it has none.
+  const DriftMonitor* drift() const { return drift_.get(); }
 
   // Validates and runs one request. kInvalidArgument for requests that do
   // not fit the model, kResourceExhausted when the queue is full.
@@ -59,6 +65,7 @@ class ServedModel {
   std::unique_ptr<ModelBackend> backend_;
   std::unique_ptr<ModelStats> stats_;
   std::unique_ptr<DynamicBatcher> batcher_;
+  std::unique_ptr<DriftMonitor> drift_;
   std::filesystem::path dir_;
   bool owns_dir_ = false;
 };

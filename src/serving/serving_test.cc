@@ -3,10 +3,16 @@
 // queue bound), and request validation in ServedModel.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "serving/batcher.h"
+#include "serving/drift.h"
 #include "serving/mlmodel.h"
 #include "serving/served_model.h"
 
@@ -157,6 +163,47 @@ TEST(ServedModelTest, ValidatesRequestsBeforeTheBackend) {
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->model_version, "1");
   EXPECT_EQ(*ok->outputs[0].ToFloats(), (std::vector<float>{2, 4}));
+}
+
+TEST(DriftTest, PsiAndKsSeparateShiftedFromUnshiftedData) {
+  std::vector<double> reference, same, shifted;
+  for (int i = 0; i < 1000; ++i) reference.push_back(i / 1000.0);
+  for (int i = 0; i < 500; ++i) same.push_back((i + 0.5) / 500.0);
+  for (int i = 0; i < 500; ++i) shifted.push_back(0.7 + (i + 0.5) / 500.0);
+  std::sort(shifted.begin(), shifted.end());
+  EXPECT_LT(PopulationStabilityIndex(reference, same), 0.01);
+  EXPECT_LT(KolmogorovSmirnov(reference, same), 0.01);
+  EXPECT_GT(PopulationStabilityIndex(reference, shifted), 1.0);
+  EXPECT_NEAR(KolmogorovSmirnov(reference, shifted), 0.7, 0.01);
+  EXPECT_EQ(KolmogorovSmirnov(reference, {}), 0.0);
+  EXPECT_EQ(KolmogorovSmirnov({1, 2, 3}, {1, 2, 3}), 0.0);
+  EXPECT_EQ(KolmogorovSmirnov({1, 2}, {3, 4}), 1.0);
+}
+
+TEST(DriftTest, MonitorReadsTheReferenceCsvByFeatureName) {
+  auto dir = std::filesystem::temp_directory_path() / ("cairn-drift-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream csv(dir / "reference.csv");
+    csv << "b,a\n";
+    for (int i = 0; i < 100; ++i) csv << i << "," << -i << "\n";
+  }
+  auto monitor = DriftMonitor::FromCsv(dir / "reference.csv", {"a", "b"}, 2);
+  ASSERT_TRUE(monitor.ok()) << monitor.error().ToString();
+  std::vector<float> rows;
+  for (int i = 0; i < 50; ++i) {
+    rows.push_back(static_cast<float>(-2 * i));  // a, same range
+    rows.push_back(static_cast<float>(500 + i));  // b, far away
+  }
+  (*monitor)->Observe(Tensor::Fp32("x", {50, 2}, rows));
+  auto drift = (*monitor)->Compute();
+  ASSERT_EQ(drift.size(), 2u);
+  EXPECT_EQ(drift[0].name, "a");
+  EXPECT_LT(drift[0].ks, 0.6);
+  EXPECT_EQ(drift[1].ks, 1.0);
+  EXPECT_EQ((*monitor)->window_rows(), 50u);
+  EXPECT_FALSE(DriftMonitor::FromCsv(dir / "reference.csv", {"c"}, 1).ok());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -220,5 +220,49 @@ TEST_F(DeploymentsTest, FullQueueAnswers429AndTheApiReportsErrors) {
   EXPECT_API_ERROR(Delete(std::string(kDeployments) + "/nope", ""), 404, "RESOURCE_DOES_NOT_EXIST");
 }
 
+TEST_F(DeploymentsTest, DriftAgainstTheReferenceDatasetLoggedWithTheModel) {
+  XgbModel model = XgbModel::Train(true, 3);
+  std::string name = UniqueName("dep-drift");
+  auto files = XgbFiles(model);
+  // The reference dataset: 400 rows like the training data, columns in
+  // another order than the signature (matched by name).
+  std::vector<float> ref = MakeFeatures(400, 5);
+  std::string csv = "f3,f2,f1,f0\n";
+  for (int r = 0; r < 400; ++r) csv += fmt::format("{},{},{},{}\n", ref[r * 4 + 3], ref[r * 4 + 2], ref[r * 4 + 1], ref[r * 4]);
+  files["reference.csv"] = csv;
+  ASSERT_EQ(RegisterFiles(name, files), "1");
+  ASSERT_OK_JSON(Deploy(fmt::format(R"({{"model_uri":"models:/{}/1"}})", name)));
+
+  // Served traffic: f1 shifted by +2 (outside the reference's [0, 1)).
+  std::vector<float> x = AsSent(MakeFeatures(200, 77));
+  for (int r = 0; r < 200; ++r) x[r * 4 + 1] += 2.0f;
+  ASSERT_OK_JSON(api().Post("/v2/models/" + name + "/infer", OipRequest("input-0", x, 200)));
+  Reply drift = api().Get("/v2/models/" + name + "/drift");
+  ASSERT_OK_JSON(drift);
+  Json d = drift.json();
+  EXPECT_EQ(d.Int("/reference_rows"), 400);
+  EXPECT_EQ(d.Int("/window_rows"), 200);
+  ASSERT_EQ(d.Size("/features"), 4u);
+  EXPECT_EQ(d.Str("/features/1/name"), "f1");
+  EXPECT_EQ(d.Num("/features/1/ks"), 1.0);
+  EXPECT_GT(d.Num("/features/1/psi").value_or(0), 1.0);
+  for (int f : {0, 2, 3}) {
+    EXPECT_LT(d.Num(fmt::format("/features/{}/ks", f)).value_or(1), 0.2) << "f" << f;
+    EXPECT_LT(d.Num(fmt::format("/features/{}/psi", f)).value_or(1), 0.25) << "f" << f;
+  }
+  Reply metrics = api().Get("/metrics");
+  EXPECT_NE(metrics.body.find(fmt::format("cairn_inference_drift_ks{{model=\"{}\",version=\"1\",feature=\"f1\"}} 1", name)),
+            std::string::npos)
+      << metrics.body;
+
+  // A model without a reference dataset says so.
+  std::string plain = UniqueName("dep-nodrift");
+  ASSERT_EQ(RegisterFiles(plain, XgbFiles(model)), "1");
+  ASSERT_OK_JSON(Deploy(fmt::format(R"({{"model_uri":"models:/{}/1"}})", plain)));
+  Reply none = api().Get("/v2/models/" + plain + "/drift");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_NE(none.body.find("reference"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cairn::integration

@@ -67,7 +67,7 @@ std::optional<ModelPath> ParseModelPath(const std::vector<std::string>& s) {
   }
   if (i + 1 == s.size()) {
     p.action = s[i];
-    if (p.action != "ready" && p.action != "infer") return std::nullopt;
+    if (p.action != "ready" && p.action != "infer" && p.action != "drift") return std::nullopt;
   } else if (i != s.size()) {
     return std::nullopt;
   }
@@ -103,6 +103,27 @@ HttpResponse ReadyJson(const std::string& name, bool ready) {
   return HttpResponse::Json(w.str(), ready ? 200 : 503);
 }
 
+// cairn's extension: GET /v2/models/{m}[/versions/{v}]/drift.
+HttpResponse DriftResponse(const std::string& name, const ServedModel& model) {
+  const serving::DriftMonitor* drift = model.drift();
+  if (!drift) {
+    return InferenceErrorResponse(NotFound(fmt::format(
+        "model '{}' version {} has no reference dataset (reference.csv next to its MLmodel file)", name,
+        model.origin().version)));
+  }
+  JsonWriter w;
+  w.StartObject();
+  w.Field("model_name", name).Field("model_version", model.origin().version);
+  w.Field("reference_rows", static_cast<int64_t>(drift->reference_rows()));
+  w.Field("window_rows", static_cast<int64_t>(drift->window_rows()));
+  w.Key("features").StartArray();
+  for (const auto& f : drift->Compute()) {
+    w.StartObject().Field("name", f.name).DoubleField("psi", f.psi).DoubleField("ks", f.ks).EndObject();
+  }
+  w.EndArray().EndObject();
+  return HttpResponse::Json(w.str());
+}
+
 HttpResponse V2Get(ModelRepository& repo, const HttpRequest& request) {
   auto segments = Segments(request.path, kV2Models);
   if (!segments.ok()) return InferenceErrorResponse(segments.error());
@@ -117,6 +138,7 @@ HttpResponse V2Get(ModelRepository& repo, const HttpRequest& request) {
     return ReadyJson(path->name, true);
   }
   if (!model.ok()) return InferenceErrorResponse(model.error());
+  if (path->action == "drift") return WithVersion(DriftResponse(path->name, **model), **model);
   std::vector<std::string> versions =
       path->version.empty() ? LoadedVersions(repo, path->name) : std::vector<std::string>{path->version};
   return WithVersion(HttpResponse::Json(OipModelMetadataJson(path->name, versions, (*model)->metadata())), **model);

@@ -81,6 +81,21 @@ std::string RenderPrometheusMetrics(const std::vector<serving::Deployment>& depl
            [](const ServedModel& m) -> const auto& { return m.stats().compute_latency; });
   Hist<9>(out, "cairn_inference_batch_size", "Rows per backend execution.", series,
           [](const ServedModel& m) -> const auto& { return m.stats().batch_size; });
+  // Drift gauges, for models with a reference dataset.
+  std::string psi, ks;
+  for (const auto& s : series) {
+    if (!s.model->drift()) continue;
+    for (const auto& f : s.model->drift()->Compute()) {
+      psi += fmt::format("cairn_inference_drift_psi{{{},feature=\"{}\"}} {}\n", s.labels, Escape(f.name), f.psi);
+      ks += fmt::format("cairn_inference_drift_ks{{{},feature=\"{}\"}} {}\n", s.labels, Escape(f.name), f.ks);
+    }
+  }
+  if (!psi.empty()) {
+    out += "# HELP cairn_inference_drift_psi Population stability index of a feature against the reference dataset.\n"
+           "# TYPE cairn_inference_drift_psi gauge\n" + psi;
+    out += "# HELP cairn_inference_drift_ks Kolmogorov-Smirnov statistic of a feature against the reference dataset.\n"
+           "# TYPE cairn_inference_drift_ks gauge\n" + ks;
+  }
   return out;
 }
 
