@@ -75,6 +75,7 @@ function Box({ data }: NodeProps<Node<BoxData>>) {
   if (view.kind === 'header') {
     return (
       <div className={`pnode pnode-header state-${v}`} {...common}>
+        <Handle type="target" position={Position.Top} style={hidden} isConnectable={false} />
         <button type="button" className="pnode-toggle" onClick={() => actions.onToggle(view.taskId)} aria-expanded="true" aria-label={`Collapse ${view.label}`}>
           ▾
         </button>

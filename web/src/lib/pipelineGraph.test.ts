@@ -85,6 +85,10 @@ describe('pipeline graph', () => {
     const g = buildViewGraph(tree, subDeps, expanded);
     expect(g.nodes.find((n) => n.id === 'fan')).toMatchObject({ kind: 'group', size: 100, counts: { succeeded: 50, failed: 1, pending: 149 } });
     expect(g.edges.filter((e) => !e.hidden).map((e) => e.id)).toEqual(['sub/x->sub/y']);
+    // An edge into an expanded group lands on its header, one out of it leaves from its last tasks.
+    const withEdges = new Map([...subDeps, ['', new Map([['fan', []], ['sub', ['fan']], ['after', ['sub']]])]]);
+    const chained = buildViewGraph(buildTaskTree([...tasks, task('after', 'CONTAINER', 'PENDING')]), withEdges, expanded);
+    expect(chained.edges.filter((e) => !e.hidden).map((e) => e.id).sort()).toEqual(['fan->sub#header', 'sub/x->sub/y', 'sub/y->after']);
     // Expanding the loop shows its iterations as (collapsed) groups of two tasks.
     const open = buildViewGraph(tree, subDeps, effectiveExpanded(tree, ['fan']));
     expect(open.nodes.filter((n) => n.frame === 'fan' && n.kind === 'group')).toHaveLength(100);

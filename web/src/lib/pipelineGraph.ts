@@ -238,7 +238,9 @@ export function buildViewGraph(tree: TaskTree, deps: SpecDeps, expanded: Set<str
     nodes.push({ id: header, taskId: shown, kind: 'header', label: task.display_name || label, frame: shown, counts, size: kids.length });
     const inner = drawChildren(shown, shown);
     for (const e of inner.entry) addEdge(header, e, true);
-    entries.set(id, inner.entry.length ? inner.entry : [header]);
+    // Edges into an expanded group point at its header: dagre then ranks the
+    // whole frame below its upstream tasks, and the arrow reads "into the group".
+    entries.set(id, [header]);
     exits.set(id, inner.exit.length ? inner.exit : [header]);
   };
 
