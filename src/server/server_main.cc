@@ -113,7 +113,7 @@ int RunServer(const ServerConfig& config) {
   if (!pipelines_service) return Fail(pipelines_service.error());
   // Tuning: the experiment controller and its own local executor over the
   // same database, started with the pipelines.
-  auto tuning_service = TuningService::Create(config, destination, *stores->tuning, *stores->tracking, router);
+  auto tuning_service = TuningService::Create(config, destination, *stores->tuning, *stores->tracking, registry, router);
   if (!tuning_service) return Fail(tuning_service.error());
   // Model serving: deployments of registry models, the inference protocols.
   auto serving_service = ServingService::Create(destination, *stores->registry, registry, router, CAIRN_VERSION);

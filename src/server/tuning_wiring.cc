@@ -6,17 +6,45 @@
 
 #include <fmt/format.h>
 
+#include "base/ids.h"
 #include "frontends/tuning_api/tuning_api.h"
 
 namespace cairn::server {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Copies the file `local` to `dest`/<its name> in the run's artifact
+// location. Repositories take files over by rename, so it is first copied
+// into `scratch` (on the destination's filesystem).
+Status CopyIntoArtifacts(const artifacts::ArtifactRepositoryRegistry& registry, const std::string& scratch,
+                         const std::string& artifact_uri, const std::string& local, const std::string& dest) {
+  CAIRN_ASSIGN_OR_RETURN(artifacts::ResolvedLocation location, registry.Resolve(artifact_uri));
+  std::error_code ec;
+  fs::create_directories(scratch, ec);
+  const std::string tmp = fmt::format("{}/{}", scratch, NewUuidHex());
+  fs::copy_file(local, tmp, fs::copy_options::overwrite_existing, ec);
+  if (ec) return Internal("Cannot copy a trial file into the artifacts.", ec.message());
+  std::string path = location.path;
+  for (const std::string& part : {dest, fs::path(local).filename().string()}) {
+    if (part.empty()) continue;
+    if (!path.empty()) path += '/';
+    path += part;
+  }
+  Status s = location.repository->Put(path, tmp);
+  fs::remove(tmp, ec);
+  return s;
+}
+
+}  // namespace
+
 TuningService::~TuningService() { Stop(); }
 
 Result<std::unique_ptr<TuningService>> TuningService::Create(const ServerConfig& config, const std::string& destination,
                                                              tuning::ExperimentStore& store,
                                                              tracking::TrackingStore& tracking,
+                                                             const artifacts::ArtifactRepositoryRegistry& artifacts,
                                                              frontends::Router& router) {
   std::unique_ptr<TuningService> service(new TuningService());
   service->clock_ = CreateSystemClock();
@@ -41,6 +69,11 @@ Result<std::unique_ptr<TuningService>> TuningService::Create(const ServerConfig&
   deps.executor = service->executor_.get();
   deps.tracking = &tracking;
   deps.clock = service->clock_.get();
+  const std::string scratch = destination + ".spool/tuning";
+  deps.artifact_sink = [&artifacts, scratch](const std::string& uri, const std::string& local,
+                                             const std::string& dest) {
+    return CopyIntoArtifacts(artifacts, scratch, uri, local, dest);
+  };
   service->controller_ = std::make_unique<tuning::TuningController>(std::move(options), std::move(deps));
 
   frontends::TuningApiDeps api;

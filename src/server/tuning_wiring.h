@@ -2,13 +2,15 @@
 // as processes; the executor's state-change callback has one listener, so
 // tuning does not share the pipelines' one), the TuningController over the
 // shared database's ExperimentStore, tracking of experiments and trials
-// in-process, and the REST routes (frontends/tuning_api). Kept out of
+// in-process (trial logs and the spec archived as run artifacts), and the
+// REST routes (frontends/tuning_api). Kept out of
 // server_main.cc so the composition root stays one screen per subsystem.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "artifacts/artifact_repository_registry.h"
 #include "base/clock.h"
 #include "base/result.h"
 #include "frontends/http/router.h"
@@ -28,6 +30,7 @@ class TuningService {
   // service.
   static Result<std::unique_ptr<TuningService>> Create(const ServerConfig& config, const std::string& destination,
                                                        tuning::ExperimentStore& store, tracking::TrackingStore& tracking,
+                                                       const artifacts::ArtifactRepositoryRegistry& artifacts,
                                                        frontends::Router& router);
   ~TuningService();
 

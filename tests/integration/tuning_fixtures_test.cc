@@ -116,6 +116,7 @@ TEST_F(TuningTrackingTest, TrialsAreNestedTrackingRuns) {
   Value parent_run = ParseJsonOrEmpty(api().Get("runs/get", {{"run_id", parent}}).body);
   EXPECT_NE(parent_run.ToJson().find(R"("key":"cairn.tuning.best_trial")"), std::string::npos) << parent_run.ToJson();
   EXPECT_NE(parent_run.ToJson().find(R"("key":"best_loss")"), std::string::npos) << parent_run.ToJson();
+  EXPECT_NE(api().Get("artifacts/list", {{"run_id", parent}}).body.find("experiment.yaml"), std::string::npos);
   auto trials = TuningClient::Trials(get);
   ASSERT_EQ(trials.size(), 3u);
   for (const Value& t : trials) {
@@ -130,6 +131,9 @@ TEST_F(TuningTrackingTest, TrialsAreNestedTrackingRuns) {
     // Every report is a step of the metric's history.
     Reply history = api().Get("metrics/get-history", {{"run_id", S(t, "mlflow_run_id")}, {"metric_key", "loss"}});
     EXPECT_EQ(ParseJsonOrEmpty(history.body).Find("metrics")->as_list().size(), 5u) << history.body;
+    // Its output is archived with the run.
+    Reply files = api().Get("artifacts/list", {{"run_id", S(t, "mlflow_run_id")}, {"path", "logs"}});
+    EXPECT_NE(files.body.find("logs/stdout.log"), std::string::npos) << files.body;
   }
 }
 

@@ -372,6 +372,21 @@ void ExperimentRun::FinishTrial(Trial& t, const ExecutionStatus& status) {
                         : tracking::RunStatus::kFailed;
     update.end_time = t.rec.finished_ms;
     (void)deps_.tracking->UpdateRun(update);
+    ArchiveLogs(t);
+  }
+}
+
+void ExperimentRun::ArchiveLogs(const Trial& t) {
+  if (!deps_.artifact_sink || t.rec.attempt_dir.empty()) return;
+  auto run = deps_.tracking->GetRun(t.rec.mlflow_run_id);
+  if (!run.ok()) return;
+  for (const char* name : {"stdout.log", "stderr.log"}) {
+    const std::string path = (fs::path(t.rec.attempt_dir) / name).string();
+    std::error_code ec;
+    if (!fs::exists(path, ec)) continue;
+    if (Status s = deps_.artifact_sink(run->info.artifact_uri, path, "logs"); !s.ok()) {
+      CAIRN_LOG(kWarn, kLog, "trial {}: {} not archived: {}", t.rec.name, name, s.ToString());
+    }
   }
 }
 

@@ -66,6 +66,7 @@ class ExperimentRun {
   void CheckEarlyStop(Trial& t);
   void FinishTrial(Trial& t, const pipelines::ExecutionStatus& status);
   void StopTrial(Trial& t, const std::string& reason);
+  void ArchiveLogs(const Trial& t);
   Status LaunchTrial(Trial& t);
   pipelines::TaskLaunch BuildLaunch(const Trial& t) const;
   void CreateNewTrials(int count);

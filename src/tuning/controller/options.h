@@ -38,6 +38,12 @@ struct TuningOptions {
   std::vector<std::pair<std::string, std::string>> trial_env;
 };
 
+// Copies the local file `local_path` into a tracking run's artifacts under
+// `dest` ("" = the root); `artifact_uri` is the run's artifact root. Wired
+// by the composition root to the artifact repositories.
+using ArtifactSink = std::function<Status(const std::string& artifact_uri, const std::string& local_path,
+                                          const std::string& dest)>;
+
 using SuggesterFactory = std::function<Result<std::unique_ptr<Suggester>>(const SuggesterConfig&)>;
 using EarlyStopperFactory = std::function<Result<std::unique_ptr<EarlyStopper>>(
     const std::string&, const std::vector<std::pair<std::string, std::string>>&)>;
@@ -49,6 +55,9 @@ struct TuningDeps {
   const Clock* clock = nullptr;                 // required
   SuggesterFactory make_suggester;              // empty: MakeSuggester
   EarlyStopperFactory make_early_stopper;       // empty: MakeEarlyStopper
+  // Optional: a finished trial's stdout/stderr go to its run's artifacts
+  // (logs/), the submitted spec to the experiment run's.
+  ArtifactSink artifact_sink;
 };
 
 }  // namespace cairn::tuning

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
 #include "base/ids.h"
 #include "base/logging.h"
@@ -185,6 +187,17 @@ Result<ExperimentRecord> TuningController::Submit(const SubmitExperimentRequest&
     }
     if (Status s = deps_.tracking->LogBatch(record.mlflow_run_id, {}, params, {}); !s.ok()) {
       CAIRN_LOG(kWarn, kLog, "experiment {}: params not logged: {}", record.name, s.ToString());
+    }
+    if (deps_.artifact_sink) {
+      // The spec as submitted, next to the experiment's tracking data.
+      std::error_code ec;
+      const std::filesystem::path dir = std::filesystem::path(options_.root) / record.experiment_id;
+      std::filesystem::create_directories(dir, ec);
+      const std::string path = (dir / "experiment.yaml").string();
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << request.spec_text;
+      if (Status s = deps_.artifact_sink(run.info.artifact_uri, path, ""); !s.ok()) {
+        CAIRN_LOG(kWarn, kLog, "experiment {}: spec not archived: {}", record.name, s.ToString());
+      }
     }
   }
   CAIRN_RETURN_IF_ERROR(deps_.store->CreateExperiment(record));
