@@ -125,3 +125,28 @@ export function usePolling<T>(
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, updated: state.updated, reload };
 }
+
+// A search box bound to a URL parameter: typing shows at once and reaches
+// the URL (`commit`) after `ms`; when the URL changes from elsewhere (a link,
+// Back) the box takes its value, and the debounced text, stale for `ms`,
+// never writes the old value back.
+export function useSearchBox(urlValue: string, commit: (value: string) => void, ms = 250): [string, (value: string) => void] {
+  const [text, setText] = useState(urlValue);
+  const debounced = useDebounced(text, ms);
+  const typed = useRef(false);
+  const commitRef = useRef(commit);
+  commitRef.current = commit;
+  // Effects run in order: the URL's value is taken first.
+  useEffect(() => {
+    typed.current = false;
+    setText(urlValue);
+  }, [urlValue]);
+  useEffect(() => {
+    if (typed.current && debounced !== urlValue) commitRef.current(debounced);
+  }, [debounced, urlValue]);
+  const onType = useCallback((value: string) => {
+    typed.current = true;
+    setText(value);
+  }, []);
+  return [text, onType];
+}

@@ -4,16 +4,11 @@ import type { Experiment } from '../api/types';
 import { Breadcrumbs, EmptyState, ErrorState, Loading } from '../components/common';
 import { experimentNameFilter } from '../lib/filter';
 import { formatTime } from '../lib/format';
-import { useAsync, useDebounced } from '../lib/hooks';
+import { useAsync, useSearchBox } from '../lib/hooks';
 import { href, replaceHash } from '../lib/urlState';
 
 export default function ExperimentsPage({ search }: { search: string }) {
-  const [text, setText] = useState(search);
-  const debounced = useDebounced(text, 250);
-  useEffect(() => {
-    if (debounced !== search) replaceHash(href.experiments(debounced));
-  }, [debounced, search]);
-  useEffect(() => setText(search), [search]);
+  const [text, setText] = useSearchBox(search, (value) => replaceHash(href.experiments(value)));
 
   const [extra, setExtra] = useState<{ items: Experiment[]; token?: string }>({ items: [] });
   const first = useAsync((signal) => searchExperiments(experimentNameFilter(search), undefined, 100, signal), [search]);

@@ -4,16 +4,11 @@ import type { RegisteredModel } from '../api/types';
 import { Breadcrumbs, EmptyState, ErrorState, Loading } from '../components/common';
 import { modelNameFilter } from '../lib/filter';
 import { formatTime } from '../lib/format';
-import { useAsync, useDebounced } from '../lib/hooks';
+import { useAsync, useSearchBox } from '../lib/hooks';
 import { href, replaceHash } from '../lib/urlState';
 
 export default function ModelsPage({ search }: { search: string }) {
-  const [text, setText] = useState(search);
-  const debounced = useDebounced(text, 250);
-  useEffect(() => {
-    if (debounced !== search) replaceHash(href.models(debounced));
-  }, [debounced, search]);
-  useEffect(() => setText(search), [search]);
+  const [text, setText] = useSearchBox(search, (value) => replaceHash(href.models(value)));
   const [extra, setExtra] = useState<{ items: RegisteredModel[]; token?: string }>({ items: [] });
   useEffect(() => setExtra({ items: [] }), [search]);
   const first = useAsync((signal) => searchRegisteredModels(modelNameFilter(search), undefined, signal), [search]);

@@ -7,7 +7,7 @@ import { pool } from '../lib/pool';
 import { Breadcrumbs, EmptyState, ErrorState, Loading } from '../components/common';
 import { CountChips } from '../components/StateChips';
 import { formatDuration, formatTime } from '../lib/format';
-import { useDebounced, usePolling } from '../lib/hooks';
+import { usePolling, useSearchBox } from '../lib/hooks';
 import { pipelineRunDuration, runName, visibleRuns } from '../lib/pipelineRuns';
 import { RUN_STATE_CLASS, countStates, isActiveRun, type StateCounts } from '../lib/pipelineStates';
 import { href, replaceHash, type PipelineRunsView, type PipelineSortKey } from '../lib/urlState';
@@ -51,19 +51,7 @@ function useTaskCounts(runs: PipelineRun[]): Map<string, StateCounts> {
 }
 
 export default function PipelinesPage({ view }: { view: PipelineRunsView }) {
-  const [text, setText] = useState(view.search);
-  const debounced = useDebounced(text, 250);
-  // Only what the user typed goes to the URL: after a navigation (a link, the
-  // back button) the debounced text is stale for 250 ms and must not win.
-  // (Effects run in order: the URL's value is taken first.)
-  const typed = useRef(false);
-  useEffect(() => {
-    typed.current = false;
-    setText(view.search);
-  }, [view.search]);
-  useEffect(() => {
-    if (typed.current && debounced !== view.search) replaceHash(href.pipelines({ ...view, search: debounced }));
-  }, [debounced, view]);
+  const [text, setText] = useSearchBox(view.search, (search) => replaceHash(href.pipelines({ ...view, search })));
 
   const [extra, setExtra] = useState<{ runs: PipelineRun[]; token?: string }>({ runs: [] });
   useEffect(() => setExtra({ runs: [] }), [view.state]);
@@ -108,10 +96,7 @@ export default function PipelinesPage({ view }: { view: PipelineRunsView }) {
           placeholder="Filter by run or pipeline name"
           aria-label="Filter pipeline runs by name"
           value={text}
-          onChange={(e) => {
-            typed.current = true;
-            setText(e.target.value);
-          }}
+          onChange={(e) => setText(e.target.value)}
         />
         <label>
           State{' '}
