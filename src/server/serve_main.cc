@@ -80,6 +80,8 @@ void AddServeFlags(CLI::App& command, ServeConfig& c) {
   command.add_option("--poll-seconds", c.poll_seconds,
                      "Re-resolve the URI (a moved alias) every N seconds and switch versions (0: never)")
       ->capture_default_str();
+  command.add_option("--request-log-dir", c.request_log_dir,
+                     "Append every request and response to <dir>/<name>.jsonl (default: off)");
   command.add_option("--log-level", c.log_level, "debug, info, warn, error or off")->capture_default_str();
 }
 
@@ -106,7 +108,7 @@ int RunServe(const ServeConfig& config) {
   if (!cache_dir) return Fail(cache_dir.error());
   serving::BackendRegistry backends;
   serving::RegisterBuiltinBackends(backends);
-  auto repository = std::make_unique<serving::ModelRepository>(**source, backends, *cache_dir);
+  auto repository = std::make_unique<serving::ModelRepository>(**source, backends, *cache_dir, config.request_log_dir);
 
   frontends::Router router;
   frontends::InferenceApiDeps deps;
@@ -141,6 +143,7 @@ int RunServe(const ServeConfig& config) {
     spec.name = name;
     spec.model_uri = config.model_uri;
     spec.batching = config.batching;
+    spec.log_requests = !config.request_log_dir.empty();
     auto created = repository->Create(spec);
     if (!created) {
       std::fprintf(stderr, "cairn serve: cannot serve %s: %s\n", config.model_uri.c_str(),

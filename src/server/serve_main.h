@@ -29,6 +29,8 @@ struct ServeConfig {
   // Re-resolve the model URI (an alias that moves) every N seconds and
   // switch to the new version without dropping requests; 0 = never.
   int poll_seconds = 0;
+  // Append every request and response to <dir>/<name>.jsonl; empty = off.
+  std::string request_log_dir;
   std::string log_level = "info";
 };
 

@@ -22,7 +22,10 @@ Result<std::unique_ptr<ServingService>> ServingService::Create(const std::string
   if (ec) return Internal("cannot create the model cache directory " + cache.string(), ec.message());
   serving::RegisterBuiltinBackends(service->backends_);
   service->source_ = std::make_unique<serving::RegistryModelSource>(registry, artifacts);
-  service->repository_ = std::make_unique<serving::ModelRepository>(*service->source_, service->backends_, cache);
+  // Request logs inside the proxied artifact store: readable as
+  // mlflow-artifacts:/serving-logs/<deployment>.jsonl.
+  service->repository_ = std::make_unique<serving::ModelRepository>(*service->source_, service->backends_, cache,
+                                                                    std::filesystem::path(destination) / "serving-logs");
   frontends::InferenceApiDeps deps;
   deps.repository = service->repository_.get();
   deps.version = version;

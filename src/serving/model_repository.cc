@@ -33,8 +33,9 @@ bool ValidName(const std::string& name) {
 
 }  // namespace
 
-ModelRepository::ModelRepository(ModelSource& source, const BackendRegistry& backends, std::filesystem::path cache_dir)
-    : source_(source), backends_(backends), cache_dir_(std::move(cache_dir)) {}
+ModelRepository::ModelRepository(ModelSource& source, const BackendRegistry& backends, std::filesystem::path cache_dir,
+                                 std::filesystem::path log_dir)
+    : source_(source), backends_(backends), cache_dir_(std::move(cache_dir)), log_dir_(std::move(log_dir)) {}
 
 Result<std::shared_ptr<ServedModel>> ModelRepository::Load(const std::string& uri, const std::string& deployment,
                                                           const BatchingOptions& batching) {
@@ -68,6 +69,7 @@ Result<Deployment> ModelRepository::Create(DeploymentSpec spec) {
   if (!ValidName(spec.name)) {
     return InvalidArgument(fmt::format("deployment name '{}' must be 1-256 letters, digits, '-', '_' or '.'", spec.name));
   }
+  if (spec.log_requests && log_dir_.empty()) return InvalidArgument("this server has no request log directory");
   {
     std::unique_lock lock(mu_);
     if (deployments_.count(spec.name) || loading_.count(spec.name)) {
@@ -76,6 +78,17 @@ Result<Deployment> ModelRepository::Create(DeploymentSpec spec) {
     loading_.insert(spec.name);
   }
   auto model = Load(spec.model_uri, spec.name, spec.batching);
+  std::shared_ptr<RequestLog> log;
+  if (model.ok() && spec.log_requests) {
+    // 256 MiB per deployment: the log must not fill the artifact store.
+    auto opened = RequestLog::Open(log_dir_ / (spec.name + ".jsonl"), int64_t{256} << 20);
+    if (opened.ok()) {
+      log = std::move(opened).value();
+      (*model)->set_request_log(log);
+    } else {
+      model = opened.error();
+    }
+  }
   std::unique_lock lock(mu_);
   loading_.erase(spec.name);
   if (!model.ok()) return model.error();
@@ -85,6 +98,7 @@ Result<Deployment> ModelRepository::Create(DeploymentSpec spec) {
   d.batching = spec.batching;
   d.primary = std::move(model).value();
   d.created_ms = d.updated_ms = NowMillis();
+  d.request_log = std::move(log);
   deployments_[d.name] = d;
   return d;
 }
@@ -131,6 +145,10 @@ Result<Deployment> ModelRepository::Update(const std::string& name, const Deploy
     if (current.canary) {
       CAIRN_ASSIGN_OR_RETURN(next.canary, Load(current.canary->origin().model_uri, name, batching));
     }
+  }
+  // New versions log where the deployment logs (set before publication).
+  for (auto* m : {&next.primary, &next.canary}) {
+    if (*m && current.request_log && !(*m)->request_log()) (*m)->set_request_log(current.request_log);
   }
   next.updated_ms = NowMillis();
   std::unique_lock lock(mu_);

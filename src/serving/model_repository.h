@@ -36,6 +36,8 @@ struct DeploymentSpec {
   std::string name;
   std::string model_uri;
   BatchingOptions batching;
+  // Append every request and response to <log_dir>/<name>.jsonl.
+  bool log_requests = false;
 };
 
 // A PATCH of a deployment; absent fields keep their value.
@@ -58,13 +60,16 @@ struct Deployment {
   int canary_traffic_percent = 0;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  std::shared_ptr<RequestLog> request_log;  // null unless log_requests
 };
 
 class ModelRepository {
  public:
   // Loaded files are copied under `cache_dir`, one directory per loaded
   // version, removed when the version is unloaded. All must outlive this.
-  ModelRepository(ModelSource& source, const BackendRegistry& backends, std::filesystem::path cache_dir);
+  // Request logs go to `log_dir` (empty: deployments cannot log requests).
+  ModelRepository(ModelSource& source, const BackendRegistry& backends, std::filesystem::path cache_dir,
+                  std::filesystem::path log_dir = {});
   ModelRepository(const ModelRepository&) = delete;
   ModelRepository& operator=(const ModelRepository&) = delete;
 
@@ -94,6 +99,7 @@ class ModelRepository {
   ModelSource& source_;
   const BackendRegistry& backends_;
   const std::filesystem::path cache_dir_;
+  const std::filesystem::path log_dir_;
   std::atomic<uint64_t> load_counter_{0};
   std::atomic<uint64_t> request_counter_{0};
 

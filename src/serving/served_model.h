@@ -14,6 +14,7 @@
 
 #include "serving/batcher.h"
 #include "serving/drift.h"
+#include "serving/request_log.h"
 #include "serving/inference.h"
 #include "serving/metrics.h"
 #include "serving/model_backend.h"
@@ -51,6 +52,10 @@ class ServedModel {
   // Input drift against the model's reference dataset (reference.csv in its
   // directory); null when it has none.
   const DriftMonitor* drift() const { return drift_.get(); }
+  // The deployment's request/response log, or null. Set before the model is
+  // published (never while requests may read it).
+  const std::shared_ptr<RequestLog>& request_log() const { return request_log_; }
+  void set_request_log(std::shared_ptr<RequestLog> log) { request_log_ = std::move(log); }
 
   // Validates and runs one request. kInvalidArgument for requests that do
   // not fit the model, kResourceExhausted when the queue is full.
@@ -66,6 +71,7 @@ class ServedModel {
   std::unique_ptr<ModelStats> stats_;
   std::unique_ptr<DynamicBatcher> batcher_;
   std::unique_ptr<DriftMonitor> drift_;
+  std::shared_ptr<RequestLog> request_log_;
   std::filesystem::path dir_;
   bool owns_dir_ = false;
 };

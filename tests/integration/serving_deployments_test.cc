@@ -264,5 +264,42 @@ TEST_F(DeploymentsTest, DriftAgainstTheReferenceDatasetLoggedWithTheModel) {
   EXPECT_NE(none.body.find("reference"), std::string::npos);
 }
 
+TEST_F(DeploymentsTest, RequestLogLandsInTheArtifactStore) {
+  XgbModel model = XgbModel::Train(true, 3);
+  std::string name = UniqueName("dep-log");
+  ASSERT_EQ(RegisterFiles(name, XgbFiles(model)), "1");
+  Reply created = Deploy(fmt::format(R"({{"model_uri":"models:/{}/1","log_requests":true}})", name));
+  ASSERT_OK_JSON(created);
+  EXPECT_EQ(created.json().Bool("/deployment/log_requests"), true);
+  std::vector<float> x = AsSent(MakeFeatures(2, 4));
+  ASSERT_OK_JSON(api().Post("/v2/models/" + name + "/infer", OipRequest("input-0", x, 2)));
+  EXPECT_EQ(api().Post("/v2/models/" + name + "/infer", R"({"inputs": [)").status, 400);
+  ASSERT_OK_JSON(api().Post("/v1/models/" + name + ":predict", R"({"instances":[[0.1,0.2,0.3,0.4]]})"));
+
+  // Read back through the mlflow-artifacts proxy, like any artifact.
+  Reply log = api().Get(fmt::format("{}/serving-logs/{}.jsonl", kArtifactsPrefix, name));
+  ASSERT_EQ(log.status, 200) << log.Describe();
+  std::vector<std::string> lines;
+  for (size_t start = 0, end; (end = log.body.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(log.body.substr(start, end - start));
+  }
+  ASSERT_EQ(lines.size(), 3u) << log.body;
+  Json first(lines[0]);
+  ASSERT_TRUE(first.ok()) << lines[0];
+  EXPECT_EQ(first.Str("/deployment"), name);
+  EXPECT_EQ(first.Str("/model_version"), "1");
+  EXPECT_EQ(first.Str("/protocol"), "v2");
+  EXPECT_EQ(first.Int("/status"), 200);
+  EXPECT_EQ(first.Str("/request/inputs/0/name"), "input-0");
+  EXPECT_EQ(first.Size("/response/outputs/0/data"), 2u);
+  Json second(lines[1]);
+  EXPECT_EQ(second.Int("/status"), 400);
+  EXPECT_EQ(second.Str("/request"), R"({"inputs": [)");
+  EXPECT_FALSE(second.Str("/response/error").value_or("").empty());
+  Json third(lines[2]);
+  EXPECT_EQ(third.Str("/protocol"), "v1");
+  EXPECT_EQ(third.Size("/response/predictions"), 1u);
+}
+
 }  // namespace
 }  // namespace cairn::integration

@@ -38,6 +38,7 @@ void WriteDeployment(JsonWriter& w, const Deployment& d) {
     WriteVersion(w, *d.canary);
   }
   w.Field("canary_traffic_percent", int64_t{d.canary_traffic_percent});
+  w.Field("log_requests", d.request_log != nullptr);
   w.Key("batching").StartObject();
   w.Field("max_batch_size", int64_t{d.batching.max_batch_size});
   w.Field("max_queue_delay_us", d.batching.max_queue_delay_us);
@@ -114,6 +115,8 @@ void RegisterDeploymentsApi(Router& router, serving::ModelRepository& repo) {
                      spec.name = name.value_or("");
                      CAIRN_ASSIGN_OR_RETURN(auto batching, ReadBatching(p, spec.batching));
                      if (batching) spec.batching = *batching;
+                     CAIRN_ASSIGN_OR_RETURN(auto log, p.GetBool("log_requests"));
+                     spec.log_requests = log.value_or(false);
                      CAIRN_ASSIGN_OR_RETURN(Deployment d, repo.Create(std::move(spec)));
                      return One(d);
                    })});

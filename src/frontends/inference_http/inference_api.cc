@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <exception>
 
 #include "base/json_writer.h"
@@ -77,6 +78,31 @@ std::optional<ModelPath> ParseModelPath(const std::vector<std::string>& s) {
 HttpResponse WithVersion(HttpResponse response, const ServedModel& model) {
   response.headers.emplace_back("X-Cairn-Model-Version", model.origin().version);
   response.headers.emplace_back("X-Cairn-Model-Uri", model.origin().model_uri);
+  return response;
+}
+
+// The inference answer, recorded in the deployment's request log when it
+// has one. Bodies of answered requests were valid JSON and are embedded as
+// is; a rejected body is embedded as a string (it may not be JSON).
+HttpResponse Answer(HttpResponse response, const ServedModel& model, std::string_view protocol,
+                    const std::string& deployment, const std::string& request_body) {
+  response = WithVersion(std::move(response), model);
+  if (const auto& log = model.request_log()) {
+    JsonWriter w;
+    w.StartObject();
+    w.Field("timestamp_ms", static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                     std::chrono::system_clock::now().time_since_epoch())
+                                                     .count()));
+    w.Field("deployment", deployment).Field("model_version", model.origin().version);
+    w.Field("protocol", protocol).Field("status", int64_t{response.status});
+    if (response.status != 200) w.Field("request", request_body);
+    w.EndObject();
+    std::string line = w.str();
+    line.pop_back();  // reopen the object for the raw JSON members
+    if (response.status == 200) line += ",\"request\":" + request_body;
+    line += ",\"response\":" + response.body + "}";
+    log->Append(line);
+  }
   return response;
 }
 
@@ -157,31 +183,31 @@ HttpResponse V2Infer(ModelRepository& repo, const HttpRequest& request) {
   if (!parsed.ok()) {
     (*model)->stats().requests.fetch_add(1, std::memory_order_relaxed);
     (*model)->stats().errors.fetch_add(1, std::memory_order_relaxed);
-    return WithVersion(InferenceErrorResponse(parsed.error()), **model);
+    return Answer(InferenceErrorResponse(parsed.error()), **model, "v2", path->name, request.body);
   }
   auto response = (*model)->Infer(std::move(parsed).value());
-  if (!response.ok()) return WithVersion(InferenceErrorResponse(response.error()), **model);
+  if (!response.ok()) return Answer(InferenceErrorResponse(response.error()), **model, "v2", path->name, request.body);
   response->model_name = path->name;
-  return WithVersion(HttpResponse::Json(OipInferResponseJson(*response)), **model);
+  return Answer(HttpResponse::Json(OipInferResponseJson(*response)), **model, "v2", path->name, request.body);
 }
 
 using Parser = Result<serving::InferenceRequest> (*)(std::string_view, const serving::ModelMetadata&);
 using Writer = std::string (*)(const serving::InferenceResponse&);
 
 HttpResponse TabularInfer(ModelRepository& repo, const std::string& name, const std::string& body, Parser parse,
-                          Writer write) {
+                          Writer write, std::string_view protocol) {
   auto model = repo.Route(name);
   if (!model.ok()) return InferenceErrorResponse(model.error());
   auto parsed = parse(body, (*model)->metadata());
   if (!parsed.ok()) {
     (*model)->stats().requests.fetch_add(1, std::memory_order_relaxed);
     (*model)->stats().errors.fetch_add(1, std::memory_order_relaxed);
-    return WithVersion(InferenceErrorResponse(parsed.error()), **model);
+    return Answer(InferenceErrorResponse(parsed.error()), **model, protocol, name, body);
   }
   auto response = (*model)->Infer(std::move(parsed).value());
-  if (!response.ok()) return WithVersion(InferenceErrorResponse(response.error()), **model);
+  if (!response.ok()) return Answer(InferenceErrorResponse(response.error()), **model, protocol, name, body);
   response->model_name = name;
-  return WithVersion(HttpResponse::Json(write(*response)), **model);
+  return Answer(HttpResponse::Json(write(*response)), **model, protocol, name, body);
 }
 
 HttpResponse V1Get(ModelRepository& repo, const HttpRequest& request) {
@@ -210,7 +236,7 @@ HttpResponse V1Post(ModelRepository& repo, const HttpRequest& request) {
   if (verb != "predict" || name.empty()) {
     return InferenceErrorResponse(Status(StatusCode::kEndpointNotFound, fmt::format("no endpoint POST {}", request.path)));
   }
-  return TabularInfer(repo, name, request.body, &ParseV1PredictRequest, &V1PredictionsJson);
+  return TabularInfer(repo, name, request.body, &ParseV1PredictRequest, &V1PredictionsJson, "v1");
 }
 
 HttpResponse Invocations(ModelRepository& repo, const HttpRequest& request) {
@@ -236,7 +262,7 @@ HttpResponse Invocations(ModelRepository& repo, const HttpRequest& request) {
                                          fmt::format("content type '{}' is not supported; send application/json",
                                                      request.content_type)));
   }
-  return TabularInfer(repo, name, request.body, &ParseInvocationsRequest, &InvocationsPredictionsJson);
+  return TabularInfer(repo, name, request.body, &ParseInvocationsRequest, &InvocationsPredictionsJson, "invocations");
 }
 
 }  // namespace
