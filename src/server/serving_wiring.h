@@ -6,7 +6,10 @@
 // subsystem.
 #pragma once
 
+#include <atomic>
+#include <filesystem>
 #include <memory>
+#include <thread>
 #include <string>
 
 #include "artifacts/artifact_repository_registry.h"
@@ -32,6 +35,12 @@ class ServingService {
 
  private:
   ServingService() = default;
+  // Serves the saved deployments again (on a thread: readiness is false
+  // until it is done), then saves after every change.
+  void Restore();
+  std::filesystem::path deployments_file_;
+  std::atomic<bool> restored_{false};
+  std::thread restore_thread_;
   serving::BackendRegistry backends_;
   std::unique_ptr<serving::RegistryModelSource> source_;
   std::unique_ptr<serving::ModelRepository> repository_;

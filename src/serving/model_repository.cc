@@ -37,6 +37,12 @@ ModelRepository::ModelRepository(ModelSource& source, const BackendRegistry& bac
                                  std::filesystem::path log_dir)
     : source_(source), backends_(backends), cache_dir_(std::move(cache_dir)), log_dir_(std::move(log_dir)) {}
 
+void ModelRepository::Changed() {
+  if (!on_change_) return;
+  std::lock_guard<std::mutex> lock(change_mu_);
+  on_change_();
+}
+
 Result<std::shared_ptr<ServedModel>> ModelRepository::Load(const std::string& uri, const std::string& deployment,
                                                           const BatchingOptions& batching) {
   CAIRN_ASSIGN_OR_RETURN(ModelOrigin origin, source_.Resolve(uri));
@@ -100,6 +106,8 @@ Result<Deployment> ModelRepository::Create(DeploymentSpec spec) {
   d.created_ms = d.updated_ms = NowMillis();
   d.request_log = std::move(log);
   deployments_[d.name] = d;
+  lock.unlock();
+  Changed();
   return d;
 }
 
@@ -155,6 +163,8 @@ Result<Deployment> ModelRepository::Update(const std::string& name, const Deploy
   auto it = deployments_.find(name);
   if (it == deployments_.end()) return NotFound(fmt::format("deployment '{}' was deleted meanwhile", name));
   it->second = next;
+  lock.unlock();
+  Changed();
   return next;
 }
 
@@ -167,6 +177,7 @@ Status ModelRepository::Delete(const std::string& name) {
     removed = std::move(it->second);
     deployments_.erase(it);
   }
+  Changed();
   return Status::Ok();
 }
 
@@ -209,7 +220,7 @@ Result<std::shared_ptr<ServedModel>> ModelRepository::Route(const std::string& n
 
 bool ModelRepository::Ready(bool require_one) const {
   std::shared_lock lock(mu_);
-  if (!loading_.empty()) return false;
+  if (!loading_.empty() || restoring_) return false;
   return !require_one || !deployments_.empty();
 }
 

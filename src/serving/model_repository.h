@@ -14,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -92,6 +93,12 @@ class ModelRepository {
   // one is served).
   bool Ready(bool require_one) const;
 
+  // Called after every successful Create, Update and Delete (outside the
+  // repository's locks, one call at a time). Set before use.
+  void SetChangeListener(std::function<void()> listener) { on_change_ = std::move(listener); }
+  // While set, Ready() is false (deployments are being restored).
+  void SetRestoring(bool restoring) { restoring_ = restoring; }
+
  private:
   Result<std::shared_ptr<ServedModel>> Load(const std::string& uri, const std::string& deployment,
                                             const BatchingOptions& batching);
@@ -102,6 +109,10 @@ class ModelRepository {
   const std::filesystem::path log_dir_;
   std::atomic<uint64_t> load_counter_{0};
   std::atomic<uint64_t> request_counter_{0};
+  std::atomic<bool> restoring_{false};
+  std::function<void()> on_change_;
+  std::mutex change_mu_;  // serialises on_change_ calls
+  void Changed();
 
   mutable std::shared_mutex mu_;
   std::map<std::string, Deployment> deployments_;  // guarded by mu_

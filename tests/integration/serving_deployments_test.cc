@@ -301,5 +301,35 @@ TEST_F(DeploymentsTest, RequestLogLandsInTheArtifactStore) {
   EXPECT_EQ(third.Size("/response/predictions"), 1u);
 }
 
+TEST_F(DeploymentsTest, DeploymentsAreServedAgainAfterARestart) {
+  XgbModel v1 = XgbModel::Train(true, 3);
+  XgbModel v2 = XgbModel::Train(false, 3);
+  std::string name = UniqueName("dep-restart");
+  ASSERT_EQ(RegisterFiles(name, XgbFiles(v1)), "1");
+  ASSERT_EQ(RegisterFiles(name, XgbFiles(v2)), "2");
+  ASSERT_OK_JSON(Deploy(fmt::format(R"({{"model_uri":"models:/{}/1","max_batch_size":4,"max_queue_delay_us":100}})", name)));
+  ASSERT_OK_JSON(PatchDeployment(name, fmt::format(R"({{"model_uri":"models:/{}/2","canary_traffic_percent":25}})", name)));
+
+  ASSERT_TRUE(server().Restart().ok());
+  ASSERT_TRUE(WaitForStatus(server().url(), "/v2/health/ready", 200)) << server().Log();
+  Api after(server().url());
+  Reply d = after.Get(std::string(kDeployments) + "/" + name);
+  ASSERT_OK_JSON(d);
+  EXPECT_EQ(d.json().Str("/deployment/model_version/version"), "1");
+  EXPECT_EQ(d.json().Str("/deployment/canary/version"), "2");
+  EXPECT_EQ(d.json().Int("/deployment/canary_traffic_percent"), 25);
+  EXPECT_EQ(d.json().Int("/deployment/batching/max_batch_size"), 4);
+  std::vector<float> x = AsSent(MakeFeatures(2, 6));
+  Reply r = after.Post("/v2/models/" + name + "/versions/2/infer", OipRequest("input-0", x, 2));
+  ASSERT_OK_JSON(r);
+  EXPECT_EQ(static_cast<float>(OutputData(r.json(), 0).at(0)), v2.Predict(x, 2)[0]);
+
+  // A deleted deployment stays deleted.
+  ASSERT_OK_JSON(after.Send(client::HttpMethod::kDelete, std::string(kDeployments) + "/" + name, ""));
+  ASSERT_TRUE(server().Restart().ok());
+  ASSERT_TRUE(WaitForStatus(server().url(), "/v2/health/ready", 200));
+  EXPECT_EQ(Api(server().url()).Get(std::string(kDeployments) + "/" + name).status, 404);
+}
+
 }  // namespace
 }  // namespace cairn::integration
