@@ -31,8 +31,8 @@ interface GraphActions {
   onToggle: (groupId: string) => void;
 }
 
-// Actions and live task states reach the boxes through context, so a poll
-// that only changes states re-renders boxes without rebuilding xyflow nodes.
+// The click handlers and the task tree (live states) reach the boxes through
+// context: xyflow node data stays what the layout needs.
 const Actions = createContext<GraphActions | null>(null);
 
 type BoxData = { view: ViewNode };

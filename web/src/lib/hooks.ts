@@ -74,11 +74,6 @@ export function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-export interface PolledState<T> extends AsyncState<T> {
-  // When the last successful answer arrived (ms).
-  updated: number;
-}
-
 // Like useAsync, then loads again every `intervalMs` for as long as
 // `again(data)` holds (a pipeline run that is still active). A failed poll
 // keeps the last data and reports the error; the next poll clears it.
@@ -87,8 +82,8 @@ export function usePolling<T>(
   deps: unknown[],
   again: (data: T) => boolean,
   intervalMs: number,
-): PolledState<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; updated: number }>({ loading: true, updated: 0 });
+): AsyncState<T> {
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [generation, setGeneration] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -104,7 +99,7 @@ export function usePolling<T>(
         (data) => {
           if (controller.signal.aborted) return;
           last = { data };
-          setState({ data, loading: false, updated: Date.now() });
+          setState({ data, loading: false });
           if (againRef.current(data)) timer = setTimeout(tick, intervalMs);
         },
         (error: Error) => {
@@ -115,7 +110,7 @@ export function usePolling<T>(
         },
       );
     };
-    setState((s) => ({ ...s, data: undefined, error: undefined }));
+    // Like useAsync, the last data stays on screen until the new answer.
     tick();
     return () => {
       controller.abort();
@@ -123,7 +118,7 @@ export function usePolling<T>(
     };
   }, [...deps, generation, intervalMs]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, updated: state.updated, reload };
+  return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
 // A search box bound to a URL parameter: typing shows at once and reaches
