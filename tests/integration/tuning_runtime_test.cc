@@ -321,6 +321,31 @@ TEST(TuningRestartTest, ServerKilledMidExperimentCompletesWithoutRepeats) {
   if (HasFailure()) PrintServerLog(**server, 0, "restart test failed");
 }
 
+TEST(TuningRestartTest, ExperimentSubmittedJustBeforeACrashStillRunsEachTrialOnce) {
+  auto server = ServerProcess::Start();
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  WriteTrialPrograms((*server)->dir());
+  Api api((*server)->url());
+  TuningClient tuning(api);
+  Reply reply = tuning.Submit(RewriteTrialScript(KatibFixture("random.yaml"), (*server)->dir() / "fake_mnist.py"),
+                              R"("max_trial_count": 6)");
+  std::string id = TuningClient::Id(reply);
+  ASSERT_FALSE(id.empty()) << reply.Describe();
+  // Killed while its first trials are being recorded and launched.
+  ASSERT_TRUE((*server)->Restart().ok());
+  Api restarted((*server)->url());
+  TuningClient after(restarted);
+  Value get = after.Wait(id);
+  EXPECT_EQ(TuningClient::State(get), "SUCCEEDED") << get.ToJson().substr(0, 3000);
+  auto trials = TuningClient::Trials(get);
+  ASSERT_EQ(trials.size(), 6u);
+  std::multiset<std::string> runs;
+  std::istringstream lines(ReadFile((*server)->dir() / "trials.log"));
+  for (std::string line; std::getline(lines, line);) runs.insert(line);
+  for (const Value& t : trials) EXPECT_EQ(runs.count(S(t, "name")), 1u) << S(t, "name");
+  EXPECT_EQ(runs.size(), 6u);
+}
+
 TEST(TuningNoResumeTest, ExperimentFailsCleanlyAndItsTrialsAreKilled) {
   auto server = ServerProcess::Start({"--no-tuning-resume"});
   ASSERT_TRUE(server.ok()) << server.status().ToString();
