@@ -19,6 +19,7 @@
 #include "frontends/inference_http/inference_api.h"
 #include "registry/model_uri.h"
 #include "serving/backends/builtin_backends.h"
+#include "serving/local_model_source.h"
 #include "serving/model_repository.h"
 #include "server/http_server.h"
 #include "server/remote_model_source.h"
@@ -60,7 +61,9 @@ Result<std::filesystem::path> MakeCacheDir() {
 }  // namespace
 
 void AddServeFlags(CLI::App& command, ServeConfig& c) {
-  command.add_option("model_uri", c.model_uri, "Model to serve: models:/<name>@<alias>, models:/<name>/<version>")
+  command.add_option("model_uri", c.model_uri,
+                     "Model to serve: models:/<name>@<alias>, models:/<name>/<version>, or a local model directory "
+                     "(path or file:// URI)")
       ->required();
   command.add_option("--name", c.name, "Endpoint name (default: the registered model's name)");
   command.add_option("--host", c.host, "Address to listen on")->capture_default_str();
@@ -90,9 +93,20 @@ int RunServe(const ServeConfig& config) {
   LogLevel level = LogLevel::kInfo;
   ParseLogLevel(config.log_level, &level);
   SetLogLevel(level);
-  auto parsed = registry::ParseModelUri(config.model_uri);
-  if (!parsed) return Fail(parsed.error());
-  const std::string name = config.name.empty() ? parsed->name : config.name;
+  // models:/ URIs come from a tracking server; anything else is a model
+  // directory on local disk (a path or file:// URI).
+  const bool from_registry = registry::IsModelUri(config.model_uri);
+  std::string default_name;
+  if (from_registry) {
+    auto parsed = registry::ParseModelUri(config.model_uri);
+    if (!parsed) return Fail(parsed.error());
+    default_name = parsed->name;
+  } else {
+    auto origin = serving::LocalModelSource().Resolve(config.model_uri);
+    if (!origin) return Fail(origin.error());
+    default_name = origin->registered_name;
+  }
+  const std::string name = config.name.empty() ? default_name : config.name;
   if (name.empty()) return Fail(InvalidArgument("give the endpoint a --name"));
 
   sigset_t stop_signals;
@@ -102,13 +116,19 @@ int RunServe(const ServeConfig& config) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto source = RemoteModelSource::Create(config.tracking_uri);
-  if (!source) return Fail(source.error());
+  std::unique_ptr<serving::ModelSource> source;
+  if (from_registry) {
+    auto remote = RemoteModelSource::Create(config.tracking_uri);
+    if (!remote) return Fail(remote.error());
+    source = std::move(remote).value();
+  } else {
+    source = std::make_unique<serving::LocalModelSource>();
+  }
   auto cache_dir = MakeCacheDir();
   if (!cache_dir) return Fail(cache_dir.error());
   serving::BackendRegistry backends;
   serving::RegisterBuiltinBackends(backends);
-  auto repository = std::make_unique<serving::ModelRepository>(**source, backends, *cache_dir, config.request_log_dir);
+  auto repository = std::make_unique<serving::ModelRepository>(*source, backends, *cache_dir, config.request_log_dir);
 
   frontends::Router router;
   frontends::InferenceApiDeps deps;
@@ -161,7 +181,7 @@ int RunServe(const ServeConfig& config) {
     std::unique_lock<std::mutex> lock(poll_mu);
     while (!poll_cv.wait_for(lock, std::chrono::seconds(config.poll_seconds), [&] { return stopping; })) {
       lock.unlock();
-      auto origin = (*source)->Resolve(config.model_uri);
+      auto origin = source->Resolve(config.model_uri);
       auto current = repository->Get(name);
       if (origin.ok() && current.ok() && origin->version != current->primary->origin().version) {
         serving::DeploymentUpdate update;

@@ -16,7 +16,7 @@
 namespace cairn::server {
 
 struct ServeConfig {
-  std::string model_uri;  // positional
+  std::string model_uri;  // positional: models:/... or a local model directory
   // Endpoint name (/v2/models/<name>); default: the registered model's name.
   std::string name;
   std::string host = "127.0.0.1";

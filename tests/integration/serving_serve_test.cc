@@ -8,6 +8,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "integration/serving_process.h"
 #include "integration/serving_test_util.h"
 
@@ -280,6 +283,26 @@ TEST_F(ServeCommandTest, FollowsTheAliasToANewVersionWithoutDroppingRequests) {
   }
   EXPECT_EQ(version, "2") << serve_->Log();
   EXPECT_EQ(failures, 0);
+}
+
+TEST_F(ServeCommandTest, ServesALocalModelDirectoryWithoutATrackingServer) {
+  // Triton's layout: <repository>/<model>/<version>/ holding the files.
+  auto root = std::filesystem::temp_directory_path() / fmt::format("cairn-local-model-{}", ::getpid());
+  auto dir = root / "local-xgb" / "7";
+  std::filesystem::create_directories(dir);
+  for (const auto& [file, bytes] : XgbFiles(model_)) std::ofstream(dir / file, std::ios::binary) << bytes;
+  auto serve = ServeProcess::Start({"file://" + dir.string(), "--port", "0", "--tracking-uri", "http://127.0.0.1:1"});
+  ASSERT_TRUE(serve.ok()) << serve.error().ToString();
+  ASSERT_TRUE(WaitForStatus((*serve)->url(), "/v2/health/ready", 200)) << (*serve)->Log();
+  std::vector<float> x = AsSent(MakeFeatures(3, 12));
+  Reply reply = Api((*serve)->url()).Post("/v2/models/local-xgb/infer", OipRequest("input-0", x, 3));
+  ASSERT_OK_JSON(reply);
+  EXPECT_EQ(reply.json().Str("/model_version"), "7");
+  std::vector<float> expected = model_.Predict(x, 3);
+  std::vector<double> got = OutputData(reply.json(), 0);
+  ASSERT_EQ(got.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(static_cast<float>(got[i]), expected[i]);
+  std::filesystem::remove_all(root);
 }
 
 TEST_F(ServeCommandTest, UnknownModelOrFlavorFailsFastWithAClearMessage) {
