@@ -59,7 +59,7 @@ class CmaesSuggester : public Suggester {
       if (t.state != TrialState::kRunning) loss = t.loss && std::isfinite(*t.loss) ? *t.loss : INFINITY;
       members[{*r, *g}][*i] = loss;
     }
-    CmaState state = Initial(0, kDefaultPopsize());
+    CmaState state = Initial(0, DefaultPopsize());
     while (true) {
       auto it = members.find({state.restart, state.generation});
       if (it == members.end() || static_cast<int>(it->second.size()) < state.popsize) break;
@@ -88,7 +88,7 @@ class CmaesSuggester : public Suggester {
   }
 
  private:
-  int kDefaultPopsize() const { return 4 + static_cast<int>(std::floor(3 * std::log(numeric_.size()))); }
+  int DefaultPopsize() const { return 4 + static_cast<int>(std::floor(3 * std::log(numeric_.size()))); }
 
   static std::optional<int> Label(const TrialObservation& t, const char* key) {
     auto it = t.labels.find(key);

@@ -106,21 +106,22 @@ class GpSuggester : public Suggester {
     const std::vector<int> fit = Subset(scored, options_.fit_best, options_.fit_recent);
     std::vector<int> model = Subset(scored, options_.model_best, options_.model_recent);
     const int n_pending = std::min<int>(static_cast<int>(history.pending.size()), 64);
-    Eigen::MatrixXd xf(fit.size(), d), xm(model.size() + n_pending, d);
+    const int f = FeatureCount();
+    Eigen::MatrixXd xf(fit.size(), f), xm(model.size() + n_pending, f);
     Eigen::VectorXd yf(fit.size()), ym(model.size() + n_pending);
     for (size_t i = 0; i < fit.size(); ++i) {
-      for (int c = 0; c < d; ++c) xf(i, c) = scored[fit[i]].unit[c];
+      xf.row(static_cast<Eigen::Index>(i)) = Features(scored[fit[i]].unit).transpose();
       yf(i) = scored[fit[i]].loss;
     }
     for (size_t i = 0; i < model.size(); ++i) {
-      for (int c = 0; c < d; ++c) xm(i, c) = scored[model[i]].unit[c];
+      xm.row(static_cast<Eigen::Index>(i)) = Features(scored[model[i]].unit).transpose();
       ym(i) = scored[model[i]].loss;
     }
     // Constant liar at the median score (0): the GP believes a running
     // trial's value is ordinary, so its neighbourhood loses its uncertainty.
     for (int p = 0; p < n_pending; ++p) {
       const UnitPoint& pt = history.pending[history.pending.size() - n_pending + p];
-      for (int c = 0; c < d; ++c) xm(model.size() + p, c) = pt.unit[c];
+      xm.row(static_cast<Eigen::Index>(model.size() + p)) = Features(pt.unit).transpose();
       ym(model.size() + p) = 0;
     }
     CAIRN_ASSIGN_OR_RETURN(GaussianProcess gp, GaussianProcess::Fit(xf, yf, xm, ym, options_.restarts,
@@ -135,8 +136,7 @@ class GpSuggester : public Suggester {
       best = std::min(best, mu);
     }
     auto acquisition = [&](const std::vector<double>& x) {
-      Eigen::VectorXd p(d);
-      for (int c = 0; c < d; ++c) p(c) = x[c];
+      const Eigen::VectorXd p = Features(x);
       double mu, var;
       gp.Predict(p, &mu, &var);
       const double sigma = std::sqrt(var);
@@ -194,6 +194,28 @@ class GpSuggester : public Suggester {
     const auto winner = std::max_element(scored_candidates.begin(), scored_candidates.end(),
                                          [](const auto& a, const auto& b) { return a.first < b.first; });
     return winner->second;
+  }
+
+  // GP inputs: a numeric parameter is its unit coordinate; a categorical
+  // one with k choices is k one-hot inputs, so that no order is imposed on
+  // its choices and each choice gets its own lengthscale.
+  int FeatureCount() const {
+    int f = 0;
+    for (int c = 0; c < codec_.dims(); ++c) f += codec_.IsCategorical(c) ? static_cast<int>(codec_.Choices(c)) : 1;
+    return f;
+  }
+  Eigen::VectorXd Features(const std::vector<double>& unit) const {
+    Eigen::VectorXd out = Eigen::VectorXd::Zero(FeatureCount());
+    Eigen::Index at = 0;
+    for (int c = 0; c < codec_.dims(); ++c) {
+      if (codec_.IsCategorical(c)) {
+        out(at + codec_.ChoiceAt(c, unit[c])) = 1.0;
+        at += codec_.Choices(c);
+      } else {
+        out(at++) = unit[c];
+      }
+    }
+    return out;
   }
 
   SpaceCodec codec_;

@@ -1,8 +1,8 @@
 // "bayesianoptimization": Gaussian-process Bayesian optimisation.
 //
 // The first `n_initial_points` (default 10) trials come from the prior.
-// Then: inputs are the unit-cube coordinates (SpaceCodec; categoricals as
-// their cell position, a known weakness), losses are replaced by normal
+// Then: inputs are the unit-cube coordinates (SpaceCodec), categoricals
+// one-hot encoded, losses are replaced by normal
 // scores of their ranks (a Gaussian copula: heavy-tailed objectives such as
 // Rosenbrock do not swamp the fit, and the acquisition only needs the
 // order), a GaussianProcess is fitted, and the acquisition (expected

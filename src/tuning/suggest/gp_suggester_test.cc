@@ -104,3 +104,34 @@ TEST(GpSuggesterTest, SettingsAreValidated) {
 
 }  // namespace
 }  // namespace cairn::tuning::suggest
+
+namespace cairn::tuning::suggest {
+namespace {
+
+TEST(GpSuggesterTest, LearnsWhichCategoryIsBest) {
+  // The best choice sits in the middle of the list, so an ordered encoding
+  // would blur it with its neighbours.
+  auto loss = [](const Assignment& a) {
+    const auto m = testing::AsMap(a);
+    return std::pow(std::stod(m.at("x")) - 0.5, 2) + (m.at("c") == "c" ? 0.0 : 1.0);
+  };
+  int found = 0;
+  for (uint64_t seed = 0; seed < 3; ++seed) {
+    auto s = MakeSuggester(testing::Config(
+        "bayesianoptimization",
+        {testing::DoubleParam("x", 0, 1),
+         testing::ListParam("c", ParameterType::kCategorical, {"a", "b", "c", "d", "e"})},
+        seed));
+    ASSERT_TRUE(s.ok());
+    auto trials = testing::RunSequential(**s, loss, 25);
+    int c_in_last_ten = 0;
+    for (size_t i = trials.size() - 10; i < trials.size(); ++i) {
+      c_in_last_ten += testing::AsMap(trials[i].assignment)["c"] == "c";
+    }
+    found += c_in_last_ten >= 6;
+  }
+  EXPECT_GE(found, 2);
+}
+
+}  // namespace
+}  // namespace cairn::tuning::suggest
