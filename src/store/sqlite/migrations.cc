@@ -363,6 +363,12 @@ constexpr std::string_view kV4[] = {
     "CREATE UNIQUE INDEX tuning_trials_index ON tuning_trials (experiment_id, trial_index)",
 };
 
+// Version 5: the StdOut collector reads stderr too (a container's log, which
+// Katib's collector tails, holds both streams); its read position.
+constexpr std::string_view kV5[] = {
+    "ALTER TABLE tuning_trials ADD COLUMN stderr_offset INTEGER NOT NULL DEFAULT 0",
+};
+
 constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
     "description TEXT NOT NULL, applied_time INTEGER NOT NULL)";
@@ -395,6 +401,8 @@ const std::vector<Migration>& SqliteMigrations() {
        std::vector<std::string_view>(std::begin(kV3), std::end(kV3))},
       {4, "tuning: experiments and trials",
        std::vector<std::string_view>(std::begin(kV4), std::end(kV4))},
+      {5, "tuning: stderr read position of trials",
+       std::vector<std::string_view>(std::begin(kV5), std::end(kV5))},
   };
   return *migrations;
 }

@@ -11,6 +11,7 @@
 //      logged_model_tags, logged_model_params, registry_audit_events;
 //   3: pipeline_runs, pipeline_tasks, pipeline_cache;
 //   4: tuning_experiments, tuning_trials;
+//   5: tuning_trials.stderr_offset;
 // plus schema_version (one row per applied migration).
 //
 // Migration N is a list of SQL statements applied in one transaction together

@@ -28,7 +28,7 @@ constexpr char kExperimentColumnsNoSpec[] =
 constexpr char kTrialColumns[] =
     "experiment_id, name, trial_index, assignment_json, labels_json, state, reason, message, stop_reason, executor, "
     "handle, attempt_dir, working_dir, command_json, mlflow_run_id, objective, metrics_json, collector_offset, "
-    "exit_code, created_ms, started_ms, finished_ms";
+    "exit_code, created_ms, started_ms, finished_ms, stderr_offset";
 
 Status NotFoundExperiment(const std::string& id) {
   return NotFound(fmt::format("Tuning experiment '{}' not found.", id));
@@ -89,6 +89,7 @@ TrialRecord ReadTrial(const Statement& s) {
   t.created_ms = s.ColumnInt64(19);
   t.started_ms = s.ColumnInt64(20);
   t.finished_ms = s.ColumnInt64(21);
+  t.stderr_offset = s.ColumnInt64(22);
   return t;
 }
 
@@ -101,7 +102,7 @@ Status RequireExperiment(Database& db, const std::string& id) {
 
 Status UpsertTrials(Database& db, const std::string& id, const std::vector<TrialRecord>& trials) {
   static const std::string sql = fmt::format(
-      "INSERT INTO tuning_trials ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "INSERT INTO tuning_trials ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT (experiment_id, name) DO UPDATE SET trial_index = excluded.trial_index, "
       "assignment_json = excluded.assignment_json, labels_json = excluded.labels_json, state = excluded.state, "
       "reason = excluded.reason, message = excluded.message, stop_reason = excluded.stop_reason, "
@@ -110,7 +111,7 @@ Status UpsertTrials(Database& db, const std::string& id, const std::vector<Trial
       "mlflow_run_id = excluded.mlflow_run_id, objective = excluded.objective, "
       "metrics_json = excluded.metrics_json, collector_offset = excluded.collector_offset, "
       "exit_code = excluded.exit_code, created_ms = excluded.created_ms, started_ms = excluded.started_ms, "
-      "finished_ms = excluded.finished_ms",
+      "finished_ms = excluded.finished_ms, stderr_offset = excluded.stderr_offset",
       kTrialColumns);
   for (const TrialRecord& t : trials) {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
@@ -137,6 +138,7 @@ Status UpsertTrials(Database& db, const std::string& id, const std::vector<Trial
         t.created_ms,
         t.started_ms,
         t.finished_ms,
+        t.stderr_offset,
     }));
     CAIRN_RETURN_IF_ERROR(stmt->Run());
   }

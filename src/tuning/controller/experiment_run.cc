@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "base/logging.h"
 #include "pipelines/spec/value.h"
@@ -226,6 +229,23 @@ void ExperimentRun::AddReports(Trial& t, const std::vector<MetricReport>& report
   }
 }
 
+void ExperimentRun::ParseNewOutput(Trial& t, int64_t& offset, bool final,
+                                   const std::function<bool(int64_t, std::string&)>& read) {
+  for (int round = 0; round < 64; ++round) {
+    std::string data;
+    if (!read(offset, data) || data.empty()) return;
+    const bool eof = static_cast<int64_t>(data.size()) < kReadChunk;
+    std::vector<MetricReport> reports;
+    size_t consumed = parser_->Parse(data, final && eof, reports);
+    // A line longer than a whole chunk is skipped rather than stalling.
+    if (consumed == 0 && !eof) consumed = data.size();
+    offset += static_cast<int64_t>(consumed);
+    if (consumed > 0) t.dirty = true;
+    AddReports(t, reports);
+    if (eof || consumed == 0) return;
+  }
+}
+
 void ExperimentRun::CollectMetrics(Trial& t, bool final) {
   const size_t before = t.log.count(spec_.objective.metric_name) ? t.log[spec_.objective.metric_name].size() : 0;
   if (spec_.collector.kind == CollectorKind::kPush) {
@@ -247,33 +267,30 @@ void ExperimentRun::CollectMetrics(Trial& t, bool final) {
       t.log[metric] = std::move(points);
     }
   } else if (parser_) {
-    for (int round = 0; round < 64; ++round) {
-      std::string data;
-      bool eof = true;
-      if (spec_.collector.kind == CollectorKind::kStdOut) {
-        if (t.rec.handle.empty()) return;
-        auto chunk = deps_.executor->Logs(t.rec.handle, pipelines::LogStream::kStdout, t.rec.collector_offset, kReadChunk);
-        if (!chunk.ok()) return;
-        data = std::move(chunk->data);
-        eof = chunk->eof || static_cast<int64_t>(data.size()) < kReadChunk;
-      } else {
-        std::ifstream in(MetricsFilePath(t), std::ios::binary);
-        if (!in) return;
-        in.seekg(t.rec.collector_offset);
+    if (spec_.collector.kind == CollectorKind::kStdOut) {
+      // Katib's collector tails the container's log, which holds both
+      // streams (Python's logging writes to stderr).
+      if (t.rec.handle.empty()) return;
+      for (auto [stream, offset] : {std::pair{pipelines::LogStream::kStdout, &t.rec.collector_offset},
+                                    std::pair{pipelines::LogStream::kStderr, &t.rec.stderr_offset}}) {
+        ParseNewOutput(t, *offset, final, [&](int64_t from, std::string& data) {
+          auto chunk = deps_.executor->Logs(t.rec.handle, stream, from, kReadChunk);
+          if (!chunk.ok()) return false;
+          data = std::move(chunk->data);
+          return true;
+        });
+      }
+    } else {
+      const std::string path = MetricsFilePath(t);
+      ParseNewOutput(t, t.rec.collector_offset, final, [&](int64_t from, std::string& data) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return false;
+        in.seekg(from);
         data.resize(kReadChunk);
         in.read(data.data(), kReadChunk);
         data.resize(static_cast<size_t>(in.gcount()));
-        eof = static_cast<int64_t>(data.size()) < kReadChunk;
-      }
-      if (data.empty()) break;
-      std::vector<MetricReport> reports;
-      size_t consumed = parser_->Parse(data, final && eof, reports);
-      // A line longer than a whole chunk is skipped rather than stalling.
-      if (consumed == 0 && static_cast<int64_t>(data.size()) == kReadChunk) consumed = data.size();
-      t.rec.collector_offset += static_cast<int64_t>(consumed);
-      if (consumed > 0) t.dirty = true;
-      AddReports(t, reports);
-      if (eof || consumed == 0) break;
+        return true;
+      });
     }
   }
   const size_t after = t.log.count(spec_.objective.metric_name) ? t.log[spec_.objective.metric_name].size() : 0;

@@ -17,6 +17,7 @@
 //     nor loses it (PENDING ones are looked up with Executor::Find).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -62,6 +63,9 @@ class ExperimentRun {
 
   void PollTrial(Trial& t);
   void CollectMetrics(Trial& t, bool final);
+  // Reads what `read(offset, data)` returns from `offset` on, parses the
+  // complete lines (everything when `final`) and advances `offset`.
+  void ParseNewOutput(Trial& t, int64_t& offset, bool final, const std::function<bool(int64_t, std::string&)>& read);
   void AddReports(Trial& t, const std::vector<MetricReport>& reports);
   void CheckEarlyStop(Trial& t);
   void FinishTrial(Trial& t, const pipelines::ExecutionStatus& status);

@@ -131,6 +131,17 @@ TEST_F(TuningControllerTest, RunsMaxTrialsAndRecordsTheBest) {
   EXPECT_EQ(trials[1].labels_json, R"({"n":"1"})");
 }
 
+TEST_F(TuningControllerTest, StdOutCollectorReadsStderrToo) {
+  // Python's logging writes to stderr; Katib's collector reads the whole
+  // container log.
+  ExperimentRecord e = Run(Study("echo loss=${x} >&2", "parallelTrials: 1\nmaxTrials: 2"), {4, 2});
+  auto trials = Trials(e);
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].state, TrialPhase::kSucceeded) << trials[0].message;
+  EXPECT_EQ(trials[1].objective, 2.0);
+  EXPECT_GT(trials[1].stderr_offset, 0);
+}
+
 TEST_F(TuningControllerTest, GoalReachedEndsTheExperiment) {
   ExperimentRecord e = Run(Study("echo loss=${x}", "parallelTrials: 1\nmaxTrials: 20",
                                  "{type: minimize, metric: loss, goal: 2}"),

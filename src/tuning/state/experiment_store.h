@@ -90,6 +90,7 @@ struct TrialRecord {
   // collected so far (capped per metric).
   std::string metrics_json;
   int64_t collector_offset = 0;  // bytes of stdout / file parsed
+  int64_t stderr_offset = 0;     // bytes of stderr parsed (StdOut collector: a container log has both)
   int32_t exit_code = -1;
   int64_t created_ms = 0;
   int64_t started_ms = 0;
