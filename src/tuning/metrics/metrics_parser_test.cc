@@ -73,6 +73,19 @@ TEST(MetricsParserTest, PartialLinesWaitForTheirNewline) {
   EXPECT_DOUBLE_EQ(out[1].value, 2);
 }
 
+TEST(MetricsParserTest, HostileLinesNeitherCrashNorHang) {
+  auto p = MetricsParser::Create(MetricsFormat::kText, {}, {"loss"});
+  std::string word(16000, 'a');
+  std::string spaces(16000, ' ');
+  std::string digits(16000, '1');
+  std::vector<MetricReport> out;
+  p->Parse("loss" + word + "=1\nloss=" + digits + "\nloss" + spaces + "=" + spaces + "2\nloss=3\n", true, out);
+  ASSERT_FALSE(out.empty());
+  EXPECT_DOUBLE_EQ(out.back().value, 3);
+  std::string huge(1 << 20, 'x');
+  p->Parse("loss=" + huge + "\n", true, out);
+}
+
 TEST(MetricLogTest, StrategiesAndJsonRoundTrip) {
   MetricLog log;
   log["loss"] = {{0, 0.5, 1}, {1, 0.2, 2}, {2, 0.3, 3}};
