@@ -154,19 +154,54 @@ void WriteNested(JsonWriter& w, const Tensor& t, size_t dim, size_t& index) {
 
 }  // namespace
 
+namespace {
+
+// Counts the leaves of `value` (up to the limit), for sizing before filling.
+Status CountLeaves(simdjson::dom::element value, int64_t& count, int depth, std::string_view name) {
+  if (depth > kMaxDepth) return InvalidArgument(fmt::format("input '{}': data is nested too deeply", name));
+  simdjson::dom::array items;
+  if (value.get(items) != simdjson::SUCCESS) {
+    if (++count > kMaxTensorElements) {
+      return InvalidArgument(fmt::format("input '{}' has more than {} elements", name, kMaxTensorElements));
+    }
+    return Status::Ok();
+  }
+  for (simdjson::dom::element item : items) CAIRN_RETURN_IF_ERROR(CountLeaves(item, count, depth + 1, name));
+  return Status::Ok();
+}
+
+// Stores the leaves of `value` into `t` from element `index` on (the
+// count was checked, so no bounds can be exceeded).
+Status StoreLeaves(simdjson::dom::element value, Tensor& t, size_t& index) {
+  simdjson::dom::array items;
+  if (value.get(items) != simdjson::SUCCESS) return StoreLeaf(t, index++, value);
+  for (simdjson::dom::element item : items) CAIRN_RETURN_IF_ERROR(StoreLeaves(item, t, index));
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ParseTensorData(simdjson::dom::element data, Tensor& tensor) {
   auto expected = serving::ElementCount(tensor.shape, kMaxTensorElements);
   if (!expected) {
     return InvalidArgument(fmt::format("input '{}' has shape {}: dimensions must be >= 0 and hold at most {} elements",
                                        tensor.name, serving::ShapeString(tensor.shape), kMaxTensorElements));
   }
-  std::vector<simdjson::dom::element> leaves;
-  CAIRN_RETURN_IF_ERROR(Flatten(data, leaves, 0, tensor.name));
-  if (static_cast<int64_t>(leaves.size()) != *expected) {
+  // Two walks over the parsed document (count, then store) instead of a
+  // list of leaves: no temporary as large as the tensor itself.
+  int64_t count = 0;
+  CAIRN_RETURN_IF_ERROR(CountLeaves(data, count, 0, tensor.name));
+  if (count != *expected) {
     return InvalidArgument(fmt::format("input '{}' has shape {} ({} elements) but {} data elements", tensor.name,
-                                       serving::ShapeString(tensor.shape), *expected, leaves.size()));
+                                       serving::ShapeString(tensor.shape), *expected, count));
   }
-  return Fill(tensor, leaves);
+  if (tensor.datatype == DataType::kBytes) {
+    tensor.strings.assign(static_cast<size_t>(count), {});
+  } else {
+    tensor.data.assign(static_cast<size_t>(count) * serving::DataTypeSize(tensor.datatype), 0);
+  }
+  size_t index = 0;
+  return StoreLeaves(data, tensor, index);
 }
 
 Result<Tensor> ParseNestedTensor(simdjson::dom::element value, std::string name, DataType datatype) {
