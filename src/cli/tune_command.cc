@@ -1,4 +1,4 @@
-// `cairn tune FILE [--wait]` and `cairn tune list|get|stop|logs|validate`:
+// `cairn tune FILE [--wait]` and `cairn tune list|get|stop|resume|logs|validate`:
 // tuning experiments (Katib Experiment YAML or cairn's short study form) on
 // a running server, through client::RestTuningClient. `validate` works
 // offline (the spec is loaded and checked locally).
@@ -251,6 +251,25 @@ Status Stop(const StopArgs& args) {
   return Status();
 }
 
+struct ResumeArgs {
+  ClientFlags flags;
+  std::string id;
+  int64_t max_trials = 0;
+};
+
+Status Resume(const ResumeArgs& args) {
+  CAIRN_ASSIGN_OR_RETURN(auto client, Connect(args.flags));
+  CAIRN_ASSIGN_OR_RETURN(auto details, client->Get(args.id, false));
+  CAIRN_ASSIGN_OR_RETURN(ExperimentRecord e, client->Resume(details.experiment.experiment_id, args.max_trials));
+  if (args.flags.json) {
+    PrintJson(Value::MakeStruct({{"experiment", tuning::api::ExperimentToValue(e, false)}}).ToJson());
+  } else {
+    std::fprintf(stderr, "Experiment %s resumed up to %lld trials\n", e.name.c_str(),
+                 static_cast<long long>(e.max_trial_count));
+  }
+  return Status();
+}
+
 struct LogsArgs {
   ClientFlags flags;
   std::string id;
@@ -342,6 +361,16 @@ void AddTuneCommand(CLI::App& app) {
   AddClientFlags(*stop_cmd, stop->flags);
   stop_cmd->add_option("experiment", stop->id, "Experiment id or name")->required();
   stop_cmd->callback([stop] { RunCommand(stop->flags, [&] { return Stop(*stop); }); });
+
+  auto resume = std::make_shared<ResumeArgs>();
+  CLI::App* resume_cmd =
+      group->add_subcommand("resume", "Run a finished LongRunning experiment on, up to a higher --max-trials");
+  AddClientFlags(*resume_cmd, resume->flags);
+  resume_cmd->add_option("experiment", resume->id, "Experiment id or name")->required();
+  resume_cmd->add_option("--max-trials", resume->max_trials, "The new maxTrialCount")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  resume_cmd->callback([resume] { RunCommand(resume->flags, [&] { return Resume(*resume); }); });
 
   auto logs = std::make_shared<LogsArgs>();
   CLI::App* logs_cmd = group->add_subcommand("logs", "Print a trial's output");

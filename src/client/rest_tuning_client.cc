@@ -109,6 +109,16 @@ Status RestTuningClient::Stop(const std::string& experiment_id) {
       .status();
 }
 
+Result<tuning::ExperimentRecord> RestTuningClient::Resume(const std::string& experiment_id, int64_t max_trial_count) {
+  CAIRN_ASSIGN_OR_RETURN(Value reply, Call(api::kResumeExperiment.method, api::kResumeExperiment.path, {},
+                                           Value::MakeStruct({{"experiment_id", Value::String(experiment_id)},
+                                                              {"max_trial_count", Value::Int(max_trial_count)}})
+                                               .ToJson()));
+  const Value* e = reply.Find("experiment");
+  if (e == nullptr) return Internal("The resume answer has no experiment.");
+  return api::ExperimentFromValue(*e);
+}
+
 Result<TrialLogChunk> RestTuningClient::Logs(const std::string& experiment_id, const std::string& trial,
                                              pipelines::LogStream stream, int64_t offset, int64_t max_bytes) {
   QueryParams query = {{"experiment_id", experiment_id},

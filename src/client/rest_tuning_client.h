@@ -60,6 +60,7 @@ class RestTuningClient {
   // `id_or_name`: an experiment id (32 hex) or a name (the newest of it).
   Result<ExperimentDetails> Get(const std::string& id_or_name, bool include_trials = true);
   Status Stop(const std::string& experiment_id);
+  Result<tuning::ExperimentRecord> Resume(const std::string& experiment_id, int64_t max_trial_count);
   Result<TrialLogChunk> Logs(const std::string& experiment_id, const std::string& trial, pipelines::LogStream stream,
                              int64_t offset, int64_t max_bytes);
 

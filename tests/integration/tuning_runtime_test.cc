@@ -214,6 +214,35 @@ TEST_F(TuningRuntimeTest, StopKillsTheRunningTrials) {
   EXPECT_NE(list.body.find(id), std::string::npos);
 }
 
+TEST_F(TuningRuntimeTest, LongRunningExperimentResumesWithMoreTrials) {
+  TuningClient tuning(api());
+  std::string spec = ReplaceAll(Random(), "  maxFailedTrialCount: 3\n", "  maxFailedTrialCount: 3\n  resumePolicy: LongRunning\n");
+  Value first = tuning.Run(spec, R"("max_trial_count": 2, "name": "long-running")");
+  ASSERT_EQ(TuningClient::State(first), "SUCCEEDED");
+  const std::string id = S(*first.Find("experiment"), "experiment_id");
+  Reply too_few = api().Post("/api/2.0/cairn/tuning/experiments/resume",
+                             fmt::format(R"({{"experiment_id":"{}","max_trial_count":2}})", id));
+  EXPECT_EQ(too_few.status, 400) << too_few.Describe();
+  Reply resumed = api().Post("/api/2.0/cairn/tuning/experiments/resume",
+                             fmt::format(R"({{"experiment_id":"{}","max_trial_count":5}})", id));
+  ASSERT_EQ(resumed.status, 200) << resumed.Describe();
+  Value get = tuning.Wait(id);
+  EXPECT_EQ(TuningClient::State(get), "SUCCEEDED");
+  auto trials = TuningClient::Trials(get);
+  ASSERT_EQ(trials.size(), 5u);
+  std::set<std::string> assignments;
+  for (const Value& t : trials) assignments.insert(t.Find("assignment")->ToJson());
+  EXPECT_EQ(assignments.size(), 5u);
+  EXPECT_EQ(S(trials[0], "name"), "long-running-0001");
+  // resumePolicy Never (the default) cannot be resumed.
+  Value never = tuning.Run(Random(), R"("max_trial_count": 1)");
+  Reply refused = api().Post("/api/2.0/cairn/tuning/experiments/resume",
+                             fmt::format(R"({{"experiment_id":"{}","max_trial_count":3}})",
+                                         S(*never.Find("experiment"), "experiment_id")));
+  EXPECT_EQ(refused.status, 400) << refused.Describe();
+  EXPECT_NE(refused.body.find("resumePolicy Never"), std::string::npos) << refused.body;
+}
+
 // ------------------------------------------------------------ CLI
 
 struct CliResult {

@@ -212,6 +212,16 @@ Result<Value> Stop(const TuningApiDeps& deps, const HttpRequest& request) {
   return Value::MakeStruct({});
 }
 
+Result<Value> Resume(const TuningApiDeps& deps, const HttpRequest& request) {
+  CAIRN_ASSIGN_OR_RETURN(Value body, JsonBody(request));
+  CAIRN_ASSIGN_OR_RETURN(std::string id, StringField(body, "experiment_id", true));
+  CAIRN_ASSIGN_OR_RETURN(auto max_trials, IntField(body, "max_trial_count", 1));
+  if (!max_trials) return RequestParams::Missing("max_trial_count");
+  CAIRN_ASSIGN_OR_RETURN(tuning::ExperimentRecord record,
+                         deps.controller->ResumeExperiment(id, static_cast<int>(*max_trials)));
+  return Value::MakeStruct({{"experiment", api::ExperimentToValue(record, false)}});
+}
+
 Result<Value> Logs(const TuningApiDeps& deps, const HttpRequest& request) {
   CAIRN_ASSIGN_OR_RETURN(RequestParams params, RequestParams::FromRequest(request));
   CAIRN_ASSIGN_OR_RETURN(tuning::ExperimentRecord e, FindExperiment(deps, params));
@@ -280,6 +290,7 @@ void RegisterTuningApi(Router& router, const TuningApiDeps& deps) {
   Add(router, api::kListExperiments, WrapValueHandler([deps](const HttpRequest& r) { return List(deps, r); }));
   Add(router, api::kGetExperiment, WrapValueHandler([deps](const HttpRequest& r) { return Get(deps, r); }));
   Add(router, api::kStopExperiment, WrapValueHandler([deps](const HttpRequest& r) { return Stop(deps, r); }));
+  Add(router, api::kResumeExperiment, WrapValueHandler([deps](const HttpRequest& r) { return Resume(deps, r); }));
   Add(router, api::kTrialLogs, WrapValueHandler([deps](const HttpRequest& r) { return Logs(deps, r); }));
   Add(router, api::kValidate, WrapValueHandler([](const HttpRequest& r) { return Validate(r); }));
 }

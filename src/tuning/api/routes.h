@@ -11,6 +11,7 @@
 //   GET  /api/2.0/cairn/tuning/experiments/get     ?experiment_id | name, include_trials(=true), include_spec
 //                                                   -> {experiment, trials?, best_trial?, parameter_importance?}
 //   POST /api/2.0/cairn/tuning/experiments/stop    {experiment_id} -> {}
+//   POST /api/2.0/cairn/tuning/experiments/resume  {experiment_id, max_trial_count} -> {experiment}
 //   GET  /api/2.0/cairn/tuning/trials/logs         ?experiment_id&trial&stream&offset&max_bytes
 //                                                   -> {data, next_offset, eof, trial_state}
 //   POST /api/2.0/cairn/tuning/validate            {spec, source_name?} -> {valid, name, problems}
@@ -30,6 +31,7 @@ inline constexpr Route kSubmitExperiment{"POST", "/api/2.0/cairn/tuning/experime
 inline constexpr Route kListExperiments{"GET", "/api/2.0/cairn/tuning/experiments/list"};
 inline constexpr Route kGetExperiment{"GET", "/api/2.0/cairn/tuning/experiments/get"};
 inline constexpr Route kStopExperiment{"POST", "/api/2.0/cairn/tuning/experiments/stop"};
+inline constexpr Route kResumeExperiment{"POST", "/api/2.0/cairn/tuning/experiments/resume"};
 inline constexpr Route kTrialLogs{"GET", "/api/2.0/cairn/tuning/trials/logs"};
 inline constexpr Route kValidate{"POST", "/api/2.0/cairn/tuning/validate"};
 

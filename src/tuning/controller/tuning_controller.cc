@@ -221,6 +221,51 @@ Status TuningController::StopExperiment(const std::string& experiment_id) {
   return Status();
 }
 
+Result<ExperimentRecord> TuningController::ResumeExperiment(const std::string& experiment_id, int max_trial_count) {
+  CAIRN_ASSIGN_OR_RETURN(ExperimentRecord record, deps_.store->GetExperiment(experiment_id));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (active_ids_.count(experiment_id) || !IsTerminal(record.state)) {
+      return InvalidArgument(fmt::format("Experiment '{}' is still running.", record.name));
+    }
+  }
+  CAIRN_ASSIGN_OR_RETURN(ExperimentSpec spec, LoadExperimentSpec(record.spec_yaml, record.source_name));
+  if (spec.resume_policy == ResumePolicy::kNever) {
+    return InvalidArgument(fmt::format(
+        "Experiment '{}' has resumePolicy Never; only LongRunning or FromVolume experiments can be resumed.",
+        record.name));
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::vector<TrialRecord> trials, deps_.store->ListTrials(experiment_id));
+  if (max_trial_count <= static_cast<int>(trials.size())) {
+    return InvalidArgument(fmt::format("max_trial_count must be above the {} trials the experiment has.",
+                                       trials.size()));
+  }
+  auto parsed = Value::ParseJson(record.overrides_json.empty() ? "{}" : record.overrides_json);
+  Value overrides = parsed.ok() && parsed->is_struct() ? std::move(parsed).value() : Value::MakeStruct({});
+  overrides.Set("max_trial_count", Value::Int(max_trial_count));
+  record.overrides_json = overrides.ToJson();
+  record.max_trial_count = max_trial_count;
+  record.state = ExperimentState::kRunning;
+  record.reason = "ExperimentRestarting";
+  record.message = fmt::format("resumed up to {} trials", max_trial_count);
+  record.finished_ms = 0;
+  record.owner = options_.owner_id;
+  CAIRN_RETURN_IF_ERROR(deps_.store->SaveExperiment(record, {}));
+  if (deps_.tracking != nullptr && !record.mlflow_run_id.empty()) {
+    tracking::UpdateRunRequest update;
+    update.run_id = record.mlflow_run_id;
+    update.status = tracking::RunStatus::kRunning;
+    (void)deps_.tracking->UpdateRun(update);
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<ExperimentRun> run, Rebuild(record));
+  std::lock_guard<std::mutex> lock(mu_);
+  active_ids_.insert(experiment_id);
+  incoming_.push_back(std::move(run));
+  wake_ = true;
+  cv_.notify_all();
+  return record;
+}
+
 Result<ExperimentRecord> TuningController::WaitForExperiment(const std::string& experiment_id, int64_t timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::unique_lock<std::mutex> lock(mu_);

@@ -59,6 +59,13 @@ class TuningController {
   // Stops an experiment: running trials are killed, nothing new starts;
   // it ends STOPPED. kNotFound for an unknown id; OK for a finished one.
   Status StopExperiment(const std::string& experiment_id);
+  // Katib's restart of a finished experiment by raising maxTrialCount: for
+  // resumePolicy LongRunning or FromVolume, a finished experiment runs on
+  // (same trials, same suggester history) until `max_trial_count`.
+  // kNotFound for an unknown id; kInvalidArgument when it still runs, its
+  // resumePolicy is Never, or `max_trial_count` is not above its trial
+  // count.
+  Result<ExperimentRecord> ResumeExperiment(const std::string& experiment_id, int max_trial_count);
   // Blocks until the experiment is finished or `timeout_ms` passed, then
   // returns its stored record.
   Result<ExperimentRecord> WaitForExperiment(const std::string& experiment_id, int64_t timeout_ms);
