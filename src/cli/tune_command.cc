@@ -123,7 +123,7 @@ struct SubmitArgs {
 
 Status Submit(const SubmitArgs& args) {
   if (args.file.empty()) {
-    return InvalidArgument("Give an experiment file (cairn tune FILE) or a command: list, get, stop, logs, validate.");
+    return InvalidArgument("Give an experiment file (cairn tune FILE) or a command: list, get, stop, resume, logs, validate.");
   }
   client::SubmitExperimentRequest request;
   CAIRN_ASSIGN_OR_RETURN(request.spec_text, ReadSpecFile(args.file));
