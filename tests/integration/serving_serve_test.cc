@@ -141,6 +141,10 @@ TEST_F(ServeCommandTest, KserveV1AndMlflowInvocationsMatchTheLibrary) {
   check(serving().Post("/invocations", fmt::format(R"({{"inputs":[{},{}]}})", row(0), row(1))), "inputs list");
   check(serving().Post("/invocations", fmt::format(R"({{"inputs":{{"input-0":[{},{}]}}}})", row(0), row(1))),
         "inputs object");
+  check(serving().Send(client::HttpMethod::kPost, "/invocations",
+                       fmt::format("f3,f2,f1,f0\n{},{},{},{}\n{},{},{},{}\n", x[3], x[2], x[1], x[0], x[7], x[6], x[5], x[4]),
+                       {{"Content-Type", "text/csv"}}),
+        "csv");
   EXPECT_EQ(serving().Get("/ping").status, 200);
 }
 

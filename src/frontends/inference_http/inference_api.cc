@@ -257,9 +257,13 @@ HttpResponse Invocations(ModelRepository& repo, const HttpRequest& request) {
     }
     name = all[0].name;
   }
+  if (request.content_type.find("csv") != std::string::npos) {
+    return TabularInfer(repo, name, request.body, &ParseInvocationsCsv, &InvocationsPredictionsJson, "invocations");
+  }
   if (!request.content_type.empty() && request.content_type.find("json") == std::string::npos) {
     return InferenceErrorResponse(Status(StatusCode::kUnimplemented,
-                                         fmt::format("content type '{}' is not supported; send application/json",
+                                         fmt::format("content type '{}' is not supported; send application/json or "
+                                                     "text/csv",
                                                      request.content_type)));
   }
   return TabularInfer(repo, name, request.body, &ParseInvocationsRequest, &InvocationsPredictionsJson, "invocations");

@@ -90,6 +90,13 @@ TEST(TabularCodecTest, PayloadsMapToTheModelsInputs) {
   EXPECT_FALSE(ParseInvocationsRequest(R"({"dataframe_records":[{"a":5}]})", model).ok());
   EXPECT_FALSE(ParseV1PredictRequest(R"({"instances":[[1,2],[3]]})", model).ok());
   EXPECT_FALSE(ParseInvocationsRequest(R"({})", model).ok());
+  auto csv = ParseInvocationsCsv("b,a\r\n1,2\r\n3,4\r\n", model);
+  ASSERT_TRUE(csv.ok()) << csv.error().ToString();
+  EXPECT_EQ(csv->inputs[0].shape, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(csv->inputs[0].AsDouble(0), 2);
+  EXPECT_EQ(csv->inputs[0].AsDouble(3), 3);
+  EXPECT_FALSE(ParseInvocationsCsv("a,b\n1,x\n", model).ok());
+  EXPECT_FALSE(ParseInvocationsCsv("", model).ok());
 }
 
 }  // namespace

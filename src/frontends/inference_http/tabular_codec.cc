@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <simdjson.h>
 
+#include "base/json_reader.h"
 #include "base/json_writer.h"
 #include "frontends/inference_http/tensor_json.h"
 
@@ -262,6 +263,53 @@ Result<serving::InferenceRequest> ParseInvocationsRequest(std::string_view body,
   simdjson::dom::array list;
   if (value.get(list) != simdjson::SUCCESS) return InvalidArgument("'inputs' must be a list or an object");
   return FromInstances(list, model);
+}
+
+Result<serving::InferenceRequest> ParseInvocationsCsv(std::string_view body, const ModelMetadata& model) {
+  // Rewritten as a dataframe_split document so one code path checks it.
+  auto split_line = [](std::string_view line) {
+    std::vector<std::string_view> cells;
+    while (true) {
+      size_t comma = line.find(',');
+      std::string_view cell = line.substr(0, comma);
+      while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.remove_suffix(1);
+      while (!cell.empty() && cell.front() == ' ') cell.remove_prefix(1);
+      if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
+      cells.push_back(cell);
+      if (comma == std::string_view::npos) break;
+      line.remove_prefix(comma + 1);
+    }
+    return cells;
+  };
+  JsonWriter w;
+  w.StartObject().Key("dataframe_split").StartObject();
+  bool header = true;
+  while (!body.empty()) {
+    size_t newline = body.find('\n');
+    std::string_view line = body.substr(0, newline);
+    body.remove_prefix(newline == std::string_view::npos ? body.size() : newline + 1);
+    if (line.empty() || line == "\r") continue;
+    auto cells = split_line(line);
+    if (header) {
+      w.Key("columns").StartArray();
+      for (auto c : cells) w.String(c);
+      w.EndArray().Key("data").StartArray();
+      header = false;
+      continue;
+    }
+    w.StartArray();
+    for (auto c : cells) {
+      if (auto number = ParseDouble(c); number && !c.empty()) {
+        w.Double(*number);
+      } else {
+        w.String(c);  // rejected later with the column's datatype in the message
+      }
+    }
+    w.EndArray();
+  }
+  if (header) return InvalidArgument("the CSV body is empty");
+  w.EndArray().EndObject().EndObject();
+  return ParseInvocationsRequest(w.view(), model);
 }
 
 std::string V1PredictionsJson(const serving::InferenceResponse& response) {

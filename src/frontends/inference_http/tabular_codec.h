@@ -17,6 +17,9 @@ namespace cairn::frontends {
 // kInvalidArgument for malformed JSON or payloads that do not fit the model.
 Result<serving::InferenceRequest> ParseV1PredictRequest(std::string_view body, const serving::ModelMetadata& model);
 Result<serving::InferenceRequest> ParseInvocationsRequest(std::string_view body, const serving::ModelMetadata& model);
+// MLflow's `text/csv` payload: a header row of column names, then rows of
+// numbers (read as a dataframe_split).
+Result<serving::InferenceRequest> ParseInvocationsCsv(std::string_view body, const serving::ModelMetadata& model);
 
 // V1: one entry per row — the row's value for a single output, an object of
 // outputs otherwise.
