@@ -86,7 +86,8 @@ void PrintSummary(const client::ExperimentDetails& d) {
                   Objective(t.objective).c_str(), AssignmentText(t.assignment_json).c_str());
     }
   }
-  if (const Value* imp = d.raw.Find("parameter_importance"); imp != nullptr && imp->is_list() && !imp->as_list().empty()) {
+  if (const Value* imp = d.raw.Find("parameter_importance");
+      imp != nullptr && imp->is_list() && !imp->as_list().empty()) {
     std::string line;
     for (const Value& p : imp->as_list()) {
       const Value* n = p.Find("name");
@@ -123,7 +124,8 @@ struct SubmitArgs {
 
 Status Submit(const SubmitArgs& args) {
   if (args.file.empty()) {
-    return InvalidArgument("Give an experiment file (cairn tune FILE) or a command: list, get, stop, resume, logs, validate.");
+    return InvalidArgument(
+        "Give an experiment file (cairn tune FILE) or a command: list, get, stop, resume, logs, validate.");
   }
   client::SubmitExperimentRequest request;
   CAIRN_ASSIGN_OR_RETURN(request.spec_text, ReadSpecFile(args.file));
@@ -160,12 +162,11 @@ Status Submit(const SubmitArgs& args) {
         if (it != seen.end() && it->second == t.state) continue;
         seen[t.name] = t.state;
         if (t.state == TrialPhase::kPending) continue;
-        std::fprintf(stderr, "  %-28s %-20s %s%s\n", t.name.c_str(), std::string(tuning::TrialPhaseName(t.state)).c_str(),
-                     AssignmentText(t.assignment_json).c_str(),
-                     t.objective ? fmt::format("  -> {}={}", details.experiment.objective_metric,
-                                               Objective(t.objective))
-                                       .c_str()
-                                 : "");
+        std::fprintf(
+            stderr, "  %-28s %-20s %s%s\n", t.name.c_str(), std::string(tuning::TrialPhaseName(t.state)).c_str(),
+            AssignmentText(t.assignment_json).c_str(),
+            t.objective ? fmt::format("  -> {}={}", details.experiment.objective_metric, Objective(t.objective)).c_str()
+                        : "");
       }
     }
     if (tuning::IsTerminal(details.experiment.state)) {

@@ -29,7 +29,8 @@ class TuningService {
   // default tuning root sits next to it). Dependencies must outlive the
   // service.
   static Result<std::unique_ptr<TuningService>> Create(const ServerConfig& config, const std::string& destination,
-                                                       tuning::ExperimentStore& store, tracking::TrackingStore& tracking,
+                                                       tuning::ExperimentStore& store,
+                                                       tracking::TrackingStore& tracking,
                                                        const artifacts::ArtifactRepositoryRegistry& artifacts,
                                                        frontends::Router& router);
   ~TuningService();

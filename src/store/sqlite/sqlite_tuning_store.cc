@@ -313,7 +313,8 @@ Result<std::vector<ExperimentRecord>> SqliteExperimentStore::ClaimUnfinishedExpe
       }
     }
     for (ExperimentRecord& e : out) {
-      CAIRN_ASSIGN_OR_RETURN(auto update, db.Prepare("UPDATE tuning_experiments SET owner = ? WHERE experiment_id = ?"));
+      CAIRN_ASSIGN_OR_RETURN(auto update,
+                             db.Prepare("UPDATE tuning_experiments SET owner = ? WHERE experiment_id = ?"));
       CAIRN_RETURN_IF_ERROR(update->BindText(1, owner));
       CAIRN_RETURN_IF_ERROR(update->BindText(2, e.experiment_id));
       CAIRN_RETURN_IF_ERROR(update->Run());

@@ -114,8 +114,10 @@ Result<std::unique_ptr<ExperimentRun>> ExperimentRun::Create(const TuningOptions
                                                              std::vector<TrialRecord> trials) {
   std::unique_ptr<ExperimentRun> run(new ExperimentRun(options, deps, std::move(record), std::move(spec)));
   const ExperimentSpec& s = run->spec_;
-  auto suggester = deps.make_suggester ? deps.make_suggester(MakeSuggesterConfig(s)) : MakeSuggester(MakeSuggesterConfig(s));
-  if (!suggester.ok()) return InvalidArgument(fmt::format("algorithm {}: {}", s.algorithm.name, suggester.status().message()));
+  auto suggester =
+      deps.make_suggester ? deps.make_suggester(MakeSuggesterConfig(s)) : MakeSuggester(MakeSuggesterConfig(s));
+  if (!suggester.ok())
+    return InvalidArgument(fmt::format("algorithm {}: {}", s.algorithm.name, suggester.status().message()));
   run->suggester_ = std::move(suggester).value();
   if (s.early_stopping) {
     auto stopper = deps.make_early_stopper ? deps.make_early_stopper(s.early_stopping->name, s.early_stopping->settings)
@@ -330,7 +332,8 @@ void ExperimentRun::StopTrial(Trial& t, const std::string& reason) {
 
 void ExperimentRun::FinishTrial(Trial& t, const ExecutionStatus& status) {
   CollectMetrics(t, /*final=*/true);
-  t.rec.objective = MetricValue(t.log, spec_.objective.metric_name, spec_.objective.StrategyFor(spec_.objective.metric_name));
+  t.rec.objective =
+      MetricValue(t.log, spec_.objective.metric_name, spec_.objective.StrategyFor(spec_.objective.metric_name));
   t.rec.exit_code = status.exit_code;
   t.rec.finished_ms = deps_.clock->NowMillis();
   t.rec.message = status.message;
@@ -380,7 +383,8 @@ void ExperimentRun::FinishTrial(Trial& t, const ExecutionStatus& status) {
   CAIRN_LOG(kInfo, kLog, "experiment {}: trial {} {}{}", record_.name, t.rec.name, TrialPhaseName(t.rec.state),
             t.rec.objective ? fmt::format(" ({}={})", spec_.objective.metric_name, *t.rec.objective) : "");
   if (deps_.tracking != nullptr && !t.rec.mlflow_run_id.empty()) {
-    (void)deps_.tracking->SetTag(t.rec.mlflow_run_id, {"cairn.tuning.trial_state", std::string(TrialPhaseName(t.rec.state))});
+    (void)deps_.tracking->SetTag(t.rec.mlflow_run_id,
+                                 {"cairn.tuning.trial_state", std::string(TrialPhaseName(t.rec.state))});
     tracking::UpdateRunRequest update;
     update.run_id = t.rec.mlflow_run_id;
     update.status = t.rec.state == TrialPhase::kSucceeded ? tracking::RunStatus::kFinished
@@ -457,7 +461,8 @@ Status ExperimentRun::LaunchTrial(Trial& t) {
   if (launch.argv.empty()) return InvalidArgument("the trial template renders no command");
   std::error_code ec;
   fs::create_directories(launch.working_dir, ec);
-  if (spec_.collector.kind == CollectorKind::kFile) fs::create_directories(fs::path(MetricsFilePath(t)).parent_path(), ec);
+  if (spec_.collector.kind == CollectorKind::kFile)
+    fs::create_directories(fs::path(MetricsFilePath(t)).parent_path(), ec);
   // A PENDING trial may have been launched by a server that crashed before
   // it recorded the handle.
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> found, deps_.executor->Find(launch));
@@ -543,7 +548,8 @@ void ExperimentRun::UpdateBest() {
   const Trial* best = nullptr;
   for (const Trial& t : trials_) {
     if (t.rec.state != TrialPhase::kSucceeded || !t.rec.objective) continue;
-    if (best == nullptr || (maximize ? *t.rec.objective > *best->rec.objective : *t.rec.objective < *best->rec.objective)) {
+    if (best == nullptr ||
+        (maximize ? *t.rec.objective > *best->rec.objective : *t.rec.objective < *best->rec.objective)) {
       best = &t;
     }
   }
@@ -658,8 +664,9 @@ bool ExperimentRun::Tick() {
         (maximize ? *record_.best_objective >= *goal : *record_.best_objective <= *goal)) {
       ending_state_ = ExperimentState::kSucceeded;
       ending_reason_ = "ExperimentGoalReached";
-      ending_message_ = fmt::format("trial {} reached the goal: {} = {} ({} {})", record_.best_trial_name,
-                                    spec_.objective.metric_name, *record_.best_objective, maximize ? ">=" : "<=", *goal);
+      ending_message_ =
+          fmt::format("trial {} reached the goal: {} = {} ({} {})", record_.best_trial_name,
+                      spec_.objective.metric_name, *record_.best_objective, maximize ? ">=" : "<=", *goal);
     } else if (spec_.max_failed_trial_count > 0 && failed >= spec_.max_failed_trial_count) {
       ending_state_ = ExperimentState::kFailed;
       ending_reason_ = "ExperimentMaxFailedTrialsReached";

@@ -74,7 +74,8 @@ Status TuningController::Start() {
     std::lock_guard<std::mutex> lock(mu_);
     if (running_) return Status();
   }
-  CAIRN_ASSIGN_OR_RETURN(std::vector<ExperimentRecord> claimed, deps_.store->ClaimUnfinishedExperiments(options_.owner_id));
+  CAIRN_ASSIGN_OR_RETURN(std::vector<ExperimentRecord> claimed,
+                         deps_.store->ClaimUnfinishedExperiments(options_.owner_id));
   for (const ExperimentRecord& stored : claimed) {
     auto run = Rebuild(stored);
     if (!run.ok()) {
@@ -153,7 +154,8 @@ Result<ExperimentRecord> TuningController::Submit(const SubmitExperimentRequest&
 
   // Built before anything is stored: a suggester that refuses the space is
   // a bad spec, not a failed experiment.
-  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<ExperimentRun> probe, ExperimentRun::Create(options_, deps_, record, spec, {}));
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<ExperimentRun> probe,
+                         ExperimentRun::Create(options_, deps_, record, spec, {}));
   probe.reset();
 
   if (deps_.tracking != nullptr) {
@@ -201,7 +203,8 @@ Result<ExperimentRecord> TuningController::Submit(const SubmitExperimentRequest&
     }
   }
   CAIRN_RETURN_IF_ERROR(deps_.store->CreateExperiment(record));
-  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<ExperimentRun> run, ExperimentRun::Create(options_, deps_, record, std::move(spec), {}));
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<ExperimentRun> run,
+                         ExperimentRun::Create(options_, deps_, record, std::move(spec), {}));
   std::lock_guard<std::mutex> lock(mu_);
   active_ids_.insert(record.experiment_id);
   incoming_.push_back(std::move(run));

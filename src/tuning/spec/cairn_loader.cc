@@ -107,7 +107,8 @@ ExperimentSpec LoadCairnStudy(const YamlNode& root, std::vector<SpecProblem>& pr
     }
     o.metric_name = ReadString(*objective, "metric", problems);
     if (o.metric_name.empty()) {
-      AddProblem(problems, objective->path(), objective->Error("objective.metric is required (the metric to optimize)"));
+      AddProblem(problems, objective->path(),
+                 objective->Error("objective.metric is required (the metric to optimize)"));
     }
     if (auto goal = objective->Get("goal"); goal && !goal->IsNull()) {
       auto v = goal->AsDouble();
@@ -120,7 +121,8 @@ ExperimentSpec LoadCairnStudy(const YamlNode& root, std::vector<SpecProblem>& pr
     if (auto extra = objective->Get("additionalMetrics"); extra && !extra->IsNull()) {
       auto items = extra->Items();
       if (items.ok()) {
-        for (const YamlNode& item : *items) o.additional_metrics.push_back(item.AsString().ok() ? *item.AsString() : "");
+        for (const YamlNode& item : *items)
+          o.additional_metrics.push_back(item.AsString().ok() ? *item.AsString() : "");
       } else {
         AddProblem(problems, extra->path(), items.status());
       }
@@ -235,10 +237,11 @@ ExperimentSpec LoadCairnStudy(const YamlNode& root, std::vector<SpecProblem>& pr
   spec.trial_template.trial_spec = Value::MakeStruct(
       {{"apiVersion", Value::String("batch/v1")},
        {"kind", Value::String("Job")},
-       {"spec", Value::MakeStruct({{"template",
-                                    Value::MakeStruct({{"spec", Value::MakeStruct({{"containers",
-                                                                                    Value::MakeList({Value::MakeStruct(
-                                                                                        std::move(container))})}})}})}})}});
+       {"spec",
+        Value::MakeStruct(
+            {{"template",
+              Value::MakeStruct({{"spec", Value::MakeStruct({{"containers", Value::MakeList({Value::MakeStruct(
+                                                                                std::move(container))})}})}})}})}});
   for (const ParameterSpec& p : spec.space.parameters) {
     spec.trial_template.trial_parameters.push_back({p.name, "", p.name});
   }
@@ -260,7 +263,8 @@ ExperimentSpec LoadCairnStudy(const YamlNode& root, std::vector<SpecProblem>& pr
     if (auto filters = metrics->Get("filters"); filters && !filters->IsNull()) {
       auto items = filters->Items();
       if (items.ok()) {
-        for (const YamlNode& item : *items) spec.collector.filters.push_back(item.AsString().ok() ? *item.AsString() : "");
+        for (const YamlNode& item : *items)
+          spec.collector.filters.push_back(item.AsString().ok() ? *item.AsString() : "");
       } else {
         AddProblem(problems, filters->path(), items.status());
       }

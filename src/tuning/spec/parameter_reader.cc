@@ -139,7 +139,8 @@ ParameterSpec ReadParameter(std::string name, const YamlNode& type_node, const Y
       continue;
     }
     if (p.type == ParameterType::kDiscrete && !ParseSpecNumber(*text)) {
-      AddProblem(problems, item.path(), item.Error(fmt::format("discrete value '{}' is not a number", text->substr(0, 60))));
+      AddProblem(problems, item.path(),
+                 item.Error(fmt::format("discrete value '{}' is not a number", text->substr(0, 60))));
     }
     p.list.push_back(*text);
   }

@@ -34,7 +34,8 @@ Result<std::string> MetadataValue(const ExperimentSpec& spec, const std::string&
       const Value* m = meta ? meta->Find(field) : nullptr;
       const Value* v = m ? m->Find(key) : nullptr;
       if (v == nullptr) {
-        return InvalidArgument(fmt::format("{} refers to trialSpec.metadata.{}['{}'], which is not set", ref, field, key));
+        return InvalidArgument(
+            fmt::format("{} refers to trialSpec.metadata.{}['{}'], which is not set", ref, field, key));
       }
       return v->is_string() ? v->as_string() : v->RenderForArgv();
     }
