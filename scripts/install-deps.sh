@@ -12,10 +12,13 @@ APT_PACKAGES=(
   libyaml-cpp-dev
   libeigen3-dev
   libxgboost-dev libopencv-dnn-dev
+  slurm-wlm munge
   chromium
 )
 # libeigen3-dev: the Gaussian-process suggester (src/tuning). libxgboost-dev,
 # libopencv-dnn-dev: the XGBoost and ONNX model backends (src/serving).
+# slurm-wlm, munge: the Slurm executor's tests start a one-node cluster of
+# their own (tests/infra/slurm.sh); nothing is started by the install.
 # chromium: the web dashboard's browser test (ctest ui_e2e) drives Debian's
 # build through playwright-core; no browser is downloaded.
 # Node.js runs the real-client conformance tests (npm `mlflow`). Keep a

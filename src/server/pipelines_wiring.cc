@@ -8,6 +8,8 @@
 
 #include "base/ids.h"
 #include "frontends/pipelines_api/pipelines_api.h"
+#include "pipelines/executor/local/local_executor.h"
+#include "pipelines/executor/slurm/slurm_executor.h"
 
 namespace cairn::server {
 namespace {
@@ -49,6 +51,26 @@ Status CopyIntoArtifacts(const artifacts::ArtifactRepositoryRegistry& registry, 
   return put_file(root, root.filename().string());
 }
 
+// The executor named by --pipelines-executor: `local` (a process per task
+// on this host) or `slurm` (a batch job per task on the cluster that
+// SLURM_CONF names; the pipeline root must be on a filesystem the compute
+// nodes share).
+Result<std::unique_ptr<pipelines::Executor>> CreateExecutor(const ServerConfig& config) {
+  if (config.pipelines_executor == "slurm") {
+    pipelines::SlurmExecutorOptions options;
+    options.base_env = pipelines::LocalExecutor::ProcessEnvironment();
+    options.partition = config.slurm_partition;
+    options.extra_sbatch_args = config.slurm_sbatch_args;
+    CAIRN_ASSIGN_OR_RETURN(auto slurm, pipelines::SlurmExecutor::Create(std::move(options)));
+    return std::unique_ptr<pipelines::Executor>(std::move(slurm));
+  }
+  pipelines::LocalExecutorOptions options;
+  options.max_log_bytes = config.pipelines_max_log_bytes;
+  options.base_env = pipelines::LocalExecutor::ProcessEnvironment();
+  CAIRN_ASSIGN_OR_RETURN(auto local, pipelines::LocalExecutor::Create(std::move(options)));
+  return std::unique_ptr<pipelines::Executor>(std::move(local));
+}
+
 }  // namespace
 
 PipelinesService::~PipelinesService() { Stop(); }
@@ -60,10 +82,7 @@ Result<std::unique_ptr<PipelinesService>> PipelinesService::Create(
   std::unique_ptr<PipelinesService> service(new PipelinesService());
   service->clock_ = CreateSystemClock();
 
-  pipelines::LocalExecutorOptions executor_options;
-  executor_options.max_log_bytes = config.pipelines_max_log_bytes;
-  executor_options.base_env = pipelines::LocalExecutor::ProcessEnvironment();
-  CAIRN_ASSIGN_OR_RETURN(service->executor_, pipelines::LocalExecutor::Create(std::move(executor_options)));
+  CAIRN_ASSIGN_OR_RETURN(service->executor_, CreateExecutor(config));
 
   pipelines::SchedulerOptions options;
   options.pipeline_root = config.pipeline_root.empty()

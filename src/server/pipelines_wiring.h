@@ -1,4 +1,4 @@
-// The pipelines service of `cairn server`: the local executor, the scheduler
+// The pipelines service of `cairn server`: the executor (local or slurm), the scheduler
 // over the shared database's PipelineRunStore, tracking of runs and tasks
 // in-process, task artifacts logged through the artifact repositories, and
 // the REST routes (frontends/pipelines_api). Kept out of server_main.cc so
@@ -12,7 +12,7 @@
 #include "base/clock.h"
 #include "base/result.h"
 #include "frontends/http/router.h"
-#include "pipelines/executor/local/local_executor.h"
+#include "pipelines/executor/executor.h"
 #include "pipelines/run_state/run_store.h"
 #include "pipelines/scheduler/scheduler.h"
 #include "server/server_config.h"
@@ -43,7 +43,7 @@ class PipelinesService {
  private:
   PipelinesService() = default;
   std::unique_ptr<Clock> clock_;
-  std::unique_ptr<pipelines::LocalExecutor> executor_;
+  std::unique_ptr<pipelines::Executor> executor_;
   std::unique_ptr<pipelines::Scheduler> scheduler_;
 };
 

@@ -76,6 +76,16 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
                   "Secrets for pipeline tasks (secretAsEnv), one file per key: <dir>/<secret>/<key> "
                   "(default: <artifacts-destination>/../secrets)")
       ->envname("CAIRN_PIPELINES_SECRETS_DIR");
+  command.add_option("--pipelines-executor", c.pipelines_executor,
+                     "Where pipeline tasks run: local (processes on this host) or slurm (sbatch jobs)")
+      ->envname("CAIRN_PIPELINES_EXECUTOR")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
+  command.add_option("--slurm-partition", c.slurm_partition, "sbatch --partition for pipeline tasks")
+      ->envname("CAIRN_SLURM_PARTITION");
+  command.add_option("--slurm-sbatch-arg", c.slurm_sbatch_args,
+                     "An extra sbatch option for pipeline tasks (repeatable), e.g. --slurm-sbatch-arg=--account=ml")
+      ->allow_extra_args(false);
 }
 
 Status ValidateServerConfig(const ServerConfig& c) {

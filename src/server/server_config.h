@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -55,6 +56,12 @@ struct ServerConfig {
   // Secrets of pipeline tasks, <dir>/<secret name>/<key>; empty: a
   // "secrets" directory next to the artifacts destination.
   std::string pipelines_secrets_dir;
+  // Where pipeline tasks run: "local" (processes on this host) or "slurm"
+  // (batch jobs; SLURM_CONF names the cluster).
+  std::string pipelines_executor = "local";
+  // slurm: sbatch --partition (empty: the default) and extra sbatch options.
+  std::string slurm_partition;
+  std::vector<std::string> slurm_sbatch_args;
 };
 
 // Registers the flags (with their environment variables) on `command`.

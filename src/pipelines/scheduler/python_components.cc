@@ -1,22 +1,13 @@
 #include "pipelines/scheduler/python_components.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <string_view>
-#include <thread>
 
-extern char** environ;
+#include "platform/subprocess.h"
 
 namespace cairn::pipelines {
 namespace {
@@ -118,70 +109,28 @@ struct ProbeResult {
 // Runs python3 with the probe; returns its stdout lines.
 Result<std::vector<std::string>> RunProbe(const std::vector<std::string>& requirements,
                                           const std::vector<std::pair<std::string, std::string>>& env) {
-  std::map<std::string, std::string> merged;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string_view kv(*e);
-    const size_t eq = kv.find('=');
-    if (eq != std::string_view::npos) merged[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
-  }
-  for (const auto& [k, v] : env) merged[k] = v;
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : merged) env_strings.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-
-  std::vector<std::string> args = {"python3", "-c", kProbeScript};
-  args.insert(args.end(), requirements.begin(), requirements.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return Status(StatusCode::kInternal, "cannot create a pipe", std::strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, "python3", &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  if (rc != 0) {
-    close(out[0]);
+  platform::SubprocessOptions options;
+  options.argv = {"python3", "-c", kProbeScript};
+  options.argv.insert(options.argv.end(), requirements.begin(), requirements.end());
+  options.env = platform::MergeEnvironment(platform::CurrentEnvironment(), env);
+  options.timeout_ms = 20000;
+  options.max_output_bytes = 1 << 20;
+  auto run = platform::RunSubprocess(options);
+  if (!run.ok()) {
     return Status(StatusCode::kFailedPrecondition,
                   fmt::format("this is a KFP lightweight Python component, and python3 cannot run here: {}",
-                              std::strerror(rc)));
+                              run.status().message()));
   }
-  std::string output;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  char buf[4096];
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd pfd{out[0], POLLIN, 0};
-    if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) break;
-    const ssize_t n = read(out[0], buf, sizeof(buf));
-    if (n <= 0) break;
-    if (output.size() < (1 << 20)) output.append(buf, static_cast<size_t>(n));
-  }
-  close(out[0]);
-  // EOF comes as the child exits, a moment before it can be reaped.
-  int status = 0;
-  pid_t reaped = 0;
-  while ((reaped = waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (reaped == 0) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+  if (run->timed_out) {
     return Status(StatusCode::kFailedPrecondition, "checking the Python packages of a KFP component timed out");
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (run->exit_code != 0) {
     return Status(StatusCode::kFailedPrecondition,
-                  "this is a KFP lightweight Python component, and python3 (3.8 or newer) could not check its packages");
+                  "this is a KFP lightweight Python component, and python3 (3.8 or newer) could not check its packages",
+                  run->stderr_data);
   }
   std::vector<std::string> missing;
+  const std::string& output = run->stdout_data;
   size_t start = 0;
   while (start < output.size()) {
     size_t end = output.find('\n', start);

@@ -20,6 +20,7 @@
 
 #include "base/json_reader.h"
 #include "base/logging.h"
+#include "pipelines/executor/log_file.h"
 
 extern char** environ;
 
@@ -799,31 +800,7 @@ Status LocalExecutor::Cancel(const std::string& handle) {
 Result<LogChunk> LocalExecutor::Logs(const std::string& handle, LogStream stream, int64_t offset,
                                      int64_t max_bytes) {
   CAIRN_ASSIGN_OR_RETURN(ParsedHandle parsed, ParseHandle(handle));
-  if (offset < 0 || max_bytes < 0) return InvalidArgument("Log offset and size must not be negative.");
-  std::string path = parsed.dir + "/" + (stream == LogStream::kStdout ? kStdoutFile : kStderrFile);
-  LogChunk chunk;
-  chunk.next_offset = offset;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      chunk.eof = true;
-      return chunk;
-    }
-    return Internal("Cannot read the task's log.", std::strerror(errno));
-  }
-  chunk.data.resize(static_cast<size_t>(std::min<int64_t>(max_bytes, 16 << 20)));
-  size_t got = 0;
-  while (got < chunk.data.size()) {
-    ssize_t n = pread(fd, chunk.data.data() + got, chunk.data.size() - got, static_cast<off_t>(offset + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  close(fd);
-  chunk.eof = got < chunk.data.size();
-  chunk.data.resize(got);
-  chunk.next_offset = offset + static_cast<int64_t>(got);
-  return chunk;
+  return ReadLogFile(parsed.dir + "/" + (stream == LogStream::kStdout ? kStdoutFile : kStderrFile), offset, max_bytes);
 }
 
 Result<std::optional<std::string>> LocalExecutor::Find(const TaskLaunch& launch) {
