@@ -164,10 +164,12 @@ std::string InferBody(int rows, uint32_t seed) {
 
 Stats RunHttp(uint16_t port, const std::string& model, int rows, int concurrency, double seconds) {
   std::string body = InferBody(rows, 42);
-  std::string request = fmt::format(
-      "POST /v2/models/{}/infer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-      "{}\r\n\r\n{}",
-      model, body.size(), body);
+  // model "" measures the transport alone: GET /v2/health/live.
+  std::string request =
+      model.empty() ? std::string("GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    : fmt::format("POST /v2/models/{}/infer HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                                  "application/json\r\nContent-Length: {}\r\n\r\n{}",
+                                  model, body.size(), body);
   std::atomic<bool> stop{false};
   std::vector<std::vector<double>> per_thread(concurrency);
   std::atomic<size_t> errors{0};
@@ -271,6 +273,7 @@ int main(int argc, char** argv) {
   };
   auto direct = repository.Route("nobatch");
   for (int rows : rows_list) print("direct (in-process ServedModel::Infer)", rows, 1, RunDirect(**direct, rows, seconds));
+  print("HTTP, GET /v2/health/live (transport alone)", 0, 1, RunHttp(http.port(), "", 0, 1, seconds));
   for (int rows : rows_list) {
     for (int c : concurrency) {
       print("HTTP, batching off", rows, c, RunHttp(http.port(), "nobatch", rows, c, seconds));

@@ -16,7 +16,7 @@ std::vector<std::string> BackendRegistry::flavors() const {
 }
 
 Result<std::unique_ptr<ModelBackend>> BackendRegistry::Load(const std::filesystem::path& dir) const {
-  CAIRN_ASSIGN_OR_RETURN(MlModel model, ReadMlModel(dir));
+  CAIRN_ASSIGN_OR_RETURN(MlModel model, DescribeModelDir(dir));
   for (const auto& factory : factories_) {
     if (model.HasFlavor(factory->flavor())) return factory->Load(dir, model);
   }

@@ -23,7 +23,9 @@ Result<ModelOrigin> LocalModelSource::Resolve(const std::string& uri) {
   fs::path dir = LocalModelPath(uri);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return NotFound(fmt::format("'{}' is not a model directory", uri));
-  if (!fs::exists(dir / "MLmodel")) return InvalidArgument(fmt::format("'{}' has no MLmodel file", uri));
+  if (auto described = DescribeModelDir(dir); !described.ok()) {
+    return InvalidArgument(fmt::format("'{}': {}", uri, described.error().message()));
+  }
   ModelOrigin origin;
   origin.model_uri = uri;
   origin.artifact_uri = fs::absolute(dir, ec).string();

@@ -122,6 +122,24 @@ Result<MlModel> ParseMlModel(std::string_view yaml_text) {
   return model;
 }
 
+Result<MlModel> DescribeModelDir(const std::filesystem::path& dir) {
+  if (std::filesystem::exists(dir / "MLmodel")) return ReadMlModel(dir);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    std::string name = entry.path().filename().string();
+    std::string ext = entry.path().extension().string();
+    std::string flavor;
+    if (ext == ".onnx") flavor = "onnx";
+    if (name == "model.json" || name == "model.ubj" || name == "model.xgb" || ext == ".bst") flavor = "xgboost";
+    if (flavor.empty()) continue;
+    MlModel model;
+    model.flavors[flavor]["data"] = name;
+    return model;
+  }
+  return InvalidArgument("the model directory has neither an MLmodel file nor a model file (*.onnx, model.json, model.ubj, model.xgb, *.bst)");
+}
+
 Result<MlModel> ReadMlModel(const std::filesystem::path& dir) {
   std::ifstream in(dir / "MLmodel", std::ios::binary);
   if (!in) return InvalidArgument("the model directory has no MLmodel file");

@@ -50,6 +50,11 @@ struct MlModel {
 Result<MlModel> ParseMlModel(std::string_view yaml_text);
 // Reads <dir>/MLmodel; kInvalidArgument when it is missing.
 Result<MlModel> ReadMlModel(const std::filesystem::path& dir);
+// <dir>/MLmodel when there is one; otherwise a plain model directory is
+// described by its one model file (Triton style): `*.onnx` -> onnx,
+// `model.json` / `model.ubj` / `model.xgb` / `*.bst` -> xgboost (no
+// signature). kInvalidArgument when neither is found.
+Result<MlModel> DescribeModelDir(const std::filesystem::path& dir);
 
 // "float32" (numpy dtype, tensor specs) or "double" (column type) -> OIP
 // datatype; nullopt for unknown names.

@@ -64,7 +64,8 @@ class ModelBackendFactory {
 class BackendRegistry {
  public:
   void Register(std::unique_ptr<ModelBackendFactory> factory);
-  // Reads <dir>/MLmodel and loads it with the first registered factory whose
+  // Reads <dir>/MLmodel (or recognises a plain model file, see
+  // DescribeModelDir) and loads it with the first registered factory whose
   // flavor the file has. kInvalidArgument when the file is missing or
   // malformed, kUnimplemented ("no backend can load flavor ...") when no
   // factory matches.

@@ -306,6 +306,22 @@ TEST_F(ServeCommandTest, ServesALocalModelDirectoryWithoutATrackingServer) {
   std::vector<double> got = OutputData(reply.json(), 0);
   ASSERT_EQ(got.size(), 3u);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(static_cast<float>(got[i]), expected[i]);
+
+  // A plain directory with just an ONNX file (no MLmodel) serves too.
+  auto onnx_dir = root / "plain-onnx";
+  std::filesystem::create_directories(onnx_dir);
+  OnnxWeights weights = OnnxWeights::Make(0.5f);
+  std::ofstream(onnx_dir / "graph.onnx", std::ios::binary) << BuildOnnxModel(weights);
+  auto plain = ServeProcess::Start({onnx_dir.string(), "--port", "0"});
+  ASSERT_TRUE(plain.ok()) << plain.error().ToString();
+  ASSERT_TRUE(WaitForStatus((*plain)->url(), "/v2/health/ready", 200)) << (*plain)->Log();
+  Reply onnx = Api((*plain)->url()).Post("/v2/models/plain-onnx/infer", OipRequest("X", x, 3, R"(,"outputs":[{"name":"Y"}])"));
+  ASSERT_OK_JSON(onnx);
+  std::vector<float> y, z;
+  OnnxReference(weights, x, 3, y, z);
+  std::vector<double> got_y = OutputData(onnx.json(), 0);
+  ASSERT_EQ(got_y.size(), y.size());
+  for (size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(got_y[i], y[i], 1e-5);
   std::filesystem::remove_all(root);
 }
 

@@ -48,6 +48,12 @@ class XgboostBackend final : public ModelBackend {
 
     std::unique_ptr<XgboostBackend> backend(new XgboostBackend());
     if (XGBoosterCreate(nullptr, 0, &backend->booster_) != 0) return XgbError("XGBoosterCreate");
+    // One thread per prediction: OpenMP keeps a thread team per calling
+    // thread, and requests arrive on many handler threads, so a
+    // multi-threaded predict would keep a team per handler thread and
+    // oversubscribe the cores under load. Throughput comes from batching
+    // instead (bench/RESULTS.md).
+    if (XGBoosterSetParam(backend->booster_, "nthread", "1") != 0) return XgbError("XGBoosterSetParam(nthread)");
     // XGBoost tells JSON ('{' '"'), UBJSON ('{' + type marker) and its
     // legacy binary format apart by the leading bytes.
     if (XGBoosterLoadModelFromBuffer(backend->booster_, buffer.data(), buffer.size()) != 0) {
