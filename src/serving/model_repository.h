@@ -25,7 +25,6 @@
 #include <string>
 #include <vector>
 
-#include "base/clock.h"
 #include "serving/model_backend.h"
 #include "serving/model_source.h"
 #include "serving/served_model.h"
