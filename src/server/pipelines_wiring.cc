@@ -8,70 +8,11 @@
 
 #include "base/ids.h"
 #include "frontends/pipelines_api/pipelines_api.h"
-#include "pipelines/executor/local/local_executor.h"
-#include "pipelines/executor/slurm/slurm_executor.h"
+#include "server/task_support.h"
 
 namespace cairn::server {
-namespace {
 
 namespace fs = std::filesystem;
-
-// Copies `local` (a file, or a directory recursively) under `dest` in the
-// run's artifact location. Repositories take files over by rename, so each
-// file is first copied into `scratch`.
-Status CopyIntoArtifacts(const artifacts::ArtifactRepositoryRegistry& registry, const std::string& scratch,
-                         const std::string& artifact_uri, const std::string& local, const std::string& dest) {
-  CAIRN_ASSIGN_OR_RETURN(artifacts::ResolvedLocation location, registry.Resolve(artifact_uri));
-  std::error_code ec;
-  fs::create_directories(scratch, ec);
-  auto put_file = [&](const fs::path& file, const std::string& relative) -> Status {
-    std::string tmp = fmt::format("{}/{}", scratch, NewUuidHex());
-    fs::copy_file(file, tmp, fs::copy_options::overwrite_existing, ec);
-    if (ec) return Internal("Cannot copy a task artifact.", ec.message());
-    std::string path = location.path;
-    for (const std::string& part : {dest, relative}) {
-      if (part.empty()) continue;
-      if (!path.empty()) path += '/';
-      path += part;
-    }
-    Status s = location.repository->Put(path, tmp);
-    fs::remove(tmp, ec);
-    return s;
-  };
-  fs::path root(local);
-  if (fs::is_directory(root, ec)) {
-    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      if (!it->is_regular_file(ec)) continue;
-      std::string relative = fs::relative(it->path(), root.parent_path(), ec).generic_string();
-      CAIRN_RETURN_IF_ERROR(put_file(it->path(), relative));
-    }
-    return Status();
-  }
-  return put_file(root, root.filename().string());
-}
-
-// The executor named by --pipelines-executor: `local` (a process per task
-// on this host) or `slurm` (a batch job per task on the cluster that
-// SLURM_CONF names; the pipeline root must be on a filesystem the compute
-// nodes share).
-Result<std::unique_ptr<pipelines::Executor>> CreateExecutor(const ServerConfig& config) {
-  if (config.pipelines_executor == "slurm") {
-    pipelines::SlurmExecutorOptions options;
-    options.base_env = pipelines::LocalExecutor::ProcessEnvironment();
-    options.partition = config.slurm_partition;
-    options.extra_sbatch_args = config.slurm_sbatch_args;
-    CAIRN_ASSIGN_OR_RETURN(auto slurm, pipelines::SlurmExecutor::Create(std::move(options)));
-    return std::unique_ptr<pipelines::Executor>(std::move(slurm));
-  }
-  pipelines::LocalExecutorOptions options;
-  options.max_log_bytes = config.pipelines_max_log_bytes;
-  options.base_env = pipelines::LocalExecutor::ProcessEnvironment();
-  CAIRN_ASSIGN_OR_RETURN(auto local, pipelines::LocalExecutor::Create(std::move(options)));
-  return std::unique_ptr<pipelines::Executor>(std::move(local));
-}
-
-}  // namespace
 
 PipelinesService::~PipelinesService() { Stop(); }
 
@@ -82,7 +23,7 @@ Result<std::unique_ptr<PipelinesService>> PipelinesService::Create(
   std::unique_ptr<PipelinesService> service(new PipelinesService());
   service->clock_ = CreateSystemClock();
 
-  CAIRN_ASSIGN_OR_RETURN(service->executor_, CreateExecutor(config));
+  CAIRN_ASSIGN_OR_RETURN(service->executor_, CreateTaskExecutor(config, config.pipelines_executor));
 
   pipelines::SchedulerOptions options;
   options.pipeline_root = config.pipeline_root.empty()

@@ -50,6 +50,11 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
   command.add_flag("--tuning-resume,!--no-tuning-resume", c.tuning_resume,
                    "Resume unfinished tuning experiments on start (off: fail them)")
       ->envname("CAIRN_TUNING_RESUME");
+  command.add_option("--tuning-executor", c.tuning_executor,
+                     "Where tuning trials run: local (processes on this host) or slurm (sbatch jobs)")
+      ->envname("CAIRN_TUNING_EXECUTOR")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
   command
       .add_option("--pipeline-root", c.pipeline_root,
                   "Directory for pipeline run files and task artifacts (default: <artifacts-destination>/../pipelines)")

@@ -39,6 +39,8 @@ struct ServerConfig {
   int64_t tuning_trial_timeout_s = 86400;
   // Resume unfinished tuning experiments on start (off: fail them).
   bool tuning_resume = true;
+  // Where trials run: "local" or "slurm" (as --pipelines-executor).
+  std::string tuning_executor = "local";
   // Pipelines: root of run directories and task artifacts; empty: a
   // "pipelines" directory next to the artifacts destination (inside the
   // data dir).

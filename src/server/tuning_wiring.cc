@@ -8,36 +8,12 @@
 
 #include "base/ids.h"
 #include "frontends/tuning_api/tuning_api.h"
+#include "server/task_support.h"
 
 namespace cairn::server {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// Copies the file `local` to `dest`/<its name> in the run's artifact
-// location. Repositories take files over by rename, so it is first copied
-// into `scratch` (on the destination's filesystem).
-Status CopyIntoArtifacts(const artifacts::ArtifactRepositoryRegistry& registry, const std::string& scratch,
-                         const std::string& artifact_uri, const std::string& local, const std::string& dest) {
-  CAIRN_ASSIGN_OR_RETURN(artifacts::ResolvedLocation location, registry.Resolve(artifact_uri));
-  std::error_code ec;
-  fs::create_directories(scratch, ec);
-  const std::string tmp = fmt::format("{}/{}", scratch, NewUuidHex());
-  fs::copy_file(local, tmp, fs::copy_options::overwrite_existing, ec);
-  if (ec) return Internal("Cannot copy a trial file into the artifacts.", ec.message());
-  std::string path = location.path;
-  for (const std::string& part : {dest, fs::path(local).filename().string()}) {
-    if (part.empty()) continue;
-    if (!path.empty()) path += '/';
-    path += part;
-  }
-  Status s = location.repository->Put(path, tmp);
-  fs::remove(tmp, ec);
-  return s;
-}
-
-}  // namespace
 
 TuningService::~TuningService() { Stop(); }
 
@@ -49,10 +25,7 @@ Result<std::unique_ptr<TuningService>> TuningService::Create(const ServerConfig&
   std::unique_ptr<TuningService> service(new TuningService());
   service->clock_ = CreateSystemClock();
 
-  pipelines::LocalExecutorOptions executor_options;
-  executor_options.max_log_bytes = config.pipelines_max_log_bytes;
-  executor_options.base_env = pipelines::LocalExecutor::ProcessEnvironment();
-  CAIRN_ASSIGN_OR_RETURN(service->executor_, pipelines::LocalExecutor::Create(std::move(executor_options)));
+  CAIRN_ASSIGN_OR_RETURN(service->executor_, CreateTaskExecutor(config, config.tuning_executor));
 
   tuning::TuningOptions options;
   options.root = config.tuning_root.empty() ? (fs::path(destination).parent_path() / "tuning").string()

@@ -14,7 +14,7 @@
 #include "base/clock.h"
 #include "base/result.h"
 #include "frontends/http/router.h"
-#include "pipelines/executor/local/local_executor.h"
+#include "pipelines/executor/executor.h"
 #include "server/server_config.h"
 #include "tracking/tracking_store.h"
 #include "tuning/controller/tuning_controller.h"
@@ -45,7 +45,7 @@ class TuningService {
  private:
   TuningService() = default;
   std::unique_ptr<Clock> clock_;
-  std::unique_ptr<pipelines::LocalExecutor> executor_;
+  std::unique_ptr<pipelines::Executor> executor_;
   std::unique_ptr<tuning::TuningController> controller_;
 };
 
