@@ -5,15 +5,18 @@
 // (overview, chart drawn, zoom refetch, artifact previews) -> compare two
 // runs -> models -> set an alias -> version lineage -> pipeline runs list ->
 // run graph (task states, collapse/expand a loop) -> task panel and logs ->
-// list view -> cancel a running pipeline; plus deep links, error states, the
+// list view -> cancel a running pipeline -> tuning experiments -> trials
+// table, best-so-far chart, importance, a trial's logs -> stop a running
+// experiment -> deployments -> a deployment's live numbers and chart -> start a
+// canary from the form; plus deep links, error states, the
 // SPA fallback and the app under a path prefix (a proxy).
 // Fails on any page error or console error. Screenshots of every page.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { api, launchBrowser, pipelinesApi, watchErrors } from './lib.mjs';
-import { RUNS, seedDemo, seedPipelines } from './seed.mjs';
+import { api, cairnApi, launchBrowser, pipelinesApi, watchErrors } from './lib.mjs';
+import { RUNS, SERVED_MODEL, TUNING_TRIALS, predict, seedDemo, seedPipelines, seedServing, seedTuning } from './seed.mjs';
 
 const [base, outDir] = process.argv.slice(2);
 if (!base || !outDir) {
@@ -33,6 +36,10 @@ const step = async (name, fn) => {
 // The pipelines run on the server while the tracking data is seeded.
 const pipelinesSeeded = seedPipelines(base);
 pipelinesSeeded.catch(() => {}); // awaited (and reported) by the pipeline steps
+const tuningSeeded = seedTuning(base);
+tuningSeeded.catch(() => {});
+const servingSeeded = seedServing(base);
+servingSeeded.catch(() => {});
 const seed = await seedDemo(base);
 const exp = seed.experimentId;
 const browser = await launchBrowser();
@@ -322,6 +329,131 @@ try {
     await shot('17-pipeline-cancelled');
   });
 
+  const tuning = await tuningSeeded;
+  const tuningRow = (id) => page.getByTestId('tuning-table').locator(`tr[data-experiment-id="${id}"]`);
+  await step('tuning experiments list', async () => {
+    assert.equal(tuning.demo.state, 'SUCCEEDED');
+    await page.getByRole('link', { name: 'Tuning', exact: true }).click();
+    const demo = tuningRow(tuning.demo.experiment_id);
+    await demo.getByRole('link', { name: 'e2e-tuning' }).waitFor();
+    await demo.getByText('SUCCEEDED', { exact: true }).waitFor();
+    await demo.getByText('ExperimentMaxTrialsReached').waitFor();
+    await demo.getByTestId('trials-progress').getByText(`${TUNING_TRIALS} / ${TUNING_TRIALS}`).waitFor();
+    await tuningRow(tuning.sleeper.experiment_id).getByText('RUNNING', { exact: true }).waitFor();
+    await shot('18-tuning');
+    await page.getByLabel('Experiment state').selectOption('SUCCEEDED');
+    await page.getByTestId('tuning-status').getByText('1 experiment', { exact: true }).waitFor();
+    assert.match(page.url(), /#\/tuning\?state=SUCCEEDED/);
+    await page.getByLabel('Experiment state').selectOption('');
+    await page.getByTestId('tuning-status').getByText('2 experiments', { exact: true }).waitFor();
+  });
+
+  const bestName = tuning.detail.experiment.best_trial_name;
+  await step('tuning experiment: trials table, best-so-far chart, importance', async () => {
+    await tuningRow(tuning.demo.experiment_id).getByRole('link', { name: 'e2e-tuning' }).click();
+    const table = page.getByTestId('trials-table');
+    await table.locator('tbody tr').nth(TUNING_TRIALS - 1).waitFor();
+    assert.equal(await table.locator('tbody tr').count(), TUNING_TRIALS);
+    for (const col of ['param:lr', 'param:opt', 'objective']) await table.locator(`th[data-col="${col}"]`).waitFor();
+    await page.locator('[data-testid=best-so-far][data-drawn=true] canvas').first().waitFor();
+    const importance = page.getByTestId('importance');
+    await importance.locator('tr[data-param=lr]').waitFor();
+    await importance.locator('tr[data-param=opt]').waitFor();
+    // Largest first, as the API's numbers say.
+    const top = [...tuning.detail.parameter_importance].sort((a, b) => b.importance - a.importance)[0].name;
+    assert.equal(await importance.locator('tr').first().getAttribute('data-param'), top);
+    await page.getByTestId('best-objective').getByText(bestName).waitFor();
+    // Sort by the objective: the best (smallest loss) trial comes first.
+    await table.locator('th[data-col=objective] button').click();
+    await table.locator('th[data-col=objective][aria-sort=ascending]').waitFor();
+    assert.match(decodeURIComponent(page.url()), /sort=objective:asc/);
+    assert.equal(await table.locator('tbody tr').first().getAttribute('data-trial'), bestName);
+    await shot('19-tuning-experiment');
+    await page.getByLabel('Show trials in state').selectOption('FAILED');
+    await page.getByTestId('empty-state').getByText('No trial is failed').waitFor();
+    assert.match(page.url(), /state=FAILED/);
+    await page.getByLabel('Show trials in state').selectOption('');
+    await table.locator('tbody tr').nth(TUNING_TRIALS - 1).waitFor();
+  });
+
+  await step('tuning trial panel: logs and tracking run', async () => {
+    await page.getByTestId('trials-table').getByRole('button', { name: bestName }).click();
+    const panel = page.getByTestId('trial-panel');
+    await panel.getByRole('heading', { name: bestName }).waitFor();
+    await panel.getByTestId('trial-logs').getByText('epoch 2: loss=').waitFor();
+    await panel.getByRole('button', { name: 'stderr' }).click();
+    await panel.locator('[data-testid=trial-logs][data-stream=stderr]').getByText('trained with').waitFor();
+    assert.match(page.url(), new RegExp(`trial=${bestName}`));
+    assert.match(page.url(), /stream=stderr/);
+    await shot('20-tuning-trial-logs');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await page.getByTestId('trials-table').getByRole('button', { name: bestName }).click();
+    await panel.getByRole('link', { name: "open the trial's run" }).click();
+    await page.waitForURL(/#\/experiments\/\d+\/runs\/[0-9a-f]+/);
+    await page.goBack();
+    await page.getByTestId('trial-panel').waitFor();
+  });
+
+  await step('stop a running tuning experiment', async () => {
+    await page.goto(`${base}/#/tuning/${tuning.sleeper.experiment_id}`);
+    await page.getByTestId('trials-table').getByText('RUNNING', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Stop experiment' }).click();
+    await page.getByRole('button', { name: 'Yes, stop it' }).click();
+    await page.getByTestId('tuning-state').getByText('STOPPED').waitFor();
+    await page.getByTestId('trials-table').getByText('KILLED', { exact: true }).waitFor();
+    await shot('21-tuning-stopped');
+  });
+
+  await step('tuning empty and error states', async () => {
+    await page.goto(`${base}/#/tuning?state=FAILED`);
+    await page.getByTestId('empty-state').getByText('No tuning experiment is failed').waitFor();
+    await watch.allowing(/status of 404/, async () => {
+      await page.goto(`${base}/#/tuning/0123456789abcdef0123456789abcdef`);
+      await page.getByTestId('error-state').getByText('Could not load this tuning experiment').waitFor();
+    });
+  });
+
+  const serving = await servingSeeded;
+  await step('serving: deployments list and a deployment', async () => {
+    assert.equal(serving.deployment.state, 'READY');
+    await page.goto(`${base}/#/serving`);
+    const row = page.getByTestId('deployments-table').locator(`tr[data-deployment="${SERVED_MODEL}"]`);
+    await row.getByRole('link', { name: `${SERVED_MODEL} v1` }).waitFor();
+    await row.getByText('READY').waitFor();
+    // Predictions keep arriving while the page scrapes /metrics.
+    const traffic = setInterval(() => predict(base, 1).catch(() => {}), 200);
+    try {
+      await row.locator('td.num').first().getByText('/s').waitFor();
+      await shot('22-serving');
+      await row.getByRole('link', { name: SERVED_MODEL, exact: true }).click();
+      await page.getByTestId('deployment-state').getByText('READY').waitFor();
+      await page.getByTestId('deployment-rate').getByText('/s').waitFor();
+      await page.locator('[data-testid=rate-chart][data-drawn=true] canvas').first().waitFor({ timeout: 20_000 });
+      await page.locator('[data-testid=latency-chart][data-drawn=true] canvas').first().waitFor();
+    } finally {
+      clearInterval(traffic);
+    }
+    await shot('23-deployment');
+  });
+
+  await step('serving: start a canary from the form, version lineage link', async () => {
+    await page.getByLabel('New model URI').fill(`models:/${SERVED_MODEL}/2`);
+    await page.getByLabel('Canary traffic percent').fill('25');
+    await page.getByRole('button', { name: 'Start canary' }).click();
+    const canary = page.getByRole('region', { name: 'Canary' });
+    await canary.getByRole('link', { name: `${SERVED_MODEL} v2` }).waitFor();
+    await canary.getByText('25% of requests').waitFor();
+    const got = await cairnApi(base, 'GET', `serving/deployments/${SERVED_MODEL}`);
+    assert.equal(got.deployment.canary_traffic_percent, 25);
+    await shot('24-deployment-canary');
+    await page.getByRole('button', { name: 'Remove the canary' }).click();
+    await canary.waitFor({ state: 'detached' });
+    await page.getByRole('region', { name: 'Primary' }).getByRole('link', { name: `${SERVED_MODEL} v1` }).click();
+    await page.waitForURL(new RegExp(`#/models/${SERVED_MODEL}/versions/1`));
+    await page.getByTestId('lineage').waitFor();
+  });
+
   await step('pipeline empty and error states', async () => {
     await page.goto(`${base}/#/pipelines?state=CANCELLING`);
     await page.getByTestId('empty-state').getByText('No pipeline run is cancelling').waitFor();
@@ -369,6 +501,13 @@ try {
       await page.goto(`${prefixed}#/pipelines/runs/${demoRun.run_id}?task=train`);
       await page.getByTestId('task-logs').getByText('training on 3 rows').waitFor();
       await node('train', 'succeeded').waitFor();
+      await page.goto(`${prefixed}#/tuning/${tuning.demo.experiment_id}?trial=${bestName}`);
+      await page.locator('[data-testid=best-so-far][data-drawn=true] canvas').first().waitFor();
+      await page.getByTestId('trial-logs').getByText('epoch 2: loss=').waitFor();
+      await page.goto(`${prefixed}#/serving/${SERVED_MODEL}`);
+      await page.getByTestId('deployment-state').getByText('READY').waitFor();
+      // /metrics is fetched relative to the page too.
+      await page.getByTestId('deployment-rate').getByText('/s').waitFor();
     } finally {
       proxy.close();
     }
@@ -387,4 +526,6 @@ try {
   // Never leave the sleeper's process behind, whatever failed.
   const sleeper = await pipelinesSeeded.then((p) => p.sleeper, () => null);
   if (sleeper) await pipelinesApi(base, 'POST', 'runs/cancel', { run_id: sleeper.run_id }).catch(() => {});
+  const tuningSleeper = await tuningSeeded.then((t) => t.sleeper, () => null);
+  if (tuningSleeper) await cairnApi(base, 'POST', 'tuning/experiments/stop', { experiment_id: tuningSleeper.experiment_id }).catch(() => {});
 }

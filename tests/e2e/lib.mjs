@@ -41,6 +41,22 @@ export async function pipelinesApi(base, method, path, payload = {}) {
   return text ? JSON.parse(text) : {};
 }
 
+// cairn's other REST APIs under /api/2.0/cairn/ (tuning, serving): GET
+// takes a query object, other methods a JSON body.
+export async function cairnApi(base, method, path, payload = {}) {
+  let url = `${base}/api/2.0/cairn/${path}`;
+  const init = { method, headers: {} };
+  if (method === 'GET') url += `?${new URLSearchParams(payload)}`;
+  else {
+    init.body = JSON.stringify(payload);
+    init.headers['Content-Type'] = 'application/json';
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : {};
+}
+
 export async function upload(base, runId, path, content) {
   const res = await fetch(
     `${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(path)}`,

@@ -3,7 +3,7 @@
 // dataset inputs, a parent with children, artifacts of every preview kind)
 // and a registered model with two versions. Returns what the test checks.
 import { deflateSync } from 'node:zlib';
-import { api, pipelinesApi, pool, rng, upload } from './lib.mjs';
+import { api, cairnApi, pipelinesApi, pool, rng, upload } from './lib.mjs';
 
 // A small valid PNG (a 96x64 gradient), encoded here so the test needs no files.
 function crc32(buf) {
@@ -216,4 +216,113 @@ export async function seedPipelines(base) {
   const { run: again } = await submit(PIPELINE_YAML, 'e2e-demo-rerun');
   const second = await finished(base, again.run_id);
   return { demo: first.run, tasks: first.tasks, rerun: second.run, rerunTasks: second.tasks, sleeper };
+}
+
+// A small real tuning experiment (cairn's short form, docs/tuning.md): 8
+// trials, 4 at a time, of a python3 one-liner that prints `loss=...` lines
+// (the StdOut collector reads them) and one line on stderr. The loss is a
+// function of lr and opt, so importance is not flat; the seed makes the
+// suggested values the same on every run.
+export const TUNING_TRIALS = 8;
+export const TUNING_YAML = `name: e2e-tuning
+objective: {type: minimize, metric: loss}
+algorithm: random
+seed: 7
+parallelTrials: 4
+maxTrials: ${TUNING_TRIALS}
+parameters:
+  lr: {type: double, min: 0.001, max: 0.1}
+  opt: {type: categorical, values: [sgd, adam]}
+command:
+  - python3
+  - -c
+  - |
+    import sys
+    lr, opt = float(sys.argv[1]), sys.argv[2]
+    for epoch in range(3):
+        loss = (lr - 0.03) ** 2 * 100 + (0.5 if opt == "sgd" else 0.1) + 0.01 / (epoch + 1)
+        print(f"epoch {epoch}: loss={loss:.6f}", flush=True)
+    print("trained with " + opt, file=sys.stderr)
+  - "\${lr}"
+  - "\${opt}"
+`;
+
+// An experiment whose one trial sleeps until the test stops it from the UI.
+export const TUNING_SLEEPER_YAML = `name: e2e-tuning-sleeper
+objective: {type: minimize, metric: loss}
+maxTrials: 1
+parallelTrials: 1
+parameters:
+  x: {type: int, min: 1, max: 3}
+command: [sh, -c, 'echo "sleeping for the test"; sleep 300']
+`;
+
+async function tuningFinished(base, experimentId) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const got = await cairnApi(base, 'GET', 'tuning/experiments/get', { experiment_id: experimentId });
+    if (!['CREATED', 'RUNNING'].includes(got.experiment.state)) return got;
+    if (Date.now() > deadline) throw new Error(`tuning experiment still ${got.experiment.state} after 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// Submits both experiments; resolves once the demo one has finished (the
+// sleeper keeps running).
+export async function seedTuning(base) {
+  const submit = (spec, name) =>
+    cairnApi(base, 'POST', 'tuning/experiments/submit', { spec, source_name: `${name}.yaml`, experiment_name: 'e2e-tuning' });
+  const { experiment: demo } = await submit(TUNING_YAML, 'e2e-tuning');
+  const { experiment: sleeper } = await submit(TUNING_SLEEPER_YAML, 'e2e-tuning-sleeper');
+  const done = await tuningFinished(base, demo.experiment_id);
+  return { demo: done.experiment, detail: done, sleeper };
+}
+
+// A tiny XGBoost regressor (2 trees of depth 2 on 4 features), saved as
+// JSON by libxgboost 1.6 (XGBoosterSaveModel through its C API): small
+// enough to keep here, so the test needs no files and no Python packages.
+const XGB_MODEL_JSON = "{\"learner\":{\"attributes\":{},\"feature_names\":[],\"feature_types\":[],\"gradient_booster\":{\"model\":{\"gbtree_model_param\":{\"num_parallel_tree\":\"1\",\"num_trees\":\"2\",\"size_leaf_vector\":\"0\"},\"tree_info\":[0,0],\"trees\":[{\"base_weights\":[8.606029E-1,3.3053276E-1,1.4569719E0,-3.776684E-2,5.29477E-1,8.7906784E-1,1.6005757E0],\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],\"categories_sizes\":[],\"default_left\":[1,1,1,0,0,0,0],\"id\":0,\"left_children\":[1,3,5,-1,-1,-1,-1],\"loss_changes\":[1.24792385E1,1.7052317E0,1.6978073E-1,0E0,0E0,0E0,0E0],\"parents\":[2147483647,0,0,1,1,2,2],\"right_children\":[2,4,6,-1,-1,-1,-1],\"split_conditions\":[4.6666133E-1,1.0131064E-1,5.018017E-1,-1.888342E-2,2.647385E-1,4.3953392E-1,8.0028784E-1],\"split_indices\":[0,0,1,0,0,0,0],\"split_type\":[0,0,0,0,0,0,0],\"sum_hessian\":[4E1,2.2E1,1.8E1,8E0,1.4E1,5E0,1.3E1],\"tree_param\":{\"num_deleted\":\"0\",\"num_feature\":\"4\",\"num_nodes\":\"7\",\"size_leaf_vector\":\"0\"}},{\"base_weights\":[4.665375E-1,1.5636969E-1,7.843952E-1,-1.3108459E-1,2.7235782E-1,5.074226E-1,9.267584E-1],\"categories\":[],\"categories_nodes\":[],\"categories_segments\":[],\"categories_sizes\":[],\"default_left\":[1,1,1,0,0,0,0],\"id\":1,\"left_children\":[1,3,5,-1,-1,-1,-1],\"loss_changes\":[3.9195032E0,7.692102E-1,3.1835556E-1,0E0,0E0,0E0,0E0],\"parents\":[2147483647,0,0,1,1,2,2],\"right_children\":[2,4,6,-1,-1,-1,-1],\"split_conditions\":[4.1574365E-1,4.0433684E-1,6.9488287E-1,-6.5542296E-2,1.3617891E-1,2.537113E-1,4.633792E-1],\"split_indices\":[0,1,0,0,0,0,0],\"split_type\":[0,0,0,0,0,0,0],\"sum_hessian\":[4E1,2.1E1,1.9E1,6E0,1.5E1,8E0,1.1E1],\"tree_param\":{\"num_deleted\":\"0\",\"num_feature\":\"4\",\"num_nodes\":\"7\",\"size_leaf_vector\":\"0\"}}]},\"name\":\"gbtree\"},\"learner_model_param\":{\"base_score\":\"5E-1\",\"boost_from_average\":\"1\",\"num_class\":\"0\",\"num_feature\":\"4\",\"num_target\":\"1\"},\"objective\":{\"name\":\"reg:squarederror\",\"reg_loss_param\":{\"scale_pos_weight\":\"1\"}}},\"version\":[1,7,4]}";
+const MLMODEL = `artifact_path: model
+flavors:
+  python_function:
+    data: model.json
+    loader_module: mlflow.xgboost
+  xgboost:
+    code: null
+    data: model.json
+mlflow_version: 2.10.0
+signature:
+  inputs: '[{"type": "double", "name": "f0"}, {"type": "double", "name": "f1"}, {"type": "double", "name": "f2"}, {"type": "double", "name": "f3"}]'
+  outputs: null
+`;
+export const SERVED_MODEL = 'e2e-served';
+
+// Two registered versions of the model above (logged as run artifacts, as
+// an MLflow client would), a deployment of version 1, and a few
+// predictions so /metrics has numbers.
+export async function seedServing(base) {
+  const { experiment_id: experimentId } = await api(base, 'POST', 'experiments/create', { name: 'e2e-serving' });
+  await api(base, 'POST', 'registered-models/create', { name: SERVED_MODEL, description: 'A tiny XGBoost regressor' });
+  for (let i = 0; i < 2; i++) {
+    const { run } = await api(base, 'POST', 'runs/create', { experiment_id: experimentId, run_name: `xgb-${i + 1}` });
+    const id = run.info.run_id;
+    await upload(base, id, 'model/model.json', XGB_MODEL_JSON);
+    await upload(base, id, 'model/MLmodel', MLMODEL);
+    await api(base, 'POST', 'runs/update', { run_id: id, status: 'FINISHED', end_time: Date.now() });
+    await api(base, 'POST', 'model-versions/create', { name: SERVED_MODEL, source: `runs:/${id}/model`, run_id: id });
+  }
+  const { deployment } = await cairnApi(base, 'POST', 'serving/deployments', { name: SERVED_MODEL, model_uri: `models:/${SERVED_MODEL}/1` });
+  await predict(base, 5);
+  return { deployment };
+}
+
+export async function predict(base, times) {
+  for (let i = 0; i < times; i++) {
+    const res = await fetch(`${base}/invocations?model=${SERVED_MODEL}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ dataframe_split: { columns: ['f0', 'f1', 'f2', 'f3'], data: [[0.1, 0.2, 0.3, 0.4], [0.9, 0.8, 0.7, 0.6]] } }),
+    });
+    if (!res.ok) throw new Error(`invocations -> ${res.status}: ${await res.text()}`);
+  }
 }

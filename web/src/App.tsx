@@ -35,6 +35,10 @@ const ModelVersionPage = lazyPage(() => import('./pages/ModelVersionPage'));
 const PipelinesPage = lazyPage(() => import('./pages/PipelinesPage'));
 // xyflow, dagre and the YAML reader load only with this page.
 const PipelineRunPage = lazyPage(() => import('./pages/PipelineRunPage'));
+const TuningPage = lazyPage(() => import('./pages/TuningPage'));
+const TuningExperimentPage = lazyPage(() => import('./pages/TuningExperimentPage'));
+const ServingPage = lazyPage(() => import('./pages/ServingPage'));
+const DeploymentPage = lazyPage(() => import('./pages/DeploymentPage'));
 
 class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: Error | null }> {
   state = { error: null as Error | null };
@@ -87,6 +91,14 @@ function Page({ route }: { route: Route }) {
       return <PipelinesPage view={route.view} />;
     case 'pipelineRun':
       return <PipelineRunPage key={route.runId} runId={route.runId} view={route.view} />;
+    case 'tuning':
+      return <TuningPage view={route.view} />;
+    case 'tuningExperiment':
+      return <TuningExperimentPage key={route.experimentId} experimentId={route.experimentId} view={route.view} />;
+    case 'serving':
+      return <ServingPage />;
+    case 'deployment':
+      return <DeploymentPage key={route.name} name={route.name} />;
     case 'notFound':
       return (
         <div className="page">
@@ -102,13 +114,15 @@ const NAV = [
   { id: 'experiments', label: 'Experiments', href: href.experiments(), pages: ['experiments', 'experiment', 'run', 'runById', 'compare'] },
   { id: 'models', label: 'Models', href: href.models(), pages: ['models', 'model', 'modelVersion'] },
   { id: 'pipelines', label: 'Pipelines', href: href.pipelines(), pages: ['pipelines', 'pipelineRun'] },
+  { id: 'tuning', label: 'Tuning', href: href.tuning(), pages: ['tuning', 'tuningExperiment'] },
+  { id: 'serving', label: 'Serving', href: href.serving(), pages: ['serving', 'deployment'] },
 ];
 
 export function App() {
   const route = useRoute();
   const resetKey = window.location.hash;
   useEffect(() => {
-    const titles: Record<string, string> = { experiments: 'Experiments', models: 'Models', pipelines: 'Pipelines', pipelineRun: 'Pipeline run' };
+    const titles: Record<string, string> = { experiments: 'Experiments', models: 'Models', pipelines: 'Pipelines', pipelineRun: 'Pipeline run', tuning: 'Tuning', tuningExperiment: 'Tuning experiment', serving: 'Serving', deployment: 'Deployment' };
     document.title = `${titles[route.page] ?? route.page.replace(/([A-Z])/g, ' $1').toLowerCase()} · cairn`;
   }, [route.page]);
   return (

@@ -1,16 +1,13 @@
 // The task panel of the pipeline run page: what a task got and produced, its
 // attempts, its logs (stdout/stderr, followed while it runs) and its nested
 // tracking run.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { getTaskLogs, type ArtifactRef, type PipelineTask, type TaskIo } from '../api/pipelines';
 import { formatDuration, formatTime } from '../lib/format';
 import { STATE_STYLE, visualState } from '../lib/pipelineStates';
 import { href } from '../lib/urlState';
+import { useFollowedLog } from '../lib/useFollowedLog';
 import { ErrorState } from './common';
-
-// More than this is not kept in the page; the panel says where the rest is.
-const MAX_LOG_CHARS = 2 * 1024 * 1024;
-const LOG_POLL_MS = 1500;
 
 function showValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
@@ -57,58 +54,13 @@ function IoTables({ io, label }: { io: TaskIo | undefined; label: string }) {
   );
 }
 
-interface LogState {
-  text: string;
-  offset: number;
-  eof: boolean;
-  error?: Error;
-  truncated: boolean;
-}
-
-// Reads a stream from the start and, while the task is active, follows it.
-function useTaskLogs(runId: string, taskId: string, stream: 'stdout' | 'stderr', follow: boolean): LogState & { loaded: boolean } {
-  const [state, setState] = useState<LogState & { loaded: boolean }>({ text: '', offset: 0, eof: false, truncated: false, loaded: false });
-  const followRef = useRef(follow);
-  followRef.current = follow;
-  useEffect(() => {
-    const controller = new AbortController();
-    let offset = 0;
-    let text = '';
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // One more read after the task stops, for what it wrote at the end.
-    let followed = followRef.current;
-    setState({ text: '', offset: 0, eof: false, truncated: false, loaded: false });
-    const pull = async () => {
-      try {
-        for (;;) {
-          const chunk = await getTaskLogs(runId, taskId, stream, offset, controller.signal);
-          if (controller.signal.aborted) return;
-          offset = chunk.next_offset;
-          const truncated = text.length + chunk.data.length > MAX_LOG_CHARS;
-          if (!truncated) text += chunk.data;
-          setState({ text, offset, eof: chunk.eof, truncated, loaded: true });
-          if (truncated || chunk.eof || chunk.data.length === 0) break;
-        }
-        const again = followRef.current || followed;
-        followed = followRef.current;
-        if (again) timer = setTimeout(pull, LOG_POLL_MS);
-      } catch (e) {
-        if ((e as Error).name === 'AbortError') return;
-        setState((s) => ({ ...s, error: e as Error, loaded: true }));
-      }
-    };
-    void pull();
-    return () => {
-      controller.abort();
-      if (timer) clearTimeout(timer);
-    };
-  }, [runId, taskId, stream]);
-  return state;
-}
-
 function Logs({ runId, task, stream, onStream }: { runId: string; task: PipelineTask; stream: 'stdout' | 'stderr'; onStream: (s: 'stdout' | 'stderr') => void }) {
   const active = task.state === 'RUNNING' || task.state === 'PENDING';
-  const logs = useTaskLogs(runId, task.node_id, stream, active);
+  const logs = useFollowedLog(
+    (offset, signal) => getTaskLogs(runId, task.node_id, stream, offset, signal),
+    `${runId}|${task.node_id}|${stream}`,
+    active,
+  );
   return (
     <section aria-label="Logs">
       <div className="toolbar">

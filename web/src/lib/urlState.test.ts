@@ -83,3 +83,24 @@ describe('URL state', () => {
     expect(parseHash('#/pipelines/runs/r1?view=weird')).toMatchObject({ view: { mode: null, stream: 'stdout', toggled: [] } });
   });
 });
+
+describe('URL state of the tuning and serving pages', () => {
+  it('routes them', () => {
+    expect(parseHash('#/tuning')).toEqual({ page: 'tuning', view: { state: '' } });
+    expect(parseHash(href.tuning({ state: 'RUNNING' }))).toEqual({ page: 'tuning', view: { state: 'RUNNING' } });
+    expect(parseHash('#/serving')).toEqual({ page: 'serving' });
+    expect(parseHash(href.deployment('my model'))).toEqual({ page: 'deployment', name: 'my model' });
+    expect(parseHash('#/tuning/abc').page).toBe('tuningExperiment');
+  });
+
+  it('round-trips the experiment view and omits defaults', () => {
+    expect(href.tuningExperiment('abc')).toBe('#/tuning/abc');
+    const view = { state: 'FAILED', sort: { key: 'param:a:b' as const, dir: 'desc' as const }, trial: 'r-0001', stream: 'stderr' as const };
+    const route = parseHash(href.tuningExperiment('abc', view));
+    expect(route).toEqual({ page: 'tuningExperiment', experimentId: 'abc', view });
+    const bad = parseHash('#/tuning/abc?sort=bogus:desc');
+    expect(bad.page === 'tuningExperiment' && bad.view.sort).toEqual({ key: 'index', dir: 'asc' });
+    const objective = parseHash('#/tuning/abc?sort=objective:asc');
+    expect(objective.page === 'tuningExperiment' && objective.view.sort).toEqual({ key: 'objective', dir: 'asc' });
+  });
+});

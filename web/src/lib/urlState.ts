@@ -10,6 +10,9 @@
 //   #/models?q=   #/models/<name>   #/models/<name>/versions/<v>
 //   #/pipelines?state=&q=&sort=            pipeline runs
 //   #/pipelines/runs/<run>?view=graph|list&task=&toggled=&state=&stream=
+//   #/tuning?state=                        tuning experiments
+//   #/tuning/<id>?state=&sort=&trial=&stream=   one experiment, its trials, a trial's logs
+//   #/serving   #/serving/<deployment>     deployments
 import { parseSort, serializeSort, type SortState } from './filter';
 
 export type XAxis = 'step' | 'time' | 'relative';
@@ -51,7 +54,54 @@ export type Route =
   | { page: 'modelVersion'; name: string; version: string }
   | { page: 'pipelines'; view: PipelineRunsView }
   | { page: 'pipelineRun'; runId: string; view: PipelineRunView }
+  | { page: 'tuning'; view: TuningListView }
+  | { page: 'tuningExperiment'; experimentId: string; view: TuningExperimentView }
+  | { page: 'serving' }
+  | { page: 'deployment'; name: string }
   | { page: 'notFound'; path: string };
+
+export interface TuningListView {
+  state: string; // an experiment state, '' = all
+}
+
+// 'param:<name>' sorts by that parameter's value.
+export type TrialSortKey = 'index' | 'name' | 'state' | 'objective' | 'duration' | `param:${string}`;
+
+export interface TuningExperimentView {
+  state: string; // trials in this state only, '' = all
+  sort: { key: TrialSortKey; dir: 'asc' | 'desc' };
+  trial: string; // trial in the side panel, '' = none
+  stream: 'stdout' | 'stderr';
+}
+
+const DEFAULT_TRIAL_SORT: TuningExperimentView['sort'] = { key: 'index', dir: 'asc' };
+const TRIAL_SORT_KEYS = ['index', 'name', 'state', 'objective', 'duration'];
+
+export function parseTuningExperimentView(params: URLSearchParams): TuningExperimentView {
+  const raw = params.get('sort') ?? '';
+  // The direction is after the last ':' (a parameter name may hold one).
+  const cut = raw.lastIndexOf(':');
+  const key = cut > 0 ? raw.slice(0, cut) : raw;
+  const dir = cut > 0 ? raw.slice(cut + 1) : '';
+  const valid = TRIAL_SORT_KEYS.includes(key) || (key.startsWith('param:') && key.length > 'param:'.length);
+  return {
+    state: params.get('state') ?? '',
+    sort: valid ? { key: key as TrialSortKey, dir: dir === 'desc' ? 'desc' : 'asc' } : DEFAULT_TRIAL_SORT,
+    trial: params.get('trial') ?? '',
+    stream: params.get('stream') === 'stderr' ? 'stderr' : 'stdout',
+  };
+}
+
+export function serializeTuningExperimentView(view: TuningExperimentView): string {
+  const p = new URLSearchParams();
+  if (view.state) p.set('state', view.state);
+  if (view.sort.key !== DEFAULT_TRIAL_SORT.key || view.sort.dir !== DEFAULT_TRIAL_SORT.dir) {
+    p.set('sort', `${view.sort.key}:${view.sort.dir}`);
+  }
+  if (view.trial) p.set('trial', view.trial);
+  if (view.stream !== 'stdout') p.set('stream', view.stream);
+  return p.toString();
+}
 
 export type PipelineSortKey = 'created' | 'name' | 'state' | 'duration';
 
@@ -216,6 +266,15 @@ export const href = {
       `/pipelines/runs/${seg(runId)}`,
       serializePipelineRunView({ mode: null, task: '', toggled: [], state: '', stream: 'stdout', ...view }),
     ),
+  tuning: (view?: Partial<TuningListView>) =>
+    withQuery('/tuning', view?.state ? new URLSearchParams({ state: view.state }).toString() : ''),
+  tuningExperiment: (experimentId: string, view?: Partial<TuningExperimentView>) =>
+    withQuery(
+      `/tuning/${seg(experimentId)}`,
+      serializeTuningExperimentView({ state: '', sort: DEFAULT_TRIAL_SORT, trial: '', stream: 'stdout', ...view }),
+    ),
+  serving: () => '#/serving',
+  deployment: (name: string) => `#/serving/${seg(name)}`,
 };
 
 function decode(s: string): string | null {
@@ -264,6 +323,14 @@ export function parseHash(hash: string): Route {
   if (s[0] === 'pipelines') {
     if (s.length === 1) return { page: 'pipelines', view: parsePipelineRunsView(params) };
     if (s.length === 3 && s[1] === 'runs') return { page: 'pipelineRun', runId: s[2], view: parsePipelineRunView(params) };
+  }
+  if (s[0] === 'tuning') {
+    if (s.length === 1) return { page: 'tuning', view: { state: params.get('state') ?? '' } };
+    if (s.length === 2) return { page: 'tuningExperiment', experimentId: s[1], view: parseTuningExperimentView(params) };
+  }
+  if (s[0] === 'serving') {
+    if (s.length === 1) return { page: 'serving' };
+    if (s.length === 2) return { page: 'deployment', name: s[1] };
   }
   return { page: 'notFound', path };
 }

@@ -1,0 +1,27 @@
+// Objective per trial, in completion order, as points, and the best value
+// so far as a step line (min when minimizing, max when maximizing).
+import { useMemo } from 'react';
+import type { AlignedData } from 'uplot';
+import type { Trial } from '../api/tuning';
+import { bestSoFar } from '../lib/tuning';
+import { SmallChart } from './SmallChart';
+
+export function BestSoFarChart({ trials, objective, type }: { trials: Trial[]; objective: string; type: 'minimize' | 'maximize' }) {
+  const curve = useMemo(() => bestSoFar(trials, type), [trials, type]);
+  const data = useMemo(() => [curve.order, curve.values, curve.best] as AlignedData, [curve]);
+  if (curve.values.length === 0) {
+    return <p className="muted small" data-testid="best-so-far-empty">No trial has reported {objective} yet.</p>;
+  }
+  return (
+    <SmallChart
+      testId="best-so-far"
+      label={`${objective} per trial in completion order and the best so far (${type})`}
+      data={data}
+      xLabel="trial #"
+      series={[
+        { label: objective, color: '#2f6fdf', line: false },
+        { label: `best (${type === 'minimize' ? 'min' : 'max'})`, color: '#e0662b', line: true, stepped: true },
+      ]}
+    />
+  );
+}
