@@ -300,8 +300,10 @@ try {
     await panel.getByRole('table', { name: 'Output parameters' }).getByText('0.42').waitFor();
     await panel.getByTestId('task-logs').getByText('training on 3 rows').waitFor();
     await panel.getByRole('link', { name: "open the task's run" }).click();
+    // The panel's own "train" heading is still there until the hash changes:
+    // wait for the run page's URL first.
+    await page.waitForURL(/#\/experiments\/\d+\/runs\/[0-9a-f]+/);
     await page.getByRole('heading', { name: 'train', exact: true }).waitFor(); // the nested run is named after the task
-    assert.match(page.url(), /#\/experiments\/\d+\/runs\/[0-9a-f]+/);
     await page.goBack();
     await page.getByTestId('task-panel').waitFor();
   });

@@ -75,7 +75,11 @@ export function useServingMetrics(intervalMs = 2000): ServingMetrics {
       }
       if (!controller.signal.aborted) timer = setTimeout(tick, intervalMs);
     };
-    void tick();
+    // Another serving page may have scraped a moment ago: wait for a full
+    // interval since, so every rate and history point covers one.
+    const since = last ? Date.now() - last.at : Infinity;
+    if (since >= intervalMs) void tick();
+    else timer = setTimeout(tick, intervalMs - since);
     return () => {
       controller.abort();
       if (timer) clearTimeout(timer);
