@@ -13,7 +13,16 @@ set -euo pipefail
 cmd=${1:?usage: slurm.sh up|down DIR}
 D=${2:?usage: slurm.sh up|down DIR}
 
-stop_pidfile() { [ -f "$1" ] && kill "$(cat "$1")" 2>/dev/null || true; }
+# Stops the daemon named by a pid file and waits (up to 10 s) until it is
+# gone, so the caller can remove its directory.
+stop_pidfile() {
+  [ -f "$1" ] || return 0
+  local pid
+  pid=$(cat "$1")
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
 if [ "$cmd" = down ]; then
   stop_pidfile "$D/slurmd.pid"; stop_pidfile "$D/slurmctld.pid"; stop_pidfile "$D/munged.pid"
   exit 0
