@@ -376,6 +376,12 @@ try {
     assert.match(page.url(), /state=FAILED/);
     await page.getByLabel('Show trials in state').selectOption('');
     await table.locator('tbody tr').nth(TUNING_TRIALS - 1).waitFor();
+    // A click on the chart's left edge opens the first trial that finished.
+    const firstDone = [...tuning.detail.trials].sort((a, b) => a.finished_ms - b.finished_ms || a.index - b.index)[0].name;
+    await page.locator('[data-testid=best-so-far] .u-over').click({ position: { x: 3, y: 20 } });
+    await page.getByTestId('trial-panel').getByRole('heading', { name: firstDone }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('trial-panel').waitFor({ state: 'detached' });
   });
 
   await step('tuning trial panel: logs and tracking run', async () => {

@@ -6,7 +6,18 @@ import type { Trial } from '../api/tuning';
 import { bestSoFar } from '../lib/tuning';
 import { SmallChart } from './SmallChart';
 
-export function BestSoFarChart({ trials, objective, type }: { trials: Trial[]; objective: string; type: 'minimize' | 'maximize' }) {
+// A click on the chart opens the trial under the cursor.
+export function BestSoFarChart({
+  trials,
+  objective,
+  type,
+  onOpen,
+}: {
+  trials: Trial[];
+  objective: string;
+  type: 'minimize' | 'maximize';
+  onOpen?: (trialName: string) => void;
+}) {
   const curve = useMemo(() => bestSoFar(trials, type), [trials, type]);
   const data = useMemo(() => [curve.order, curve.values, curve.best] as AlignedData, [curve]);
   if (curve.values.length === 0) {
@@ -18,6 +29,7 @@ export function BestSoFarChart({ trials, objective, type }: { trials: Trial[]; o
       label={`${objective} per trial in completion order and the best so far (${type})`}
       data={data}
       xLabel="trial #"
+      onPick={onOpen ? (i) => curve.names[i] && onOpen(curve.names[i]) : undefined}
       series={[
         { label: objective, color: '#2f6fdf', line: false },
         { label: `best (${type === 'minimize' ? 'min' : 'max'})`, color: '#e0662b', line: true, stepped: true },

@@ -238,7 +238,13 @@ export default function TuningExperimentPage({ experimentId, view }: { experimen
           <h3 className="chart-title">
             {e.objective_metric} per trial · best so far ({e.objective_type})
           </h3>
-          <BestSoFarChart trials={all} objective={e.objective_metric} type={e.objective_type} />
+          <BestSoFarChart
+            trials={all}
+            objective={e.objective_metric}
+            type={e.objective_type}
+            onOpen={(trial) => setView({ trial, stream: 'stdout' })}
+          />
+          <p className="muted small">Click a point to open its trial.</p>
         </section>
         <section className="chart-card" aria-label="Parameter importance">
           <h3 className="chart-title">Parameter importance</h3>
