@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 binary=${1:?usage: run.sh TEST_BINARY CAIRN_BINARY}
 cairn=${2:?usage: run.sh TEST_BINARY CAIRN_BINARY}
 dir=$(mktemp -d /tmp/cairn-slurm-test.XXXXXX)
-cleanup() { "$here/../../infra/slurm.sh" down "$dir/cluster" || true; rm -rf "$dir"; }
+cleanup() { "$here/../../infra/slurm.sh" down "$dir/cluster" || true; rm -rf "$dir" || true; }
 trap cleanup EXIT
 eval "$("$here/../../infra/slurm.sh" up "$dir/cluster")"
 export SLURM_CONF CAIRN_SLURM_TEST_DIR="$dir/work"
