@@ -404,8 +404,10 @@ try {
   });
 
   await step('stop a running tuning experiment', async () => {
-    await page.goto(`${base}/#/tuning/${tuning.sleeper.experiment_id}`);
+    // Its only trial's panel follows the log while the trial runs.
+    await page.goto(`${base}/#/tuning/${tuning.sleeper.experiment_id}?trial=e2e-tuning-sleeper-0001`);
     await page.getByTestId('trials-table').getByText('RUNNING', { exact: true }).waitFor();
+    await page.getByTestId('trial-logs').getByText('sleeping for the test').waitFor();
     await page.getByRole('button', { name: 'Stop experiment' }).click();
     await page.getByRole('button', { name: 'Yes, stop it' }).click();
     await page.getByTestId('tuning-state').getByText('STOPPED').waitFor();

@@ -24,16 +24,19 @@ export function BestSoFarChart({
     return <p className="muted small" data-testid="best-so-far-empty">No trial has reported {objective} yet.</p>;
   }
   return (
-    <SmallChart
-      testId="best-so-far"
-      label={`${objective} per trial in completion order and the best so far (${type})`}
-      data={data}
-      xLabel="trial #"
-      onPick={onOpen ? (i) => curve.names[i] && onOpen(curve.names[i]) : undefined}
-      series={[
-        { label: objective, color: '#2f6fdf', line: false },
-        { label: `best (${type === 'minimize' ? 'min' : 'max'})`, color: '#e0662b', line: true, stepped: true },
-      ]}
-    />
+    <>
+      <SmallChart
+        testId="best-so-far"
+        label={`${objective} per trial in completion order and the best so far (${type})`}
+        data={data}
+        xLabel="trial #"
+        onPick={onOpen ? (i) => curve.names[i] && onOpen(curve.names[i]) : undefined}
+        series={[
+          { label: objective, color: '#2f6fdf', line: false },
+          { label: `best (${type === 'minimize' ? 'min' : 'max'})`, color: '#e0662b', line: true, stepped: true },
+        ]}
+      />
+      {onOpen && <p className="muted small">Click a point to open its trial.</p>}
+    </>
   );
 }

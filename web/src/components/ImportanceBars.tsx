@@ -5,8 +5,7 @@ import { importanceBars } from '../lib/tuning';
 
 export function ImportanceBars({ importance }: { importance: Importance[] }) {
   const bars = importanceBars(importance);
-  if (bars.length === 0) return <p className="muted small">No parameters.</p>;
-  if (bars.every((b) => b.importance === 0)) {
+  if (bars.length === 0 || bars.every((b) => b.importance === 0)) {
     return <p className="muted small">Not enough data yet: importance needs 3 trials with an objective that is not constant.</p>;
   }
   return (

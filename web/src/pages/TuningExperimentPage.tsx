@@ -244,7 +244,6 @@ export default function TuningExperimentPage({ experimentId, view }: { experimen
             type={e.objective_type}
             onOpen={(trial) => setView({ trial, stream: 'stdout' })}
           />
-          <p className="muted small">Click a point to open its trial.</p>
         </section>
         <section className="chart-card" aria-label="Parameter importance">
           <h3 className="chart-title">Parameter importance</h3>
