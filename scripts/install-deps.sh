@@ -13,12 +13,14 @@ APT_PACKAGES=(
   libeigen3-dev
   libxgboost-dev libopencv-dnn-dev
   slurm-wlm munge
+  clang libclang-rt-14-dev
   chromium
 )
 # libeigen3-dev: the Gaussian-process suggester (src/tuning). libxgboost-dev,
 # libopencv-dnn-dev: the XGBoost and ONNX model backends (src/serving).
 # slurm-wlm, munge: the Slurm executor's tests start a one-node cluster of
 # their own (tests/infra/slurm.sh); nothing is started by the install.
+# clang, libclang-rt-14-dev: the libFuzzer targets (fuzz/run.sh, ctest fuzz_smoke).
 # chromium: the web dashboard's browser test (ctest ui_e2e) drives Debian's
 # build through playwright-core; no browser is downloaded.
 # Node.js runs the real-client conformance tests (npm `mlflow`). Keep a
@@ -39,6 +41,11 @@ fi
 # npm packages of the conformance suite, pinned by its package-lock.json.
 if [ -f tests/conformance/npm_mlflow/package-lock.json ]; then
   (cd tests/conformance/npm_mlflow && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# The S3 server of the S3 artifact store tests (tests/infra/s3.sh), pinned by
+# its package-lock.json. npm warns that it wants node>=24; it runs on Node 20.
+if [ -f tests/infra/s3/package-lock.json ]; then
+  (cd tests/infra/s3 && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # The web dashboard's toolchain (vite, vitest, playwright-core), pinned by

@@ -21,6 +21,7 @@
 #include "base/json_reader.h"
 #include "base/logging.h"
 #include "pipelines/executor/log_file.h"
+#include "platform/subprocess.h"
 
 extern char** environ;
 
@@ -671,15 +672,8 @@ Result<std::string> LocalExecutor::Submit(const TaskLaunch& launch) {
   }
 
   // Environment: base, then the launch's entries override by name.
-  std::vector<std::pair<std::string, std::string>> env = options_.base_env;
-  for (const auto& [key, value] : launch.env) {
-    auto it = std::find_if(env.begin(), env.end(), [&](const auto& kv) { return kv.first == key; });
-    if (it != env.end()) {
-      it->second = value;
-    } else {
-      env.emplace_back(key, value);
-    }
-  }
+  const std::vector<std::pair<std::string, std::string>> env =
+      platform::MergeEnvironment(options_.base_env, launch.env);
   std::string path_env = "/usr/local/bin:/usr/bin:/bin";
   for (const auto& [key, value] : env) {
     if (key == "PATH") path_env = value;
