@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -45,6 +46,7 @@ Status Validate(const ServeConfig& c) {
   if (c.batching.max_batch_size < 1 || c.batching.max_batch_size > 4096) return InvalidArgument("--max-batch-size must be in 1..4096");
   if (c.batching.max_queue_delay_us < 0) return InvalidArgument("--max-queue-delay-us must be >= 0");
   if (c.batching.max_queue_size < 1) return InvalidArgument("--max-queue-size must be >= 1");
+  if (c.python_timeout_s < 0) return InvalidArgument("--python-timeout-s must be >= 0");
   if (c.poll_seconds < 0) return InvalidArgument("--poll-seconds must be >= 0");
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level)) return InvalidArgument(fmt::format("--log-level '{}' is unknown", c.log_level));
@@ -85,6 +87,12 @@ void AddServeFlags(CLI::App& command, ServeConfig& c) {
       ->capture_default_str();
   command.add_option("--request-log-dir", c.request_log_dir,
                      "Append every request and response to <dir>/<name>.jsonl (default: off)");
+  command.add_option("--python", c.python,
+                     "Python interpreter for python_function (pyfunc) models; it needs mlflow (default: python3 on PATH)")
+      ->envname("CAIRN_PYTHON");
+  command.add_option("--python-timeout-s", c.python_timeout_s,
+                     "Seconds a pyfunc prediction may take before its worker is killed and restarted (default: 60)")
+      ->envname("CAIRN_PYTHON_TIMEOUT_S");
   command.add_option("--log-level", c.log_level, "debug, info, warn, error or off")->capture_default_str();
 }
 
@@ -127,7 +135,10 @@ int RunServe(const ServeConfig& config) {
   auto cache_dir = MakeCacheDir();
   if (!cache_dir) return Fail(cache_dir.error());
   serving::BackendRegistry backends;
-  serving::RegisterBuiltinBackends(backends);
+  serving::PythonBackendOptions python;
+  python.python = config.python;
+  python.predict_timeout = std::chrono::milliseconds(static_cast<int64_t>(config.python_timeout_s * 1000));
+  serving::RegisterBuiltinBackends(backends, python);
   auto repository = std::make_unique<serving::ModelRepository>(*source, backends, *cache_dir, config.request_log_dir);
 
   frontends::Router router;

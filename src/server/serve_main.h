@@ -32,6 +32,10 @@ struct ServeConfig {
   // Append every request and response to <dir>/<name>.jsonl; empty = off.
   std::string request_log_dir;
   std::string log_level = "info";
+  // The python backend's interpreter (needs mlflow) and per-request
+  // timeout; empty / 0: $CAIRN_PYTHON or python3, $CAIRN_PYTHON_TIMEOUT_S or 60.
+  std::string python;
+  double python_timeout_s = 0;
 };
 
 void AddServeFlags(CLI::App& command, ServeConfig& config);

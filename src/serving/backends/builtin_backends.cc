@@ -5,9 +5,10 @@
 
 namespace cairn::serving {
 
-void RegisterBuiltinBackends(BackendRegistry& registry) {
+void RegisterBuiltinBackends(BackendRegistry& registry, const PythonBackendOptions& python) {
   registry.Register(CreateXgboostBackendFactory());
   registry.Register(CreateOnnxBackendFactory());
+  registry.Register(CreatePythonBackendFactory(python));
 }
 
 }  // namespace cairn::serving
