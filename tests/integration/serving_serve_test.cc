@@ -333,15 +333,15 @@ TEST_F(ServeCommandTest, UnknownModelOrFlavorFailsFastWithAClearMessage) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 1) << (*missing)->Log();
   EXPECT_NE((*missing)->Log().find("no-such-model"), std::string::npos) << (*missing)->Log();
 
-  std::string name = UniqueName("pyfunc");
-  std::string version = RegisterFiles(name, {{"MLmodel", "flavors:\n  python_function:\n    loader_module: my.module\n"}});
+  std::string name = UniqueName("sklearn");
+  std::string version = RegisterFiles(name, {{"MLmodel", "flavors:\n  sklearn:\n    pickled_model: model.pkl\n"}});
   ASSERT_FALSE(HasFatalFailure());
   auto unsupported =
       ServeProcess::Start({"models:/" + name + "/" + version, "--port", "0", "--tracking-uri", server().url()});
   ASSERT_TRUE(unsupported.ok());
   status = (*unsupported)->WaitExit(std::chrono::seconds(30));
   ASSERT_TRUE(status.has_value());
-  EXPECT_NE((*unsupported)->Log().find("no backend can load flavor(s) [python_function]"), std::string::npos)
+  EXPECT_NE((*unsupported)->Log().find("no backend can load flavor(s) [sklearn]"), std::string::npos)
       << (*unsupported)->Log();
 }
 
