@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 
@@ -163,6 +164,9 @@ class PythonBackend final : public ModelBackend {
   // One request/response with the worker. A transport failure (exit,
   // timeout, oversize or garbled reply) kills the worker.
   Result<python::WorkerReply> Exchange(const std::string& json, std::chrono::milliseconds timeout) {
+    // Request bodies are bounded far below this (--max-body-bytes); the
+    // check keeps the 4-byte length honest regardless.
+    if (json.size() > UINT32_MAX) return InvalidArgument("the request is too large for the python worker");
     auto deadline = WorkerProcess::Clock::now() + timeout;
     Status s = worker_->Write(python::Frame(json), deadline);
     std::string header, body;

@@ -145,6 +145,8 @@ class PythonBackendTest : public ::testing::TestWithParam<std::string> {
   std::string old_pythonpath_;
 };
 
+// The real missing-package path: the interpreters here have no mlflow (the
+// test machines cannot install it), and the stand-in is not on PYTHONPATH.
 TEST_P(PythonBackendTest, WithoutMlflowTheLoadFailsNamingThePackage) {
   auto backend = Load(/*with_stand_in=*/false);
   ASSERT_FALSE(backend.ok());
