@@ -120,14 +120,16 @@ class PythonBackendTest : public ::testing::TestWithParam<std::string> {
     fs::remove_all(root_);
   }
 
-  Result<std::unique_ptr<ModelBackend>> Load(bool with_stand_in, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  Result<std::unique_ptr<ModelBackend>> Load(bool with_stand_in, std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                                             size_t max_reply_bytes = size_t{256} << 20) {
     if (with_stand_in) {
       ::setenv("PYTHONPATH", (root_ / "site").c_str(), 1);
     } else {
       ::unsetenv("PYTHONPATH");
     }
     BackendRegistry registry;
-    registry.Register(CreatePythonBackendFactory({.python = GetParam(), .predict_timeout = timeout}));
+    registry.Register(CreatePythonBackendFactory(
+        {.python = GetParam(), .predict_timeout = timeout, .max_reply_bytes = max_reply_bytes}));
     return registry.Load(root_ / "model");
   }
 
@@ -209,6 +211,18 @@ TEST_P(PythonBackendTest, PythonErrorsCrashesAndHangsFailOneRequestEach) {
   EXPECT_NE(hung.error().message().find("did not answer within 1500 ms"), std::string::npos);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   check_good();
+}
+
+TEST_P(PythonBackendTest, RepliesOverTheLimitFailTheRequestAndRestartTheWorker) {
+  // Warm-up-sized replies (one row) fit in 200 bytes; 100 rows do not.
+  auto backend = Load(/*with_stand_in=*/true, std::chrono::seconds(30), /*max_reply_bytes=*/200);
+  ASSERT_TRUE(backend.ok()) << backend.error().ToString();
+  std::vector<double> many(400, 1.0);
+  auto big = (*backend)->Infer({Rows(many)});
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code(), StatusCode::kInternal);
+  EXPECT_NE(big.error().message().find("over the 200 byte limit"), std::string::npos) << big.error().message();
+  EXPECT_TRUE((*backend)->Infer({Rows({1, 2, 3, 4})}).ok());
 }
 
 TEST_P(PythonBackendTest, RepeatedCrashesBackOff) {

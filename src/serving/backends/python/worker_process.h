@@ -10,7 +10,9 @@
 //   error messages (StderrTail).
 // * Every read and write has a deadline (poll); a child that exceeds it is
 //   the caller's to Kill.
-// * The destructor SIGKILLs the child and reaps it (waitpid): no zombies.
+// * The child leads its own process group; Kill and the destructor SIGKILL
+//   the group and reap the child (waitpid): no zombies, no orphans left
+//   running.
 //
 // Not thread-safe: one owner drives the exchanges (the backend holds a
 // mutex); only StderrTail may be called from any thread.
