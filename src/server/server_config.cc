@@ -18,7 +18,7 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
       ->capture_default_str();
   command
       .add_option("--artifacts-destination", c.artifacts_destination,
-                  "Directory behind the mlflow-artifacts proxy (mlflow-artifacts:/ URIs)")
+                  "Directory or s3://bucket/prefix behind the mlflow-artifacts proxy (mlflow-artifacts:/ URIs)")
       ->envname("CAIRN_ARTIFACTS_DESTINATION")
       ->capture_default_str();
   command

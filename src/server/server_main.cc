@@ -9,11 +9,12 @@
 #include <fmt/format.h>
 
 #include "artifacts/artifact_repository_registry.h"
-#include "artifacts/local/local_artifact_repository.h"
+#include "artifacts/s3/s3_location.h"
 #include "base/logging.h"
 #include "frontends/dashboard/dashboard.h"
 #include "frontends/http/router.h"
 #include "frontends/mlflow_rest/mlflow_api.h"
+#include "server/artifact_stores.h"
 #include "server/http_server.h"
 #include "server/pipelines_wiring.h"
 #include "server/serving_wiring.h"
@@ -27,19 +28,32 @@
 namespace cairn::server {
 namespace {
 
-// The artifact root new experiments get.
-std::string DefaultArtifactRoot(const ServerConfig& config, const std::string& destination) {
+// The artifact root new experiments get. `destination_uri` is
+// file:///dir or s3://bucket/prefix.
+std::string DefaultArtifactRoot(const ServerConfig& config, const std::string& destination_uri) {
   if (!config.default_artifact_root.empty()) return config.default_artifact_root;
   if (config.serve_artifacts) return "mlflow-artifacts:";
-  return "file://" + destination;
+  return destination_uri;
 }
 
 // Where registering a version from run files puts the registry's own copy:
 // under the proxied destination, so clients download it through the
 // mlflow-artifacts proxy whatever the experiments' artifact root is.
-std::string ModelStorageRoot(const ServerConfig& config, const std::string& destination) {
+// Without the proxy, an S3 default artifact root (clients talk to S3
+// directly) receives the copies too.
+std::string ModelStorageRoot(const ServerConfig& config, const std::string& destination_uri) {
   if (config.serve_artifacts) return "mlflow-artifacts:/models";
-  return "file://" + destination + "/models";
+  if (artifacts::s3::IsS3Uri(config.default_artifact_root)) return config.default_artifact_root + "/models";
+  return destination_uri + "/models";
+}
+
+// The local directory that stands for the destination in the server's own
+// files (upload spool, registry scratch, pipeline/tuning/serving state
+// next to it): the destination itself when local; for s3:// a "cairn-local"
+// directory next to the SQLite database.
+std::string LocalDestination(const ServerConfig& config, const std::string& db_path) {
+  if (!artifacts::s3::IsS3Uri(config.artifacts_destination)) return config.artifacts_destination;
+  return (std::filesystem::absolute(db_path).parent_path() / "cairn-local").string();
 }
 
 int Fail(const Status& status) {
@@ -65,22 +79,31 @@ int RunServer(const ServerConfig& config) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto proxied = artifacts::LocalArtifactRepository::Create(config.artifacts_destination);
-  if (!proxied) return Fail(proxied.error());
-  const std::string destination = (*proxied)->root();
-
   auto db_path = store::SqlitePathFromUri(config.backend_store_uri);
   if (!db_path) return Fail(db_path.error());
+  std::error_code ec;
+  std::filesystem::create_directories(LocalDestination(config, *db_path), ec);
+  if (ec) return Fail(InvalidArgument("Cannot create the artifacts directory: " + ec.message()));
+  // `destination` is always a local directory (see LocalDestination);
+  // `destination_uri` names where the proxied artifacts really live.
+  const std::string destination = std::filesystem::canonical(LocalDestination(config, *db_path), ec).string();
+  if (ec) return Fail(InvalidArgument("Cannot resolve the artifacts directory: " + ec.message()));
+  const bool remote_destination = artifacts::s3::IsS3Uri(config.artifacts_destination);
+  const std::string destination_uri = remote_destination ? config.artifacts_destination : "file://" + destination;
+  const artifacts::s3::S3Options s3_options = S3OptionsFromEnvironment(destination + ".spool/s3-downloads");
+  auto proxied = OpenArtifactsDestination(remote_destination ? config.artifacts_destination : destination, s3_options);
+  if (!proxied) return Fail(proxied.error());
+
   store::SqliteStoreOptions store_options;
   store_options.path = *db_path;
-  store_options.default_artifact_root = DefaultArtifactRoot(config, destination);
+  store_options.default_artifact_root = DefaultArtifactRoot(config, destination_uri);
   // Tracking and registry share one database: one writer, one read pool.
   auto stores = store::OpenSqliteStores(store_options);
   if (!stores) return Fail(stores.error());
 
   artifacts::ArtifactRepositoryRegistry registry;
   artifacts::ArtifactRepository* proxied_repo = proxied->get();
-  registry.Register("file", artifacts::MakeLocalFileResolver());
+  RegisterBuiltinArtifactStores(registry, s3_options);
   registry.Register("mlflow-artifacts", [proxied_repo](std::string_view rest) -> Result<artifacts::ResolvedLocation> {
     // mlflow-artifacts:/1/abc/artifacts -> "1/abc/artifacts"; a
     // mlflow-artifacts://host:port/path form names a server, which is us.
@@ -101,7 +124,7 @@ int RunServer(const ServerConfig& config) {
   deps.proxied_artifacts = config.serve_artifacts ? proxied_repo : nullptr;
   deps.version = CAIRN_VERSION;
   deps.registry = stores->registry.get();
-  deps.model_storage_root = ModelStorageRoot(config, destination);
+  deps.model_storage_root = ModelStorageRoot(config, destination_uri);
   // Next to the HTTP spool: on the destination's filesystem, so the
   // registry's copies land by rename, and outside the served tree.
   deps.scratch_dir = destination + ".spool/registry";
@@ -144,7 +167,8 @@ int RunServer(const ServerConfig& config) {
 
   // Tests and scripts read this line to learn the port.
   std::printf("cairn %s listening on http://%s:%u (store %s, artifacts %s)\n", CAIRN_VERSION, config.host.c_str(),
-              http.port(), config.backend_store_uri.c_str(), destination.c_str());
+              http.port(), config.backend_store_uri.c_str(),
+              remote_destination ? destination_uri.c_str() : destination.c_str());
   std::fflush(stdout);
 
   int signal_number = 0;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the S3 artifact store suite against a real S3 server that verifies
+# SigV4 signatures (@20minutes/s3rver via tests/infra/s3.sh), started for this
+# run on loopback and stopped afterwards.
+#   s3_run.sh CAIRN_BINARY
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cairn=${1:?usage: s3_run.sh CAIRN_BINARY}
+dir=$(mktemp -d /tmp/cairn-s3-test.XXXXXX)
+cleanup() { "$here/../infra/s3.sh" down "$dir/s3" || true; rm -rf "$dir"; }
+trap cleanup EXIT
+mkdir -p "$dir/s3"
+vars=$("$here/../infra/s3.sh" up "$dir/s3")
+eval "$vars"
+export S3_ENDPOINT S3_BUCKET AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
+export CAIRN_S3_TEST_DIR="$dir/s3"
+${CAIRN_S3_TRACE:+bash -x} "$here/s3_proxy_e2e.sh" "$cairn"
