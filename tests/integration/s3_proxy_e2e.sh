@@ -126,8 +126,23 @@ dl=$(curl -sf "$CAIRN_URL/api/2.0/mlflow/model-versions/get-download-uri?name=s3
 [[ "$dl" == mlflow-artifacts:/models/* ]] || fail "download uri $dl"
 [ "$(curl -sf "$proxy/${dl#mlflow-artifacts:/}/MLmodel" | head -1)" = "artifact_path: model" ] || fail "copy not downloadable"
 
-step "S3 stopped: retries, then a clear error; the server stays up"
+step "S3 stopped in the middle of a multipart upload: a clear error; the server stays up"
+curl -sS -o "$tmp/mid.body" -w '%{http_code}' -X PUT -T "$tmp/big" "$proxy/1/run1/artifacts/mid.bin" > "$tmp/mid.code" &
+upload=$!
+# Stop S3 once its second part has arrived (s3rver keeps parts under .../uploads/<id>/N).
+for _ in $(seq 600); do
+  [ -n "$(find "$CAIRN_S3_TEST_DIR/data" -path '*uploads*' -name 2 2>/dev/null)" ] && break
+  kill -0 "$upload" 2>/dev/null || break
+  sleep 0.05
+done
+[ -n "$(find "$CAIRN_S3_TEST_DIR/data" -path '*uploads*' -name 2 2>/dev/null)" ] || fail "the multipart upload never started"
 "$here/../infra/s3.sh" down "$CAIRN_S3_TEST_DIR"
+wait "$upload" || true
+[ "$(cat "$tmp/mid.code")" = 503 ] || fail "upload cut off by S3 stopping: HTTP $(cat "$tmp/mid.code") $(cat "$tmp/mid.body")"
+[ "$(jq -r .error_code "$tmp/mid.body")" = TEMPORARILY_UNAVAILABLE ] || fail "error: $(cat "$tmp/mid.body")"
+server_up || fail "server died"
+
+step "S3 stopped: retries, then a clear error; the server stays up"
 start=$(date +%s%N)
 call -X PUT -T "$tmp/hello.txt" "$proxy/1/run1/artifacts/late.txt"
 err=$body
@@ -143,6 +158,7 @@ server_up || fail "server died"
 stop_cairn
 eval "$("$here/../infra/s3.sh" up "$CAIRN_S3_TEST_DIR")"
 export MLFLOW_S3_ENDPOINT_URL=$S3_ENDPOINT
+[ -z "$(s3_keys mlruns/1/run1/artifacts/mid.bin)" ] || fail "a cut-off upload left an object behind"
 
 step "wrong secret key: a clear error and nothing stored"
 good_secret=$AWS_SECRET_ACCESS_KEY
