@@ -5,7 +5,9 @@ namespace {
 
 // Kept dependency-free beyond mlflow itself: numpy and pandas are used when
 // importable (MLflow installs both), plain lists otherwise.
-constexpr std::string_view kScript = R"PY(
+// The first line names the program in `ps` output (the whole script is the
+// -c argument).
+constexpr std::string_view kScript = R"PY(# cairn pyfunc worker (src/serving/backends/python/worker_script.cc)
 import json, math, os, struct, sys, traceback
 
 if sys.path and sys.path[0] == '':
