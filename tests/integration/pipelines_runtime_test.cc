@@ -135,7 +135,15 @@ TEST_F(PipelinesRestartTest, RunSubmittedJustBeforeACrashStillRuns) {
     if (Str(t, "kind") != "CONTAINER") continue;
     ++containers;
     EXPECT_EQ(Str(t, "state"), "SUCCEEDED") << Str(t, "node_id") << " " << Str(t, "error");
-    EXPECT_EQ(Int(t, "attempt"), 1) << Str(t, "node_id");
+    // An attempt caught mid-launch by the crash (its monitor died with the
+    // server before reporting) is relaunched once, and says so in the log;
+    // every other task ran exactly once.
+    if (Int(t, "attempt") != 1) {
+      EXPECT_EQ(Int(t, "attempt"), 2) << Str(t, "node_id");
+      EXPECT_NE(server_->Log().find("task " + Str(t, "node_id") + ": attempt 1 was lost with the previous server"),
+                std::string::npos)
+          << Str(t, "node_id");
+    }
   }
   EXPECT_EQ(containers, 200);
 }
@@ -164,7 +172,9 @@ TEST(PipelinesNoResumeTest, RunFailsCleanlyAndItsTasksAreKilled) {
 class PipelinesHostileTest : public ServerTest {
  protected:
   static void SetUpTestSuite() {
-    StartSharedServer({"--pipelines-parallelism", "16", "--pipelines-task-timeout", "2", "--pipelines-max-log-bytes",
+    // The server-wide limit is generous (a loaded CI machine pipes 3 GB
+    // slowly); the step that never ends has its own 2 s limit in its spec.
+    StartSharedServer({"--pipelines-parallelism", "16", "--pipelines-task-timeout", "300", "--pipelines-max-log-bytes",
                        "1048576"});
   }
 };
@@ -226,8 +236,11 @@ TEST_F(PipelinesHostileTest, StepThatNeverEndsTimesOutAndItsGroupIsKilled) {
   PipelinesClient pipelines(api());
   fs::path marker = server().dir() / "never";
   auto start = std::chrono::steady_clock::now();
+  // Its own limit, as kfp.kubernetes.set_timeout writes it (PlatformSpec).
   Value get = pipelines.Run(
-      OneTaskSpec("never", fmt::format("echo $$ > {}; sleep 100000 & sleep 100000; wait", marker.string())));
+      OneTaskSpec("never", fmt::format("echo $$ > {}; sleep 100000 & sleep 100000; wait", marker.string())) +
+      "---\nplatforms:\n  kubernetes:\n    deploymentSpec:\n      executors:\n        exec-step:\n"
+      "          activeDeadlineSeconds: '2'\n");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
   EXPECT_EQ(PipelinesClient::State(get), "FAILED");
   const Value* step = PipelinesClient::Task(get, "step");

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "frontends/cairn_api/value_api.h"
 #include "frontends/http/request_params.h"
 #include "frontends/http/status_mapping.h"
 #include "frontends/http/url.h"
@@ -18,35 +19,8 @@ namespace {
 namespace api = pipelines::api;
 using pipelines::Value;
 
-// POST bodies are read as pipelines::Value (parameters are arbitrary JSON).
 Result<Value> JsonBody(const HttpRequest& request) {
-  if (request.body.empty()) return Value::MakeStruct({});
-  if (request.content_type.find("json") == std::string::npos && !request.content_type.empty()) {
-    return InvalidArgument("Content-Type must be application/json (or application/yaml for a spec on submit).");
-  }
-  auto body = Value::ParseJson(request.body);
-  if (!body.ok()) return InvalidArgument(fmt::format("Malformed JSON body: {}", body.status().message()));
-  if (!body->is_struct()) return InvalidArgument("The request body must be a JSON object.");
-  return body;
-}
-
-Result<std::string> StringField(const Value& body, std::string_view key, bool required) {
-  const Value* v = body.Find(key);
-  if (v == nullptr || v->is_null()) {
-    if (required) return RequestParams::Missing(key);
-    return std::string();
-  }
-  if (!v->is_string()) return InvalidArgument(fmt::format("Parameter '{}' must be a string.", key));
-  if (required && v->as_string().empty()) return RequestParams::Missing(key);
-  return v->as_string();
-}
-
-Handler WrapValueHandler(std::function<Result<Value>(const HttpRequest&)> handler) {
-  return WrapRaw([handler = std::move(handler)](HttpRequest& request) -> HttpResponse {
-    auto body = handler(request);
-    if (!body.ok()) return ErrorResponse(body.status());
-    return HttpResponse::Json(body->ToJson());
-  });
+  return JsonObjectBody(request, "or application/yaml for a spec on submit and validate");
 }
 
 Handler WrapStringHandler(std::function<Result<std::string>(const HttpRequest&)> handler) {
@@ -58,11 +32,7 @@ Handler WrapStringHandler(std::function<Result<std::string>(const HttpRequest&)>
 }
 
 void Add(Router& router, const api::Route& route, Handler handler) {
-  router.Add(Route{std::string(route.method), std::string(route.path), false, false, std::move(handler)});
-}
-
-bool IsYamlContentType(std::string_view content_type) {
-  return content_type.find("yaml") != std::string_view::npos;
+  AddApiRoute(router, route.method, route.path, std::move(handler));
 }
 
 // A spec POSTed as the body itself (Content-Type application/yaml, as
@@ -283,12 +253,12 @@ Result<Value> Validate(const HttpRequest& request) {
 }  // namespace
 
 void RegisterPipelinesApi(Router& router, const PipelinesApiDeps& deps) {
-  Add(router, api::kSubmitRun, WrapValueHandler([deps](const HttpRequest& r) { return Submit(deps, r); }));
-  Add(router, api::kListRuns, WrapValueHandler([deps](const HttpRequest& r) { return List(deps, r); }));
+  Add(router, api::kSubmitRun, ValueHandler([deps](const HttpRequest& r) { return Submit(deps, r); }));
+  Add(router, api::kListRuns, ValueHandler([deps](const HttpRequest& r) { return List(deps, r); }));
   Add(router, api::kGetRun, WrapStringHandler([deps](const HttpRequest& r) { return Get(deps, r); }));
-  Add(router, api::kGetLogs, WrapValueHandler([deps](const HttpRequest& r) { return Logs(deps, r); }));
-  Add(router, api::kCancelRun, WrapValueHandler([deps](const HttpRequest& r) { return Cancel(deps, r); }));
-  Add(router, api::kValidate, WrapValueHandler([](const HttpRequest& r) { return Validate(r); }));
+  Add(router, api::kGetLogs, ValueHandler([deps](const HttpRequest& r) { return Logs(deps, r); }));
+  Add(router, api::kCancelRun, ValueHandler([deps](const HttpRequest& r) { return Cancel(deps, r); }));
+  Add(router, api::kValidate, ValueHandler([](const HttpRequest& r) { return Validate(r); }));
 }
 
 }  // namespace cairn::frontends

@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "frontends/cairn_api/value_api.h"
 #include "frontends/http/request_params.h"
 #include "frontends/http/status_mapping.h"
 #include "frontends/http/url.h"
@@ -28,25 +29,7 @@ bool IsYamlBody(const HttpRequest& request) {
 }
 
 Result<Value> JsonBody(const HttpRequest& request) {
-  if (request.body.empty()) return Value::MakeStruct({});
-  if (!request.content_type.empty() && request.content_type.find("json") == std::string::npos) {
-    return InvalidArgument("Content-Type must be application/json (or application/yaml for a raw spec).");
-  }
-  auto body = Value::ParseJson(request.body);
-  if (!body.ok()) return InvalidArgument(fmt::format("Malformed JSON body: {}", body.status().message()));
-  if (!body->is_struct()) return InvalidArgument("The request body must be a JSON object.");
-  return body;
-}
-
-Result<std::string> StringField(const Value& body, std::string_view key, bool required) {
-  const Value* v = body.Find(key);
-  if (v == nullptr || v->is_null()) {
-    if (required) return RequestParams::Missing(key);
-    return std::string();
-  }
-  if (!v->is_string()) return InvalidArgument(fmt::format("Parameter '{}' must be a string.", key));
-  if (required && v->as_string().empty()) return RequestParams::Missing(key);
-  return v->as_string();
+  return JsonObjectBody(request, "or application/yaml for a raw spec");
 }
 
 Result<std::optional<int64_t>> IntField(const Value& body, std::string_view key, int64_t min) {
@@ -72,16 +55,8 @@ Result<std::string> SpecText(const Value& body) {
   return InvalidArgument("Parameter 'spec' must be the spec text or a JSON object.");
 }
 
-Handler WrapValueHandler(std::function<Result<Value>(const HttpRequest&)> handler) {
-  return WrapRaw([handler = std::move(handler)](HttpRequest& request) -> HttpResponse {
-    auto body = handler(request);
-    if (!body.ok()) return ErrorResponse(body.status());
-    return HttpResponse::Json(body->ToJson());
-  });
-}
-
 void Add(Router& router, const api::Route& route, Handler handler) {
-  router.Add(Route{std::string(route.method), std::string(route.path), false, false, std::move(handler)});
+  AddApiRoute(router, route.method, route.path, std::move(handler));
 }
 
 // A spec POSTed as the body itself (Content-Type application/yaml, as
@@ -286,13 +261,13 @@ Result<Value> Validate(const HttpRequest& request) {
 }  // namespace
 
 void RegisterTuningApi(Router& router, const TuningApiDeps& deps) {
-  Add(router, api::kSubmitExperiment, WrapValueHandler([deps](const HttpRequest& r) { return Submit(deps, r); }));
-  Add(router, api::kListExperiments, WrapValueHandler([deps](const HttpRequest& r) { return List(deps, r); }));
-  Add(router, api::kGetExperiment, WrapValueHandler([deps](const HttpRequest& r) { return Get(deps, r); }));
-  Add(router, api::kStopExperiment, WrapValueHandler([deps](const HttpRequest& r) { return Stop(deps, r); }));
-  Add(router, api::kResumeExperiment, WrapValueHandler([deps](const HttpRequest& r) { return Resume(deps, r); }));
-  Add(router, api::kTrialLogs, WrapValueHandler([deps](const HttpRequest& r) { return Logs(deps, r); }));
-  Add(router, api::kValidate, WrapValueHandler([](const HttpRequest& r) { return Validate(r); }));
+  Add(router, api::kSubmitExperiment, ValueHandler([deps](const HttpRequest& r) { return Submit(deps, r); }));
+  Add(router, api::kListExperiments, ValueHandler([deps](const HttpRequest& r) { return List(deps, r); }));
+  Add(router, api::kGetExperiment, ValueHandler([deps](const HttpRequest& r) { return Get(deps, r); }));
+  Add(router, api::kStopExperiment, ValueHandler([deps](const HttpRequest& r) { return Stop(deps, r); }));
+  Add(router, api::kResumeExperiment, ValueHandler([deps](const HttpRequest& r) { return Resume(deps, r); }));
+  Add(router, api::kTrialLogs, ValueHandler([deps](const HttpRequest& r) { return Logs(deps, r); }));
+  Add(router, api::kValidate, ValueHandler([](const HttpRequest& r) { return Validate(r); }));
 }
 
 }  // namespace cairn::frontends

@@ -659,7 +659,10 @@ RunExecution::Resolution RunExecution::ResolveInputs(Node* n, Node* scope, const
   };
 
   std::vector<std::pair<std::string, const binding::RuntimeTemplate*>> templates;
-  for (const auto& [name, input] : task.parameter_inputs) {
+  for (const auto& entry : task.parameter_inputs) {
+    // Not a structured binding: the lambdas below capture these (clang 14).
+    const auto& name = entry.first;
+    const auto& input = entry.second;
     Value value;
     bool present = true;
     Resolution r = Resolution::kOk;
@@ -750,7 +753,10 @@ RunExecution::Resolution RunExecution::ResolveInputs(Node* n, Node* scope, const
     }
     io.parameters[name] = std::move(value);
   }
-  for (const auto& [name, input] : task.artifact_inputs) {
+  for (const auto& entry : task.artifact_inputs) {
+    // Not a structured binding: the lambdas below capture these (clang 14).
+    const auto& name = entry.first;
+    const auto& input = entry.second;
     Resolution r = Resolution::kOk;
     std::visit(
         [&](const auto& b) {
@@ -783,7 +789,10 @@ RunExecution::Resolution RunExecution::ResolveInputs(Node* n, Node* scope, const
     if (r != Resolution::kOk) return r;
   }
   // Component defaults (a defaulted optional input counts as present).
-  for (const auto& [name, spec] : n->component->inputs.parameters) {
+  for (const auto& entry : n->component->inputs.parameters) {
+    // Not a structured binding: the lambdas below capture these (clang 14).
+    const auto& name = entry.first;
+    const auto& spec = entry.second;
     if (io.parameters.count(name) == 0 && spec.default_value && !spec.default_value->is_null()) {
       bool templated = std::any_of(templates.begin(), templates.end(), [&](const auto& t) { return t.first == name; });
       if (!templated) io.parameters[name] = *spec.default_value;

@@ -273,8 +273,11 @@ void ExperimentRun::CollectMetrics(Trial& t, bool final) {
       // Katib's collector tails the container's log, which holds both
       // streams (Python's logging writes to stderr).
       if (t.rec.handle.empty()) return;
-      for (auto [stream, offset] : {std::pair{pipelines::LogStream::kStdout, &t.rec.collector_offset},
-                                    std::pair{pipelines::LogStream::kStderr, &t.rec.stderr_offset}}) {
+      for (auto source : {std::pair{pipelines::LogStream::kStdout, &t.rec.collector_offset},
+                          std::pair{pipelines::LogStream::kStderr, &t.rec.stderr_offset}}) {
+        // Named, not a structured binding: the lambda captures it (clang 14).
+        const pipelines::LogStream stream = source.first;
+        int64_t* offset = source.second;
         ParseNewOutput(t, *offset, final, [&](int64_t from, std::string& data) {
           auto chunk = deps_.executor->Logs(t.rec.handle, stream, from, kReadChunk);
           if (!chunk.ok()) return false;
