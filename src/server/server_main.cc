@@ -81,13 +81,14 @@ int RunServer(const ServerConfig& config) {
 
   auto db_path = store::SqlitePathFromUri(config.backend_store_uri);
   if (!db_path) return Fail(db_path.error());
-  std::error_code ec;
-  std::filesystem::create_directories(LocalDestination(config, *db_path), ec);
-  if (ec) return Fail(InvalidArgument("Cannot create the artifacts directory: " + ec.message()));
   // `destination` is always a local directory (see LocalDestination);
   // `destination_uri` names where the proxied artifacts really live.
-  const std::string destination = std::filesystem::canonical(LocalDestination(config, *db_path), ec).string();
-  if (ec) return Fail(InvalidArgument("Cannot resolve the artifacts directory: " + ec.message()));
+  const std::string local_destination = LocalDestination(config, *db_path);
+  std::error_code ec;
+  std::filesystem::create_directories(local_destination, ec);
+  if (ec) return Fail(InvalidArgument(fmt::format("Cannot create the directory '{}': {}", local_destination, ec.message())));
+  const std::string destination = std::filesystem::canonical(local_destination, ec).string();
+  if (ec) return Fail(InvalidArgument(fmt::format("Cannot resolve the directory '{}': {}", local_destination, ec.message())));
   const bool remote_destination = artifacts::s3::IsS3Uri(config.artifacts_destination);
   const std::string destination_uri = remote_destination ? config.artifacts_destination : "file://" + destination;
   const artifacts::s3::S3Options s3_options = S3OptionsFromEnvironment(destination + ".spool/s3-downloads");
