@@ -115,7 +115,7 @@ TEST_F(SchedulerPlatformTest, MissingSecretFailsTheTaskUnlessOptional) {
 TEST_F(SchedulerPlatformTest, SecretNamesCannotLeaveTheSecretsDirectory) {
   StartWithSecrets();
   std::ofstream(root_ / "outside") << "not a secret";
-  for (const std::string& name : {"..", "../outside", "db-creds/../..", "/etc"}) {
+  for (const char* name : {"..", "../outside", "db-creds/../..", "/etc"}) {
     PipelineRunRecord run = Run(KfpWithPlatform(R"(
           secretAsEnv:
           - secretNameParameter: {componentInputParameter: secret_name}
