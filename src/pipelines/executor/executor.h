@@ -2,7 +2,7 @@
 // process somewhere and reports its state. The scheduler decides *what* runs
 // and *when*; an executor only runs what it is given:
 //   local       a process per task on this host (executor/local/)
-//   slurm       a batch job (later)
+//   slurm       a batch job per attempt (executor/slurm/)
 //   kubernetes  a pod running the task's image (later)
 //
 // Handles: Submit returns an opaque handle that the scheduler persists with
