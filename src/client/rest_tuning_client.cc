@@ -1,12 +1,10 @@
 #include "client/rest_tuning_client.h"
 
-#include <fmt/format.h>
 
 #include <cctype>
 
-#include "client/error_mapping.h"
+#include "client/json_api_call.h"
 #include "client/rest_tracking_store.h"
-#include "client/url.h"
 #include "tuning/api/experiment_json.h"
 #include "tuning/api/routes.h"
 
@@ -35,19 +33,8 @@ Result<std::unique_ptr<RestTuningClient>> RestTuningClient::Create(std::string_v
 }
 
 Result<Value> RestTuningClient::Call(std::string_view method, std::string_view path, const QueryParams& query,
-                                     std::string body) {
-  const std::string what = fmt::format("{} {}", method, path);
-  Result<HttpResponse> response = method == "GET"
-                                      ? http_->Get(BuildUrl(base_url_, path), query)
-                                      : http_->PostJson(BuildUrl(base_url_, path, query), std::move(body));
-  if (!response.ok()) return response.status();
-  if (!response->ok()) return StatusFromErrorResponse(*response, what);
-  auto value = Value::ParseJson(response->body);
-  if (!value.ok() || !value->is_struct()) {
-    return Internal(fmt::format("The server's answer to {} is not a JSON object.", what),
-                    value.ok() ? "" : value.status().message());
-  }
-  return value;
+                         std::string body) {
+  return CallJsonApi(*http_, base_url_, method, path, query, std::move(body));
 }
 
 Result<tuning::ExperimentRecord> RestTuningClient::Submit(const SubmitExperimentRequest& r) {
