@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <exception>
 
 namespace cairn::cli {
@@ -114,5 +117,25 @@ std::string FormatDuration(int64_t ms) {
 }
 
 void PrintJson(std::string_view json) { fmt::print("{}\n", json); }
+
+Result<std::string> ReadSpecFile(const std::string& path, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument(fmt::format("Cannot read '{}'.", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string spec = text.str();
+  if (spec.size() > max_bytes) return InvalidArgument(fmt::format("'{}' is larger than {} bytes.", path, max_bytes));
+  return spec;
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string UpperCase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
 
 }  // namespace cairn::cli

@@ -60,6 +60,14 @@ std::string FormatDuration(int64_t ms);
 // Prints `json` and a newline to stdout.
 void PrintJson(std::string_view json);
 
+// The text of a spec file given on the command line, refused past
+// `max_bytes` (the server's own limit for that kind of spec).
+Result<std::string> ReadSpecFile(const std::string& path, size_t max_bytes);
+// The last path component ("dir/train.yaml" -> "train.yaml").
+std::string BaseName(const std::string& path);
+// ASCII upper case, for state names typed in any case ("running").
+std::string UpperCase(std::string text);
+
 // Registration of the command groups (called by AddClientCommands).
 void AddExperimentsCommand(CLI::App& app);
 void AddRunsCommand(CLI::App& app);

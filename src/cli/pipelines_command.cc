@@ -29,23 +29,6 @@ Result<std::unique_ptr<client::RestPipelinesClient>> Connect(const ClientFlags& 
   return client::RestPipelinesClient::Create(flags.tracking_uri, CliHttpOptions());
 }
 
-Result<std::string> ReadSpecFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(fmt::format("Cannot read '{}'.", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string spec = text.str();
-  if (spec.size() > pipelines::kMaxSpecBytes) {
-    return InvalidArgument(fmt::format("'{}' is larger than {} bytes.", path, pipelines::kMaxSpecBytes));
-  }
-  return spec;
-}
-
-std::string BaseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 std::string Duration(int64_t start, int64_t end) {
   if (start <= 0) return "";
   if (end <= 0) end = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -97,7 +80,7 @@ struct RunArgs {
 };
 
 Status Run(const RunArgs& args) {
-  CAIRN_ASSIGN_OR_RETURN(std::string spec, ReadSpecFile(args.file));
+  CAIRN_ASSIGN_OR_RETURN(std::string spec, ReadSpecFile(args.file, pipelines::kMaxSpecBytes));
   client::SubmitPipelineRequest request;
   request.spec_yaml = std::move(spec);
   request.source_name = BaseName(args.file);
@@ -165,8 +148,7 @@ Status List(const ListArgs& args) {
   pipelines::ListRunsRequest request;
   request.max_results = std::min<int64_t>(args.max_results, 1000);
   if (!args.state.empty()) {
-    std::string upper = args.state;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string upper = UpperCase(args.state);
     auto state = pipelines::ParseRunState(upper);
     if (!state) return InvalidArgument(fmt::format("Unknown state '{}'", args.state));
     request.state = *state;
@@ -291,7 +273,7 @@ Status Validate(const ValidateArgs& args) {
   bool valid = true;
   std::string name;
   if (args.remote) {
-    CAIRN_ASSIGN_OR_RETURN(std::string spec, ReadSpecFile(args.file));
+    CAIRN_ASSIGN_OR_RETURN(std::string spec, ReadSpecFile(args.file, pipelines::kMaxSpecBytes));
     CAIRN_ASSIGN_OR_RETURN(auto client, Connect(args.flags));
     CAIRN_ASSIGN_OR_RETURN(auto result, client->Validate(spec, BaseName(args.file)));
     problems = std::move(result.problems);

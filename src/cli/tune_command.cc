@@ -29,23 +29,6 @@ Result<std::unique_ptr<client::RestTuningClient>> Connect(const ClientFlags& fla
   return client::RestTuningClient::Create(flags.tracking_uri, CliHttpOptions());
 }
 
-Result<std::string> ReadSpecFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(fmt::format("Cannot read '{}'.", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string spec = text.str();
-  if (spec.size() > tuning::kMaxExperimentSpecBytes) {
-    return InvalidArgument(fmt::format("'{}' is larger than {} bytes.", path, tuning::kMaxExperimentSpecBytes));
-  }
-  return spec;
-}
-
-std::string BaseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 std::string Objective(const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : ""; }
 
 // "lr=0.01 momentum=0.5"
@@ -128,7 +111,7 @@ Status Submit(const SubmitArgs& args) {
         "Give an experiment file (cairn tune FILE) or a command: list, get, stop, resume, logs, validate.");
   }
   client::SubmitExperimentRequest request;
-  CAIRN_ASSIGN_OR_RETURN(request.spec_text, ReadSpecFile(args.file));
+  CAIRN_ASSIGN_OR_RETURN(request.spec_text, ReadSpecFile(args.file, tuning::kMaxExperimentSpecBytes));
   request.source_name = BaseName(args.file);
   request.name = args.name;
   if (args.max_trials >= 0) request.max_trial_count = args.max_trials;
@@ -194,8 +177,7 @@ Status List(const ListArgs& args) {
   tuning::ListExperimentsRequest request;
   request.max_results = std::min<int64_t>(args.max_results, 1000);
   if (!args.state.empty()) {
-    std::string upper = args.state;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string upper = UpperCase(args.state);
     auto state = tuning::ParseExperimentState(upper);
     if (!state) return InvalidArgument(fmt::format("Unknown state '{}'", args.state));
     request.state = *state;
@@ -300,7 +282,7 @@ struct ValidateArgs {
 };
 
 Status Validate(const ValidateArgs& args) {
-  CAIRN_ASSIGN_OR_RETURN(std::string spec, ReadSpecFile(args.file));
+  CAIRN_ASSIGN_OR_RETURN(std::string spec, ReadSpecFile(args.file, tuning::kMaxExperimentSpecBytes));
   tuning::LoadedSpec loaded = tuning::LoadExperimentSpecWithProblems(spec, BaseName(args.file));
   if (args.flags.json) {
     Value::List problems;
