@@ -15,7 +15,13 @@ APT_PACKAGES=(
   slurm-wlm munge
   clang libclang-rt-14-dev
   chromium
+  libpq-dev postgresql-15 nginx-light
+  libargon2-dev libssl-dev openssl
 )
+# libpq-dev, postgresql-15: the PostgreSQL store and its tests, which start a
+# throwaway cluster of their own (tests/infra/postgres.sh). nginx-light: the
+# load balancer in front of several server replicas in the scale-out test.
+# libargon2-dev: password hashing (argon2id) for --auth. libssl-dev: TLS.
 # libeigen3-dev: the Gaussian-process suggester (src/tuning). libxgboost-dev,
 # libopencv-dnn-dev: the XGBoost and ONNX model backends (src/serving).
 # slurm-wlm, munge: the Slurm executor's tests start a one-node cluster of
