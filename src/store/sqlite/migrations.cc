@@ -369,6 +369,83 @@ constexpr std::string_view kV5[] = {
     "ALTER TABLE tuning_trials ADD COLUMN stderr_offset INTEGER NOT NULL DEFAULT 0",
 };
 
+// Version 6: authentication and authorization (src/auth/, docs/auth.md).
+// Only hashes of secrets are stored: argon2id encoded strings for passwords,
+// SHA-256 hex for access tokens and session ids. Permission tables keep
+// MLflow's names (experiment_permissions, registered_model_permissions).
+// Resources belong to at most one workspace (auth_workspace_resources);
+// resources without a row are in no workspace (the default, shared space).
+constexpr std::string_view kV6[] = {
+    R"sql(CREATE TABLE auth_users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  created_time INTEGER NOT NULL
+))sql",
+    R"sql(CREATE TABLE auth_tokens (
+  token_id TEXT NOT NULL PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES auth_users(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL DEFAULT 'personal' CHECK (kind IN ('personal', 'task')),
+  workspace TEXT,
+  scope_experiment_id TEXT,
+  scope_run_id TEXT,
+  created_time INTEGER NOT NULL,
+  expires_time INTEGER,
+  revoked_time INTEGER,
+  last_used_time INTEGER
+))sql",
+    "CREATE INDEX auth_tokens_user ON auth_tokens (user_id)",
+    R"sql(CREATE TABLE auth_sessions (
+  session_hash TEXT NOT NULL PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES auth_users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_time INTEGER NOT NULL,
+  expires_time INTEGER NOT NULL
+))sql",
+    R"sql(CREATE TABLE experiment_permissions (
+  experiment_id TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES auth_users(id) ON DELETE CASCADE,
+  permission TEXT NOT NULL CHECK (permission IN ('READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS')),
+  PRIMARY KEY (experiment_id, user_id)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE registered_model_permissions (
+  name TEXT NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES auth_users(id) ON DELETE CASCADE,
+  permission TEXT NOT NULL CHECK (permission IN ('READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS')),
+  PRIMARY KEY (name, user_id)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE auth_workspaces (
+  name TEXT NOT NULL PRIMARY KEY,
+  description TEXT NOT NULL DEFAULT '',
+  created_time INTEGER NOT NULL
+))sql",
+    R"sql(CREATE TABLE auth_workspace_members (
+  workspace TEXT NOT NULL REFERENCES auth_workspaces(name) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES auth_users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('READ', 'EDIT', 'MANAGE')),
+  PRIMARY KEY (workspace, user_id)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE auth_workspace_resources (
+  kind TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  workspace TEXT NOT NULL REFERENCES auth_workspaces(name) ON DELETE CASCADE,
+  PRIMARY KEY (kind, resource_id)
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE auth_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  username TEXT NOT NULL DEFAULT '',
+  client TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+))sql",
+};
+
 constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
     "description TEXT NOT NULL, applied_time INTEGER NOT NULL)";
@@ -403,6 +480,8 @@ const std::vector<Migration>& SqliteMigrations() {
        std::vector<std::string_view>(std::begin(kV4), std::end(kV4))},
       {5, "tuning: stderr read position of trials",
        std::vector<std::string_view>(std::begin(kV5), std::end(kV5))},
+      {6, "auth: users, tokens, sessions, experiment/model permissions, workspaces, audit",
+       std::vector<std::string_view>(std::begin(kV6), std::end(kV6))},
   };
   return *migrations;
 }

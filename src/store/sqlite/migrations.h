@@ -12,6 +12,9 @@
 //   3: pipeline_runs, pipeline_tasks, pipeline_cache;
 //   4: tuning_experiments, tuning_trials;
 //   5: tuning_trials.stderr_offset;
+//   6: auth_users, auth_tokens, auth_sessions, experiment_permissions,
+//      registered_model_permissions, auth_workspaces, auth_workspace_members,
+//      auth_workspace_resources, auth_audit;
 // plus schema_version (one row per applied migration).
 //
 // Migration N is a list of SQL statements applied in one transaction together
