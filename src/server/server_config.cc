@@ -91,9 +91,16 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
   command.add_option("--slurm-sbatch-arg", c.slurm_sbatch_args,
                      "An extra sbatch option for pipeline tasks (repeatable), e.g. --slurm-sbatch-arg=--account=ml")
       ->allow_extra_args(false);
+  command.add_option("--tls-cert", c.tls_cert, "PEM certificate (chain) file: serve HTTPS only (with --tls-key)")
+      ->envname("CAIRN_TLS_CERT");
+  command.add_option("--tls-key", c.tls_key, "PEM private key file of --tls-cert")->envname("CAIRN_TLS_KEY");
+  command.add_option("--tls-handshake-timeout", c.tls_handshake_timeout_s,
+                     "Seconds a client may take to finish its TLS handshake")
+      ->envname("CAIRN_TLS_HANDSHAKE_TIMEOUT")
+      ->capture_default_str();
 }
 
-Status ValidateServerConfig(const ServerConfig& c) {
+Status ValidateServerConfig(ServerConfig& c) {
   if (c.port < 0 || c.port > 65535) return InvalidArgument(fmt::format("--port {} is out of range 0..65535", c.port));
   if (c.workers < 0 || c.workers > 256) return InvalidArgument("--workers must be between 0 and 256");
   if (c.handler_threads < 1 || c.handler_threads > 1024) {
@@ -106,6 +113,13 @@ Status ValidateServerConfig(const ServerConfig& c) {
   }
   if (c.pipelines_task_timeout_s < 0) return InvalidArgument("--pipelines-task-timeout must be >= 0");
   if (c.pipelines_max_log_bytes < 1024) return InvalidArgument("--pipelines-max-log-bytes must be >= 1024");
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return InvalidArgument("--tls-cert and --tls-key go together: give both (HTTPS) or neither (plain HTTP)");
+  }
+  if (c.tls_handshake_timeout_s < 1 || c.tls_handshake_timeout_s > 600) {
+    return InvalidArgument("--tls-handshake-timeout must be between 1 and 600 seconds");
+  }
+  c.tls_enabled = !c.tls_cert.empty();
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level)) {
     return InvalidArgument(fmt::format("--log-level '{}' is not one of debug, info, warn, error, off", c.log_level));

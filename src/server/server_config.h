@@ -64,12 +64,23 @@ struct ServerConfig {
   // slurm: sbatch --partition (empty: the default) and extra sbatch options.
   std::string slurm_partition;
   std::vector<std::string> slurm_sbatch_args;
+  // TLS: PEM certificate chain and private key (both or neither). With them
+  // the listener speaks only HTTPS (TLS 1.2+).
+  std::string tls_cert;
+  std::string tls_key;
+  // A client that has not finished its TLS handshake by then is dropped,
+  // so half-open handshakes cannot pile up.
+  int tls_handshake_timeout_s = 10;
+  // Derived by ValidateServerConfig (true when --tls-cert is given): the
+  // auth code sets the Secure cookie flag from it.
+  bool tls_enabled = false;
 };
 
 // Registers the flags (with their environment variables) on `command`.
 void AddServerFlags(CLI::App& command, ServerConfig& config);
 
-// Fails fast with a message naming the bad setting.
-Status ValidateServerConfig(const ServerConfig& config);
+// Fails fast with a message naming the bad setting; sets the derived
+// fields (tls_enabled).
+Status ValidateServerConfig(ServerConfig& config);
 
 }  // namespace cairn::server

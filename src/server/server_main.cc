@@ -64,7 +64,8 @@ int Fail(const Status& status) {
 
 }  // namespace
 
-int RunServer(const ServerConfig& config) {
+int RunServer(const ServerConfig& flags) {
+  ServerConfig config = flags;  // validation fills in the derived fields
   if (Status s = ValidateServerConfig(config); !s.ok()) return Fail(s);
   LogLevel level = LogLevel::kInfo;
   ParseLogLevel(config.log_level, &level);
