@@ -1,5 +1,7 @@
 import { Component, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { getRun } from './api/mlflow';
+import { AuthGate, type Session } from './auth/AuthGate';
+import { UserMenu } from './auth/UserMenu';
 import { EmptyState, ErrorState, Loading } from './components/common';
 import { useAsync, useRoute } from './lib/hooks';
 import { href, replaceHash, type Route } from './lib/urlState';
@@ -118,7 +120,13 @@ const NAV = [
   { id: 'serving', label: 'Serving', href: href.serving(), pages: ['serving', 'deployment'] },
 ];
 
+// The server decides whether there are users (cairn server --auth); without
+// them the gate shows the dashboard straight away.
 export function App() {
+  return <AuthGate>{(session) => <Dashboard session={session} />}</AuthGate>;
+}
+
+function Dashboard({ session }: { session: Session }) {
   const route = useRoute();
   const resetKey = window.location.hash;
   useEffect(() => {
@@ -141,6 +149,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        {session.user && <UserMenu user={session.user} signOut={session.signOut} />}
       </header>
       <main id="main" tabIndex={-1}>
         <ErrorBoundary resetKey={resetKey}>

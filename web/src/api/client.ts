@@ -2,6 +2,12 @@
 // (document base), so the UI works under any mount prefix; it uses only the
 // public API paths (/ajax-api/2.0/mlflow/..., /get-artifact), plus cairn's
 // own endpoints where present (with a fallback when they are not).
+//
+// Every request of the UI goes through apiFetch, which is where the session
+// rules live (docs/auth.md): the CSRF token of the signed-in session is
+// kept here, in memory only, and sent as X-CSRF-Token on every request that
+// can change something; a 401 (no session, or it expired) is reported to
+// the one listener the app registers, which shows the login page.
 
 export class ApiError extends Error {
   readonly status: number;
@@ -26,6 +32,46 @@ export function queryString(query: Query): string {
   return s ? `?${s}` : '';
 }
 
+let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+// The token the server handed out with the session (login or auth/me);
+// null when signed out.
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+// Called on any 401 except from the auth calls themselves (a wrong password
+// is the login page's own business).
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface ApiFetchOptions {
+  // Do not report a 401 to the unauthorized handler.
+  ignoreUnauthorized?: boolean;
+}
+
+// fetch with the session rules applied; network failures become ApiError
+// (status 0). Callers read the body themselves.
+export async function apiFetch(url: string, init: RequestInit = {}, options: ApiFetchOptions = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const method = (init.method ?? 'GET').toUpperCase();
+  if (csrfToken && !SAFE_METHODS.has(method)) headers.set('X-CSRF-Token', csrfToken);
+  let response: Response;
+  try {
+    // same-origin: the session cookie goes with every call, never elsewhere.
+    response = await fetch(url, { ...init, headers, credentials: 'same-origin' });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK', `Cannot reach the server (${(e as Error).message}).`);
+  }
+  if (response.status === 401 && !options.ignoreUnauthorized) onUnauthorized?.();
+  return response;
+}
+
 async function parse<T>(response: Response): Promise<T> {
   const text = await response.text();
   let body: unknown = null;
@@ -46,26 +92,27 @@ async function parse<T>(response: Response): Promise<T> {
   return body as T;
 }
 
-async function send<T>(url: string, init: RequestInit, signal?: AbortSignal): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal, headers: { Accept: 'application/json', ...(init.headers ?? {}) } });
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    throw new ApiError(0, 'NETWORK', `Cannot reach the server (${(e as Error).message}).`);
-  }
-  return parse<T>(response);
+async function send<T>(url: string, init: RequestInit, signal?: AbortSignal, options?: ApiFetchOptions): Promise<T> {
+  const headers = { Accept: 'application/json', ...((init.headers as Record<string, string>) ?? {}) };
+  return parse<T>(await apiFetch(url, { ...init, signal, headers }, options));
 }
 
-export function get<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
-  return send<T>(`${path}${queryString(query)}`, { method: 'GET' }, signal);
+export function get<T>(path: string, query: Query = {}, signal?: AbortSignal, options?: ApiFetchOptions): Promise<T> {
+  return send<T>(`${path}${queryString(query)}`, { method: 'GET' }, signal, options);
 }
 
-export function post<T>(path: string, body: unknown, method = 'POST', signal?: AbortSignal): Promise<T> {
+export function post<T>(
+  path: string,
+  body: unknown,
+  method = 'POST',
+  signal?: AbortSignal,
+  options?: ApiFetchOptions,
+): Promise<T> {
   return send<T>(
     path,
     { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } },
     signal,
+    options,
   );
 }
 

@@ -1,7 +1,7 @@
 // The calls the pages make, one function per endpoint.
 import { downsampleMinMax } from '../lib/downsample';
 import { metricValue } from '../lib/format';
-import { ApiError, CAIRN, MLFLOW, get, post, queryString } from './client';
+import { ApiError, CAIRN, MLFLOW, apiFetch, get, post, queryString } from './client';
 import type {
   Downsampled,
   Experiment,
@@ -72,7 +72,7 @@ export function modelVersionArtifactUrl(name: string, version: string, path: str
 }
 
 export async function fetchArtifactText(runId: string, path: string, maxBytes: number, signal?: AbortSignal) {
-  const response = await fetch(artifactUrl(runId, path), { signal });
+  const response = await apiFetch(artifactUrl(runId, path), { signal });
   if (!response.ok) {
     let message = response.statusText;
     try {

@@ -1,6 +1,6 @@
 // cairn's deployments API (docs/protocols/cairn-serving.md) and the
 // Prometheus text of /metrics. Relative URLs, so a path prefix works.
-import { ApiError, get, post } from './client';
+import { ApiError, apiFetch, get, post } from './client';
 
 export const DEPLOYMENTS = 'api/2.0/cairn/serving/deployments';
 
@@ -44,13 +44,7 @@ export async function patchDeployment(name: string, patch: { model_uri?: string;
 
 // /metrics is text, not JSON: fetched directly. Relative to the page.
 export async function fetchMetricsText(signal?: AbortSignal): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch('metrics', { signal, headers: { Accept: 'text/plain' } });
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    throw new ApiError(0, 'NETWORK', `Cannot reach the server (${(e as Error).message}).`);
-  }
+  const res = await apiFetch('metrics', { signal, headers: { Accept: 'text/plain' } });
   const text = await res.text();
   if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, text.slice(0, 200) || res.statusText);
   return text;
