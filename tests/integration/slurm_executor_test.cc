@@ -1,9 +1,12 @@
 // The Slurm executor against a real single-node cluster (started by
 // tests/integration/slurm/run.sh, which sets SLURM_CONF and
 // CAIRN_SLURM_TEST_DIR): submit, poll, logs, exit codes, timeouts, cancel,
-// resources, Find after a restart, and whole pipelines scheduled onto Slurm.
+// resources, Find after a restart, job arrays (SubmitBatch), and whole
+// pipelines scheduled onto Slurm (a ParallelFor as one array, resumed after
+// a simulated crash).
 #include "pipelines/executor/slurm/slurm_executor.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -11,11 +14,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "base/clock.h"
 #include "pipelines/executor/local/local_executor.h"
+#include "pipelines/executor/slurm/slurm_job_files.h"
 #include "pipelines/run_state/run_store.h"
 #include "pipelines/scheduler/scheduler.h"
 #include "pipelines/scheduler/task_io.h"
@@ -77,6 +83,53 @@ class SlurmExecutorTest : public ::testing::Test {
     auto chunk = executor_->Logs(handle, stream, 0, 1 << 20);
     EXPECT_TRUE(chunk.ok());
     return chunk.ok() ? chunk->data : "";
+  }
+
+  // Submits `scripts` as one batch; expects every element accepted.
+  std::vector<std::string> SubmitBatch(const std::string& name, const std::vector<std::string>& scripts,
+                                       int64_t max_running = 0) {
+    std::vector<TaskLaunch> launches;
+    for (size_t i = 0; i < scripts.size(); ++i) launches.push_back(Launch(name + std::to_string(i), scripts[i]));
+    std::vector<std::string> handles;
+    auto results = executor_->SubmitBatch(launches, max_running);
+    EXPECT_EQ(results.size(), scripts.size());
+    for (auto& r : results) {
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      handles.push_back(r.ok() ? *r : "");
+    }
+    return handles;
+  }
+
+  static SlurmHandle Parsed(const std::string& handle) {
+    auto parsed = ParseSlurmHandle(handle);
+    EXPECT_TRUE(parsed.ok()) << handle;
+    return parsed.ok() ? *parsed : SlurmHandle{};
+  }
+
+  static Result<platform::SubprocessResult> Command(std::vector<std::string> argv) {
+    platform::SubprocessOptions options;
+    options.argv = std::move(argv);
+    return platform::RunSubprocess(options);
+  }
+
+  static std::string Scontrol(const std::string& job_id) {
+    auto shown = Command({"scontrol", "show", "job", job_id});
+    EXPECT_TRUE(shown.ok());
+    return shown.ok() ? shown->stdout_data : "";
+  }
+
+  // Slurm's states of the elements of array `array_job_id`, by index, as
+  // squeue lists them one per line.
+  static std::map<std::string, std::string> ArrayStates(const std::string& array_job_id) {
+    auto listed = Command({"squeue", "--states=all", "--array", "--noheader", "--format=%i|%T", "--jobs=" + array_job_id});
+    EXPECT_TRUE(listed.ok());
+    std::map<std::string, std::string> states;
+    std::istringstream lines(listed.ok() ? listed->stdout_data : "");
+    for (std::string line; std::getline(lines, line);) {
+      const size_t bar = line.find('|');
+      if (bar != std::string::npos) states[line.substr(0, bar)] = line.substr(bar + 1);
+    }
+    return states;
   }
 
   fs::path root_;
@@ -183,6 +236,130 @@ TEST_F(SlurmExecutorTest, ANewExecutorFindsAndFollowsEarlierJobs) {
   EXPECT_EQ(executor_->Poll("12x@/tmp").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(SlurmExecutorTest, ABatchIsOneArrayJobWithItsOwnLogsPerElement) {
+  std::vector<std::string> scripts;
+  for (int i = 0; i < 3; ++i) {
+    scripts.push_back(fmt::format("echo \"element {} of $SLURM_ARRAY_JOB_ID index $SLURM_ARRAY_TASK_ID who=$WHO\"; "
+                                  "echo err{} >&2; pwd",
+                                  i, i));
+  }
+  std::vector<TaskLaunch> launches;
+  for (size_t i = 0; i < scripts.size(); ++i) {
+    launches.push_back(Launch("each" + std::to_string(i), scripts[i]));
+    launches.back().env = {{"WHO", fmt::format("w{}'$(x)", i)}};
+  }
+  auto results = executor_->SubmitBatch(launches, 0);
+  ASSERT_EQ(results.size(), 3u);
+  std::vector<std::string> handles;
+  for (auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    handles.push_back(*r);
+  }
+  const std::string array = Parsed(handles[0]).array_job_id;
+  ASSERT_FALSE(array.empty()) << handles[0];
+  for (size_t i = 0; i < handles.size(); ++i) {
+    EXPECT_EQ(handles[i], fmt::format("{}_{}@{}", array, i, launches[i].attempt_dir));
+  }
+  // One job in Slurm's eyes: three elements of array `array`.
+  EXPECT_EQ(ArrayStates(array).size(), 3u);
+  for (size_t i = 0; i < handles.size(); ++i) {
+    ExecutionStatus done = WaitFor(handles[i]);
+    EXPECT_EQ(done.state, ExecutionState::kSucceeded) << done.message;
+    EXPECT_EQ(Log(handles[i], LogStream::kStdout),
+              fmt::format("element {} of {} index {} who=w{}'$(x)\n{}/work\n", i, array, i, i, launches[i].attempt_dir));
+    EXPECT_EQ(Log(handles[i], LogStream::kStderr), fmt::format("err{}\n", i));
+  }
+}
+
+TEST_F(SlurmExecutorTest, ArrayElementsFailWithTheirOwnExitCodes) {
+  auto handles = SubmitBatch("codes", {"exit 0", "exit 3", "exit 5", "cairn-no-such-command"});
+  ASSERT_EQ(handles.size(), 4u);
+  const int expected[] = {0, 3, 5, 127};
+  for (size_t i = 0; i < handles.size(); ++i) {
+    ExecutionStatus done = WaitFor(handles[i]);
+    EXPECT_EQ(done.exit_code, expected[i]) << i;
+    EXPECT_EQ(done.state, i == 0 ? ExecutionState::kSucceeded : ExecutionState::kFailed) << i << done.message;
+  }
+}
+
+TEST_F(SlurmExecutorTest, BatchesAreGroupedByResourcesAndThrottled) {
+  std::vector<TaskLaunch> launches;
+  for (int i = 0; i < 4; ++i) {
+    launches.push_back(Launch("group" + std::to_string(i), "sleep 1"));
+    launches.back().memory_limit = i % 2 == 0 ? "32Mi" : "64Mi";
+  }
+  TaskLaunch bad = Launch("group-bad", "true");
+  bad.cpu_limit = "many";
+  launches.push_back(bad);
+  auto results = executor_->SubmitBatch(launches, 1);
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(results[4].status().code(), StatusCode::kInvalidArgument) << "an unreadable request fails alone";
+  std::vector<SlurmHandle> parsed;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].status().ToString();
+    parsed.push_back(Parsed(*results[i]));
+  }
+  // Two arrays, one per memory request, each element keeping its position.
+  EXPECT_EQ(parsed[0].array_job_id, parsed[2].array_job_id);
+  EXPECT_EQ(parsed[1].array_job_id, parsed[3].array_job_id);
+  EXPECT_NE(parsed[0].array_job_id, parsed[1].array_job_id);
+  EXPECT_EQ(parsed[2].array_index, 1);
+  EXPECT_EQ(parsed[3].array_index, 1);
+  const std::string shown = Scontrol(parsed[1].array_job_id);
+  EXPECT_NE(shown.find("MinMemoryNode=64M"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("ArrayTaskThrottle=1"), std::string::npos) << shown;
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(WaitFor(*results[i]).state, ExecutionState::kSucceeded);
+}
+
+TEST_F(SlurmExecutorTest, CancelOneElementThenTheRest) {
+  auto handles = SubmitBatch("stop", {"echo $$ > pid; exec sleep 600", "sleep 600", "sleep 600"});
+  ASSERT_EQ(handles.size(), 3u);
+  const std::string array = Parsed(handles[0]).array_job_id;
+  const fs::path pid_file = root_ / "stop0" / "work" / "pid";
+  for (int i = 0; i < 600 && ReadAll(pid_file).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_FALSE(ReadAll(pid_file).empty()) << "element 0 never started";
+  const pid_t pid = std::stoi(ReadAll(pid_file));
+  ASSERT_TRUE(executor_->Cancel(handles[0]).ok());
+  EXPECT_EQ(WaitFor(handles[0]).state, ExecutionState::kCancelled);
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = kill(pid, 0) != 0 && errno == ESRCH;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(gone) << "pid " << pid << " survived scancel";
+  // The others keep running (or waiting for a core).
+  for (int i : {1, 2}) {
+    auto polled = executor_->Poll(handles[i]);
+    ASSERT_TRUE(polled.ok());
+    EXPECT_EQ(polled->state, ExecutionState::kRunning) << i;
+  }
+  ASSERT_TRUE(executor_->Cancel(handles[1]).ok());
+  ASSERT_TRUE(executor_->Cancel(handles[2]).ok());  // the last one: scancel of the whole array
+  for (int i : {1, 2}) EXPECT_EQ(WaitFor(handles[i]).state, ExecutionState::kCancelled) << i;
+  for (const auto& [element, state] : ArrayStates(array)) EXPECT_EQ(state, "CANCELLED") << element;
+  EXPECT_TRUE(executor_->Cancel(handles[2]).ok()) << "cancelling a finished element changes nothing";
+}
+
+TEST_F(SlurmExecutorTest, ANewExecutorFindsArrayElements) {
+  std::vector<TaskLaunch> launches = {Launch("found0", "sleep 2; echo zero"), Launch("found1", "sleep 2; echo one")};
+  auto results = executor_->SubmitBatch(launches, 0);
+  ASSERT_TRUE(results[0].ok() && results[1].ok());
+  executor_ = NewExecutor();  // the server restarted
+  auto found = executor_->Find(launches[0]);
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status().ToString();
+  EXPECT_EQ(**found, *results[0]);
+  // A crash between sbatch and the job id files: the element is found by
+  // the array's name and its index.
+  fs::remove(fs::path(launches[1].attempt_dir) / "job_id");
+  found = executor_->Find(launches[1]);
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status().ToString();
+  EXPECT_EQ(**found, *results[1]);
+  EXPECT_EQ(WaitFor(*results[1]).state, ExecutionState::kSucceeded);
+  EXPECT_EQ(Log(*results[1], LogStream::kStdout), "one\n");
+  EXPECT_EQ(Log(*results[0], LogStream::kStdout), "zero\n");
+  EXPECT_EQ(executor_->Poll("12_x@/tmp").status().code(), StatusCode::kInvalidArgument);
+}
+
 // A whole pipeline on Slurm: parameters passed between steps, a loop with
 // fan-in, a failing step retried; the scheduler only sees the Executor seam.
 TEST_F(SlurmExecutorTest, SchedulerRunsAPipelineOnSlurm) {
@@ -232,7 +409,104 @@ steps:
     if (t.task_key == "flaky") EXPECT_EQ(t.attempt, 2);
   }
   EXPECT_EQ(containers, 5);
+  // The loop's three iterations became one array job.
+  std::set<std::string> arrays;
+  std::set<int64_t> indices;
+  for (const TaskRecord& t : *tasks) {
+    if (t.node_id.rfind("square[", 0) != 0 || t.handle.empty()) continue;
+    SlurmHandle h = Parsed(t.handle);
+    arrays.insert(h.array_job_id);
+    indices.insert(h.array_index);
+  }
+  EXPECT_EQ(arrays.size(), 1u);
+  EXPECT_FALSE(arrays.count(""));
+  EXPECT_EQ(indices, (std::set<int64_t>{0, 1, 2}));
   scheduler.Stop();
+}
+
+// A ParallelFor on Slurm survives a crash in the worst window: its array was
+// submitted, but neither the handles nor the job id files were written. The
+// next scheduler (and executor) adopts every element through Executor::Find:
+// each iteration runs exactly once and none is lost.
+TEST_F(SlurmExecutorTest, ResumedSchedulerAdoptsAnArraysElements) {
+  auto store = CreateMemoryPipelineRunStore();
+  auto clock = CreateSystemClock();
+  SchedulerOptions options;
+  options.pipeline_root = (root_ / "pipelines").string();
+  options.poll_interval_ms = 100;
+  const std::string ran = (root_ / "ran").string();
+  SubmitRequest request;
+  request.source_name = "resume.yaml";
+  request.spec_yaml = R"(
+name: resume-on-slurm
+steps:
+  shard:
+    for_each: [1, 2, 3]
+    run: sleep 3; echo ${{ item }} >> )" + ran + R"(; echo $(( ${{ item }} * 10 )) > ${{ outputs.out }}
+    outputs: {out: int}
+)";
+  std::string run_id;
+  {
+    SchedulerDeps deps;
+    deps.store = store.get();
+    deps.executor = executor_.get();
+    deps.clock = clock.get();
+    Scheduler first(options, deps);
+    ASSERT_TRUE(first.Start().ok());
+    auto run = first.Submit(request);
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    run_id = run->run_id;
+    // Wait until the three elements are submitted and recorded.
+    for (int i = 0; i < 300; ++i) {
+      auto listed = store->ListTasks(run_id);
+      int handles = 0;
+      for (const TaskRecord& t : *listed) handles += t.handle.empty() ? 0 : 1;
+      if (handles == 3) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    first.Stop();  // tasks keep running
+  }
+  // Forget the handles and job id files, as a SIGKILL right after sbatch
+  // would have left them (attempt 1, RUNNING, no handle).
+  auto tasks = store->ListTasks(run_id);
+  ASSERT_TRUE(tasks.ok());
+  std::vector<TaskRecord> forgotten;
+  std::string array;
+  for (TaskRecord t : *tasks) {
+    if (t.handle.empty()) continue;
+    array = Parsed(t.handle).array_job_id;
+    fs::remove(fs::path(t.attempt_dir) / "job_id");
+    t.handle.clear();
+    forgotten.push_back(t);
+  }
+  ASSERT_EQ(forgotten.size(), 3u);
+  ASSERT_FALSE(array.empty());
+  ASSERT_TRUE(store->PutTasks(run_id, forgotten).ok());
+
+  executor_ = NewExecutor();
+  SchedulerDeps deps;
+  deps.store = store.get();
+  deps.executor = executor_.get();
+  deps.clock = clock.get();
+  Scheduler second(options, deps);
+  ASSERT_TRUE(second.Start().ok());
+  auto done = second.WaitForRun(run_id, 120000);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->state, RunState::kSucceeded) << done->error;
+  second.Stop();
+  std::string lines = ReadAll(ran);
+  std::multiset<std::string> each;
+  std::istringstream in(lines);
+  for (std::string line; std::getline(in, line);) each.insert(line);
+  EXPECT_EQ(each, (std::multiset<std::string>{"1", "2", "3"})) << lines;
+  auto after = store->ListTasks(run_id);
+  ASSERT_TRUE(after.ok());
+  for (const TaskRecord& t : *after) {
+    if (t.handle.empty()) continue;
+    EXPECT_EQ(Parsed(t.handle).array_job_id, array) << t.node_id << " was submitted again";
+    EXPECT_EQ(t.attempt, 1) << t.node_id;
+  }
+  EXPECT_EQ(ArrayStates(array).size(), 3u);
 }
 
 }  // namespace

@@ -99,7 +99,13 @@ class RunExecution {
   // binding read from the task's inputs or its parent's scope.
   Result<std::string> SecretName(const Node* n, const SecretEnv& secret) const;
   bool PrepareLaunch(Node* n);  // false when it finished instead (cache hit, error)
+  // Submits the prepared attempts; a loop's ready body attempts as one
+  // Executor::SubmitBatch (a Slurm job array).
   void SubmitPrepared();
+  // The nearest loop above `n`, or null.
+  static const Node* EnclosingLoop(const Node* n);
+  // Records the handle of a submitted attempt, or fails the attempt.
+  void OnSubmitted(Node* n, Result<std::string> handle);
   void OnAttemptEnd(Node* n, const ExecutionStatus& status);
   void FailAttempt(Node* n, const std::string& message);
 

@@ -4,14 +4,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "base/json_reader.h"
 #include "pipelines/executor/log_file.h"
+#include "pipelines/executor/slurm/slurm_job_files.h"
 #include "pipelines/executor/slurm/slurm_resources.h"
-#include "pipelines/scheduler/sha256.h"
 
 namespace cairn::pipelines {
 namespace {
@@ -19,6 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kScript[] = "job.sh";
+constexpr char kArrayScript[] = "array.sh";
+constexpr char kArrayFile[] = "array";
 constexpr char kJobIdFile[] = "job_id";
 constexpr char kExitStatusFile[] = "exit_status";
 constexpr char kCancelledFile[] = "cancelled";
@@ -28,19 +31,6 @@ constexpr char kStdoutFile[] = "stdout.log";
 constexpr char kStderrFile[] = "stderr.log";
 // coreutils `timeout` exits with this when the limit struck.
 constexpr int kTimeoutExitCode = 124;
-
-// POSIX shell single quoting: 'it'\''s'.
-std::string ShellQuote(std::string_view s) {
-  std::string out = "'";
-  for (char ch : s) {
-    if (ch == '\'') {
-      out += "'\\''";
-    } else {
-      out += ch;
-    }
-  }
-  return out + "'";
-}
 
 std::optional<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -61,33 +51,6 @@ bool WriteFile(const std::string& path, const std::string& text, fs::perms perms
   std::error_code ec;
   fs::permissions(path, perms, ec);
   return !ec;
-}
-
-std::string JobName(const std::string& attempt_key) { return "cairn-" + Sha256Hex(attempt_key).substr(0, 16); }
-
-// The batch script: enter the working directory, run argv (under `timeout`
-// when limited), and record the exit status atomically before exiting with
-// it. Exit status files make the outcome readable after Slurm forgot the job.
-std::string BatchScript(const TaskLaunch& launch, const std::string& work_dir) {
-  const std::string status_tmp = ShellQuote(launch.attempt_dir + "/" + kExitStatusFile + ".tmp");
-  const std::string status_file = ShellQuote(launch.attempt_dir + "/" + kExitStatusFile);
-  std::string one_line_key = launch.attempt_key;
-  for (char& ch : one_line_key) {
-    if (ch == '\n' || ch == '\r') ch = ' ';
-  }
-  std::string script = "#!/bin/sh\n# cairn task attempt " + one_line_key + "\n";
-  script += fmt::format("record() {{ printf '%s\\n' \"$1\" > {} && mv -f {} {}; }}\n", status_tmp, status_tmp,
-                        status_file);
-  script += "cd " + ShellQuote(work_dir) +
-            " || { echo 'cairn: cannot enter the working directory' >&2; record 1; exit 1; }\n";
-  std::string command;
-  if (launch.timeout_ms > 0) {
-    const int64_t seconds = (launch.timeout_ms + 999) / 1000;
-    command = fmt::format("timeout --kill-after=5 {} ", seconds);
-  }
-  for (const std::string& arg : launch.argv) command += ShellQuote(arg) + " ";
-  script += command + "\nstatus=$?\nrecord \"$status\"\nexit \"$status\"\n";
-  return script;
 }
 
 bool IsActiveSlurmState(std::string_view state) {
@@ -118,21 +81,7 @@ Result<platform::SubprocessResult> SlurmExecutor::RunSlurmCommand(std::vector<st
   return platform::RunSubprocess(run);
 }
 
-Result<SlurmExecutor::ParsedHandle> SlurmExecutor::ParseHandle(const std::string& handle) {
-  const size_t at = handle.find('@');
-  if (at == std::string::npos || at == 0 || at + 1 >= handle.size()) {
-    return InvalidArgument(fmt::format("'{}' is not a slurm executor handle", handle));
-  }
-  ParsedHandle parsed{handle.substr(0, at), handle.substr(at + 1)};
-  for (char ch : parsed.job_id) {
-    if (!std::isdigit(static_cast<unsigned char>(ch))) {
-      return InvalidArgument(fmt::format("'{}' is not a slurm executor handle", handle));
-    }
-  }
-  return parsed;
-}
-
-Result<std::string> SlurmExecutor::Submit(const TaskLaunch& launch) {
+Result<std::string> SlurmExecutor::WriteAttemptFiles(const TaskLaunch& launch, bool in_array) const {
   if (launch.argv.empty()) return InvalidArgument("A task needs a command.");
   if (launch.attempt_dir.empty()) return InvalidArgument("The slurm executor needs an attempt directory.");
   const std::string work_dir = launch.working_dir.empty() ? launch.attempt_dir + "/work" : launch.working_dir;
@@ -140,27 +89,27 @@ Result<std::string> SlurmExecutor::Submit(const TaskLaunch& launch) {
   fs::create_directories(work_dir, ec);
   if (ec) return Internal("Cannot create the task's directories.", fmt::format("{}: {}", work_dir, ec.message()));
   const std::string script_path = launch.attempt_dir + "/" + kScript;
-  if (!WriteFile(script_path, BatchScript(launch, work_dir), fs::perms::owner_all)) {
+  if (!WriteFile(script_path, AttemptScript(launch, work_dir, in_array), fs::perms::owner_all)) {
     return Internal("Cannot write the job script.", script_path);
   }
-  CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> resources, SbatchResourceOptions(launch));
   if (launch.timeout_ms > 0) WriteFile(launch.attempt_dir + "/" + kTimeoutFile, fmt::format("{}\n", launch.timeout_ms / 1000));
+  // What an earlier, never-submitted try of this attempt left (a server
+  // that crashed before sbatch) must not point Find at another job.
+  fs::remove(launch.attempt_dir + "/" + (in_array ? kJobIdFile : kArrayFile), ec);
+  return work_dir;
+}
 
+Result<std::string> SlurmExecutor::RunSbatch(std::vector<std::string> args, const std::vector<std::string>& resources,
+                                             const std::string& script, platform::Environment env) const {
   platform::SubprocessOptions sbatch;
-  sbatch.argv = {"sbatch",
-                 "--parsable",
-                 "--job-name=" + JobName(launch.attempt_key),
-                 "--output=" + launch.attempt_dir + "/" + kStdoutFile,
-                 "--error=" + launch.attempt_dir + "/" + kStderrFile,
-                 "--chdir=" + work_dir,
-                 "--export=ALL"};
+  sbatch.argv = {"sbatch", "--parsable", "--export=ALL"};
+  sbatch.argv.insert(sbatch.argv.end(), args.begin(), args.end());
   if (!options_.partition.empty()) sbatch.argv.push_back("--partition=" + options_.partition);
   sbatch.argv.insert(sbatch.argv.end(), resources.begin(), resources.end());
   sbatch.argv.insert(sbatch.argv.end(), options_.extra_sbatch_args.begin(), options_.extra_sbatch_args.end());
-  sbatch.argv.push_back(script_path);
+  sbatch.argv.push_back(script);
   // --export=ALL hands the job sbatch's own environment: the task's. sbatch
   // itself still needs to find its cluster.
-  platform::Environment env = platform::MergeEnvironment(options_.base_env, launch.env);
   for (const auto& [k, v] : platform::CurrentEnvironment()) {
     if (k == "SLURM_CONF") env = platform::MergeEnvironment(std::move(env), {{k, v}});
   }
@@ -175,20 +124,129 @@ Result<std::string> SlurmExecutor::Submit(const TaskLaunch& launch) {
   if (job_id.empty() || job_id.find_first_not_of("0123456789") != std::string::npos) {
     return Internal("sbatch answered without a job id.", result.stdout_data);
   }
+  return job_id;
+}
+
+Result<std::string> SlurmExecutor::Submit(const TaskLaunch& launch) {
+  CAIRN_ASSIGN_OR_RETURN(std::string work_dir, WriteAttemptFiles(launch, /*in_array=*/false));
+  CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> resources, SbatchResourceOptions(launch));
+  CAIRN_ASSIGN_OR_RETURN(
+      std::string job_id,
+      RunSbatch({"--job-name=" + AttemptJobName(launch.attempt_key),
+                 "--output=" + launch.attempt_dir + "/" + kStdoutFile,
+                 "--error=" + launch.attempt_dir + "/" + kStderrFile, "--chdir=" + work_dir},
+                resources, launch.attempt_dir + "/" + kScript, platform::MergeEnvironment(options_.base_env, launch.env)));
   WriteFile(launch.attempt_dir + "/" + kJobIdFile, job_id + "\n");
   {
     std::lock_guard<std::mutex> lock(mu_);
     submitted_[job_id] = std::chrono::steady_clock::now();
   }
-  return job_id + "@" + launch.attempt_dir;
+  return FormatSlurmHandle(job_id, launch.attempt_dir);
+}
+
+std::vector<Result<std::string>> SlurmExecutor::SubmitBatch(const std::vector<TaskLaunch>& launches,
+                                                            int64_t max_running) {
+  std::vector<Result<std::string>> results(launches.size(), Result<std::string>(Internal("not submitted")));
+  // Launches grouped by their sbatch resource options (an array job has one
+  // set), in the order each group first appears.
+  std::vector<std::pair<std::vector<std::string>, std::vector<size_t>>> groups;
+  for (size_t i = 0; i < launches.size(); ++i) {
+    auto resources = SbatchResourceOptions(launches[i]);
+    if (!resources.ok()) {
+      results[i] = resources.status();
+      continue;
+    }
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == *resources; });
+    if (same == groups.end()) {
+      groups.emplace_back(std::move(resources).value(), std::vector<size_t>{i});
+    } else {
+      same->second.push_back(i);
+    }
+  }
+  for (const auto& [resources, members] : groups) {
+    for (size_t from = 0; from < members.size(); from += kMaxArrayElements) {
+      const size_t to = std::min(members.size(), from + kMaxArrayElements);
+      if (to - from == 1) {
+        results[members[from]] = Submit(launches[members[from]]);
+        continue;
+      }
+      std::vector<const TaskLaunch*> chunk;
+      std::vector<size_t> chunk_index;
+      for (size_t k = from; k < to; ++k) {
+        auto written = WriteAttemptFiles(launches[members[k]], /*in_array=*/true);
+        if (!written.ok()) {
+          results[members[k]] = written.status();
+          continue;
+        }
+        chunk.push_back(&launches[members[k]]);
+        chunk_index.push_back(members[k]);
+      }
+      if (chunk.empty()) continue;
+      std::vector<Result<std::string>> handles = SubmitArray(chunk, resources, max_running);
+      for (size_t k = 0; k < chunk.size(); ++k) results[chunk_index[k]] = std::move(handles[k]);
+    }
+  }
+  return results;
+}
+
+std::vector<Result<std::string>> SlurmExecutor::SubmitArray(const std::vector<const TaskLaunch*>& launches,
+                                                            const std::vector<std::string>& resources,
+                                                            int64_t max_running) {
+  auto fail_all = [&](const Status& status) { return std::vector<Result<std::string>>(launches.size(), status); };
+  std::vector<std::string> keys;
+  for (const TaskLaunch* launch : launches) keys.push_back(launch->attempt_key);
+  const std::string job_name = ArrayJobName(keys);
+  const std::string array_dir = launches.front()->attempt_dir + "/" + job_name;
+  // A directory of this name is left by an earlier try of this very batch
+  // that never reached Slurm (else Find would have adopted its attempts).
+  std::error_code ec;
+  fs::remove_all(array_dir, ec);
+  fs::create_directories(array_dir, ec);
+  if (ec) return fail_all(Internal("Cannot create the job array's directory.", array_dir + ": " + ec.message()));
+  for (size_t i = 0; i < launches.size(); ++i) {
+    fs::create_directory_symlink(fs::absolute(launches[i]->attempt_dir, ec), fs::path(array_dir) / std::to_string(i),
+                                 ec);
+    if (ec) return fail_all(Internal("Cannot link the job array's elements.", array_dir + ": " + ec.message()));
+    // Before sbatch: a server that crashes between sbatch and the job id
+    // files finds the element by the array's name.
+    const std::string membership = launches[i]->attempt_dir + "/" + kArrayFile;
+    if (!WriteFile(membership + ".tmp", FormatArrayMembership({job_name, static_cast<int64_t>(i), array_dir}))) {
+      return fail_all(Internal("Cannot write the job array's files.", membership));
+    }
+    fs::rename(membership + ".tmp", membership, ec);
+    if (ec) return fail_all(Internal("Cannot write the job array's files.", membership + ": " + ec.message()));
+  }
+  const std::string script = array_dir + "/" + kArrayScript;
+  if (!WriteFile(script, ArrayScript(array_dir), fs::perms::owner_all)) {
+    return fail_all(Internal("Cannot write the job array's script.", script));
+  }
+  // %a: the element's index; its link leads to that attempt's directory.
+  auto job_id = RunSbatch({"--job-name=" + job_name,
+                           "--array=" + ArrayIndexSpec(static_cast<int64_t>(launches.size()), max_running),
+                           "--output=" + array_dir + "/%a/" + kStdoutFile,
+                           "--error=" + array_dir + "/%a/" + kStderrFile, "--chdir=" + array_dir},
+                          resources, script, options_.base_env);
+  if (!job_id.ok()) return fail_all(job_id.status());
+  WriteFile(array_dir + "/" + kJobIdFile, *job_id + "\n");
+  std::vector<Result<std::string>> handles;
+  const auto now = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < launches.size(); ++i) {
+    const std::string element = fmt::format("{}_{}", *job_id, i);
+    WriteFile(launches[i]->attempt_dir + "/" + kJobIdFile, element + "\n");
+    handles.push_back(FormatSlurmHandle(element, launches[i]->attempt_dir));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < launches.size(); ++i) submitted_[fmt::format("{}_{}", *job_id, i)] = now;
+  return handles;
 }
 
 Status SlurmExecutor::RefreshQueue() {
   CAIRN_ASSIGN_OR_RETURN(platform::SubprocessResult result,
-                         RunSlurmCommand({"squeue", "--states=all", "--noheader", "--format=%i|%T"}));
+                         RunSlurmCommand({"squeue", "--states=all", "--array", "--noheader", "--format=%i|%T"}));
   if (!result.ok()) {
     return Status(StatusCode::kUnavailable, "squeue failed; is slurmctld reachable?", result.stderr_data);
   }
+  // --array: one line per array element ("123_4"), pending ones included.
   std::map<std::string, std::string> queue;
   std::istringstream lines(result.stdout_data);
   std::string line;
@@ -226,9 +284,9 @@ Result<std::optional<std::string>> SlurmExecutor::JobState(const std::string& jo
 }
 
 Result<ExecutionStatus> SlurmExecutor::Poll(const std::string& handle) {
-  CAIRN_ASSIGN_OR_RETURN(ParsedHandle parsed, ParseHandle(handle));
-  const std::string exit_path = parsed.dir + "/" + kExitStatusFile;
-  const bool cancelled = fs::exists(parsed.dir + "/" + kCancelledFile);
+  CAIRN_ASSIGN_OR_RETURN(SlurmHandle parsed, ParseSlurmHandle(handle));
+  const std::string exit_path = parsed.attempt_dir + "/" + kExitStatusFile;
+  const bool cancelled = fs::exists(parsed.attempt_dir + "/" + kCancelledFile);
   auto from_exit_file = [&]() -> std::optional<ExecutionStatus> {
     auto text = ReadSmallFile(exit_path);
     if (!text) return std::nullopt;
@@ -236,7 +294,7 @@ Result<ExecutionStatus> SlurmExecutor::Poll(const std::string& handle) {
     status.exit_code = static_cast<int>(ParseInt64(*text).value_or(-1));
     if (status.exit_code == 0) {
       status.state = ExecutionState::kSucceeded;
-    } else if (status.exit_code == kTimeoutExitCode && fs::exists(parsed.dir + "/" + kTimeoutFile)) {
+    } else if (status.exit_code == kTimeoutExitCode && fs::exists(parsed.attempt_dir + "/" + kTimeoutFile)) {
       status.state = ExecutionState::kTimedOut;
       status.message = "timed out";
     } else {
@@ -278,38 +336,66 @@ Result<ExecutionStatus> SlurmExecutor::Poll(const std::string& handle) {
   return status;
 }
 
+bool SlurmExecutor::ArrayAllDone(const std::string& attempt_dir) {
+  auto membership = ParseArrayMembership(ReadSmallFile(attempt_dir + "/" + kArrayFile).value_or("") + "\n");
+  if (!membership) return false;
+  std::error_code ec;
+  size_t elements = 0;
+  for (const auto& entry : fs::directory_iterator(membership->array_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    ++elements;
+    if (!fs::exists(entry.path() / kExitStatusFile, ec) && !fs::exists(entry.path() / kCancelledFile, ec)) return false;
+  }
+  return !ec && elements > 0;
+}
+
 Status SlurmExecutor::Cancel(const std::string& handle) {
-  CAIRN_ASSIGN_OR_RETURN(ParsedHandle parsed, ParseHandle(handle));
-  if (fs::exists(parsed.dir + "/" + kExitStatusFile)) return Status::Ok();
-  WriteFile(parsed.dir + "/" + kCancelledFile, "cancelled\n");
-  CAIRN_ASSIGN_OR_RETURN(platform::SubprocessResult result, RunSlurmCommand({"scancel", parsed.job_id}));
+  CAIRN_ASSIGN_OR_RETURN(SlurmHandle parsed, ParseSlurmHandle(handle));
+  if (fs::exists(parsed.attempt_dir + "/" + kExitStatusFile)) return Status::Ok();
+  WriteFile(parsed.attempt_dir + "/" + kCancelledFile, "cancelled\n");
+  // The last element of an array to be cancelled cancels the whole array,
+  // so nothing of it (a pending element Slurm has not split out yet, the
+  // array's record) is left behind.
+  std::string target = parsed.job_id;
+  if (!parsed.array_job_id.empty() && ArrayAllDone(parsed.attempt_dir)) target = parsed.array_job_id;
+  CAIRN_ASSIGN_OR_RETURN(platform::SubprocessResult result, RunSlurmCommand({"scancel", target}));
   // scancel of a job that already ended fails harmlessly; Poll tells.
   if (!result.ok() && result.stderr_data.find("Invalid job id") == std::string::npos &&
       result.stderr_data.find("already completing or completed") == std::string::npos) {
-    return Status(StatusCode::kUnavailable, fmt::format("scancel {} failed", parsed.job_id), result.stderr_data);
+    return Status(StatusCode::kUnavailable, fmt::format("scancel {} failed", target), result.stderr_data);
   }
   return Status::Ok();
 }
 
 Result<LogChunk> SlurmExecutor::Logs(const std::string& handle, LogStream stream, int64_t offset,
                                      int64_t max_bytes) {
-  CAIRN_ASSIGN_OR_RETURN(ParsedHandle parsed, ParseHandle(handle));
-  return ReadLogFile(parsed.dir + "/" + (stream == LogStream::kStdout ? kStdoutFile : kStderrFile), offset, max_bytes);
+  CAIRN_ASSIGN_OR_RETURN(SlurmHandle parsed, ParseSlurmHandle(handle));
+  return ReadLogFile(parsed.attempt_dir + "/" + (stream == LogStream::kStdout ? kStdoutFile : kStderrFile), offset, max_bytes);
 }
 
 Result<std::optional<std::string>> SlurmExecutor::Find(const TaskLaunch& launch) {
   if (auto id = ReadSmallFile(launch.attempt_dir + "/" + kJobIdFile); id && !id->empty()) {
-    return std::optional<std::string>(*id + "@" + launch.attempt_dir);
+    return std::optional<std::string>(FormatSlurmHandle(*id, launch.attempt_dir));
   }
   // Crashed between sbatch answering and the job_id file: look the job up by
-  // its name, which is derived from the attempt key.
+  // its name, which is derived from the attempt key (or, for an array
+  // element, recorded in the array file before sbatch).
+  std::string name = AttemptJobName(launch.attempt_key);
+  std::optional<ArrayMembership> membership;
+  if (auto text = ReadSmallFile(launch.attempt_dir + "/" + kArrayFile)) {
+    membership = ParseArrayMembership(*text + "\n");
+    if (membership) name = membership->job_name;
+  }
+  // %A: the array's job id for array elements, the job id otherwise.
   CAIRN_ASSIGN_OR_RETURN(platform::SubprocessResult result,
-                         RunSlurmCommand({"squeue", "--states=all", "--noheader", "--format=%i",
-                                          "--name=" + JobName(launch.attempt_key)}));
+                         RunSlurmCommand({"squeue", "--states=all", "--noheader", "--format=%A", "--name=" + name}));
   if (!result.ok()) return Status(StatusCode::kUnavailable, "squeue failed", result.stderr_data);
   std::string id = result.stdout_data.substr(0, result.stdout_data.find('\n'));
-  if (id.empty()) return std::optional<std::string>();
-  return std::optional<std::string>(id + "@" + launch.attempt_dir);
+  while (!id.empty() && id.back() == ' ') id.pop_back();
+  if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) return std::optional<std::string>();
+  if (membership) id = fmt::format("{}_{}", id, membership->index);
+  return std::optional<std::string>(FormatSlurmHandle(id, launch.attempt_dir));
 }
 
 }  // namespace cairn::pipelines
