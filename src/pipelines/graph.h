@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "pipelines/placement.h"
 #include "pipelines/spec/cel.h"
 #include "pipelines/spec/placeholder.h"
 #include "pipelines/spec/value.h"
@@ -224,13 +225,28 @@ struct SecretEnv {
   std::vector<std::pair<std::string, std::string>> key_to_env;
   bool optional = false;
 };
+// A KFP pvcMount: the claim is a constant name or (pvcNameParameter /
+// taskOutputParameter, e.g. the output of a createpvc task) a parameter
+// binding resolved when the task launches.
+struct PvcMountSpec {
+  std::string mount_path;
+  std::string claim_name;
+  std::optional<ParameterBinding> claim_name_from;
+};
 struct ExecutorPlatformConfig {
   std::vector<SecretEnv> secret_env;
+  // Cluster placement read from the PlatformSpec (nodeSelector, tolerations,
+  // imagePullPolicy, imagePullSecret, podMetadata); pvc_mounts are resolved
+  // into placement.pvc_mounts at launch. Only the kubernetes executor honours
+  // them: kubernetes_keys names what was set, so validation can say so.
+  TaskPlacement placement;
+  std::vector<PvcMountSpec> pvc_mounts;
+  std::vector<std::string> kubernetes_keys;
   // Wall-clock limit per attempt (KFP kfp-kubernetes set_timeout, i.e.
   // activeDeadlineSeconds; cairn `timeout:`); 0 = none. The server-wide
   // --pipelines-task-timeout still caps it.
   int64_t timeout_seconds = 0;
-  std::vector<std::string> unsupported_keys;  // e.g. "pvcMount", "tolerations"
+  std::vector<std::string> unsupported_keys;  // e.g. "secretAsVolume", "nodeAffinity"
 };
 
 struct ContainerSpec {

@@ -2,8 +2,9 @@
 // process somewhere and reports its state. The scheduler decides *what* runs
 // and *when*; an executor only runs what it is given:
 //   local       a process per task on this host (executor/local/)
-//   slurm       a batch job per attempt, a job array per batch (executor/slurm/)
-//   kubernetes  a pod running the task's image (later)
+//   slurm       a batch job per attempt (executor/slurm/)
+//   kubernetes  a batch/v1 Job per attempt running the task's image
+//               (executor/kubernetes/)
 //
 // Handles: Submit returns an opaque handle that the scheduler persists with
 // the task's attempt. Everything else takes that handle, and must keep
@@ -25,6 +26,7 @@
 
 #include "base/result.h"
 #include "base/status.h"
+#include "pipelines/placement.h"
 
 namespace cairn::pipelines {
 
@@ -52,8 +54,13 @@ struct TaskLaunch {
   // local ignores them.
   std::string cpu_limit;
   std::string memory_limit;
+  std::string cpu_request;
+  std::string memory_request;
   std::string accelerator_type;
   int64_t accelerator_count = 0;
+  // Cluster placement (node selector, tolerations, PVC mounts, ...) from the
+  // spec's PlatformSpec; only the kubernetes executor uses it.
+  TaskPlacement placement;
 };
 
 enum class ExecutionState {
@@ -102,22 +109,6 @@ class Executor {
   // files). A command that is not found is *not* an error here: the attempt
   // starts and then fails (Poll reports kFailed with the reason).
   virtual Result<std::string> Submit(const TaskLaunch& launch) = 0;
-
-  // Starts several attempts at once (the ready iterations of one loop, a
-  // round of tuning trials); result i is launches[i]'s handle or error, as
-  // Submit would answer. `max_running` > 0 asks that at most that many of
-  // them run at the same time (the loop's parallelism); callers still never
-  // pass more than they allow to run. The default submits each one with
-  // Submit; the Slurm executor makes launches with equal resources one job
-  // array. Every handle works with Poll/Cancel/Logs/Find like Submit's.
-  virtual std::vector<Result<std::string>> SubmitBatch(const std::vector<TaskLaunch>& launches,
-                                                       int64_t max_running) {
-    (void)max_running;
-    std::vector<Result<std::string>> handles;
-    handles.reserve(launches.size());
-    for (const TaskLaunch& launch : launches) handles.push_back(Submit(launch));
-    return handles;
-  }
 
   // Current state. Cheap; the scheduler calls it often. kInvalidArgument
   // for a malformed handle.

@@ -2,6 +2,7 @@
 // Structure errors fail the load; reference and semantic problems are left
 // for ValidatePipeline. See /docs/pipelines.md and graph.h.
 #include "pipelines/spec/kfp_loader.h"
+#include "pipelines/spec/kfp_placement.h"
 
 #include <map>
 #include <utility>
@@ -442,6 +443,8 @@ Result<ExecutorPlatformConfig> LoadExecutorPlatform(const YamlNode& n) {
       cfg.timeout_seconds = *seconds;
       continue;
     }
+    CAIRN_ASSIGN_OR_RETURN(bool placement, LoadKfpPlacementKey(key, node, cfg));
+    if (placement) continue;
     if (key != "secretAsEnv") {
       cfg.unsupported_keys.push_back(key);
       continue;

@@ -30,6 +30,9 @@ void DeriveTask(Task& task, const Dag& dag) {
     for (const auto& s : task.component->container()->platform.secret_env) {
       if (s.secret_name_from) AddProducers(*s.secret_name_from, task.upstream);
     }
+    for (const auto& m : task.component->container()->platform.pvc_mounts) {
+      if (m.claim_name_from) AddProducers(*m.claim_name_from, task.upstream);
+    }
   }
   task.upstream.erase("");
   // Exit handler: waits for all upstream to complete, and one upstream is an

@@ -60,6 +60,12 @@ class Validator {
     if (const auto* container = c.container()) {
       // cairn steps without an image run in the local executor's host shell.
       if (container->image.empty() && p_.format == SpecFormat::kKfpIr) Error(c.location, "container executor \"" + c.executor_label + "\" has no image");
+      for (const auto& key : container->platform.kubernetes_keys) {
+        Warn("platforms.kubernetes.deploymentSpec.executors." + c.executor_label + "." + key,
+             "platform setting \"" + key +
+                 "\" applies only when tasks run on Kubernetes (--pipelines-executor kubernetes); the local and "
+                 "slurm executors ignore it");
+      }
       for (const auto& key : container->platform.unsupported_keys) {
         Warn("platforms.kubernetes.deploymentSpec.executors." + c.executor_label + "." + key,
              "platform setting \"" + key + "\" is not supported by cairn and is ignored");
