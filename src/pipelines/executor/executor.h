@@ -2,7 +2,7 @@
 // process somewhere and reports its state. The scheduler decides *what* runs
 // and *when*; an executor only runs what it is given:
 //   local       a process per task on this host (executor/local/)
-//   slurm       a batch job per attempt (executor/slurm/)
+//   slurm       a batch job per attempt, a job array per batch (executor/slurm/)
 //   kubernetes  a batch/v1 Job per attempt running the task's image
 //               (executor/kubernetes/)
 //
@@ -109,6 +109,22 @@ class Executor {
   // files). A command that is not found is *not* an error here: the attempt
   // starts and then fails (Poll reports kFailed with the reason).
   virtual Result<std::string> Submit(const TaskLaunch& launch) = 0;
+
+  // Starts several attempts at once (the ready iterations of one loop, a
+  // round of tuning trials); result i is launches[i]'s handle or error, as
+  // Submit would answer. `max_running` > 0 asks that at most that many of
+  // them run at the same time (the loop's parallelism); callers still never
+  // pass more than they allow to run. The default submits each one with
+  // Submit; the Slurm executor makes launches with equal resources one job
+  // array. Every handle works with Poll/Cancel/Logs/Find like Submit's.
+  virtual std::vector<Result<std::string>> SubmitBatch(const std::vector<TaskLaunch>& launches,
+                                                       int64_t max_running) {
+    (void)max_running;
+    std::vector<Result<std::string>> handles;
+    handles.reserve(launches.size());
+    for (const TaskLaunch& launch : launches) handles.push_back(Submit(launch));
+    return handles;
+  }
 
   // Current state. Cheap; the scheduler calls it often. kInvalidArgument
   // for a malformed handle.

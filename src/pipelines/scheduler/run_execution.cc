@@ -1170,6 +1170,16 @@ bool RunExecution::PrepareLaunch(Node* n) {
 void RunExecution::SubmitPrepared() {
   std::vector<Node*> batch;
   batch.swap(prepared_);
+  // The attempts of one loop's body task (a ParallelFor's iterations) that
+  // are ready in this pass go to the executor together, so Slurm can make
+  // them one job array; everything else is submitted on its own.
+  struct LoopBatch {
+    int64_t parallelism = 0;
+    std::vector<Node*> nodes;
+    std::vector<TaskLaunch> launches;
+  };
+  std::vector<LoopBatch> loop_batches;
+  std::map<std::pair<const Node*, const Task*>, size_t> batch_of;
   for (Node* n : batch) {
     if (IsTerminal(n->rec.state)) continue;
     auto plan = PlanAttempt(n, n->rec.attempt);
@@ -1191,15 +1201,42 @@ void RunExecution::SubmitPrepared() {
       Finish(n, NodeState::kCancelled, "cancelled");
       continue;
     }
-    auto handle = deps_.executor->Submit(plan->launch);
-    if (!handle.ok()) {
-      FailAttempt(n, handle.status().message());
+    if (const Node* loop = EnclosingLoop(n)) {
+      auto [it, added] = batch_of.try_emplace({loop, n->task}, loop_batches.size());
+      if (added) {
+        loop_batches.emplace_back();
+        if (loop->task != nullptr && loop->task->iterator) {
+          loop_batches.back().parallelism = loop->task->iterator->parallelism_limit;
+        }
+      }
+      loop_batches[it->second].nodes.push_back(n);
+      loop_batches[it->second].launches.push_back(std::move(plan->launch));
       continue;
     }
-    n->rec.handle = *handle;
-    MarkDirty(n);
-    running_.push_back(n);
+    OnSubmitted(n, deps_.executor->Submit(plan->launch));
   }
+  for (LoopBatch& b : loop_batches) {
+    std::vector<Result<std::string>> handles = deps_.executor->SubmitBatch(b.launches, b.parallelism);
+    CAIRN_CHECK(handles.size() == b.nodes.size(), "SubmitBatch answers once per launch");
+    for (size_t i = 0; i < b.nodes.size(); ++i) OnSubmitted(b.nodes[i], std::move(handles[i]));
+  }
+}
+
+const RunExecution::Node* RunExecution::EnclosingLoop(const Node* n) {
+  for (const Node* p = n->parent; p != nullptr; p = p->parent) {
+    if (p->rec.kind == NodeKind::kLoop) return p;
+  }
+  return nullptr;
+}
+
+void RunExecution::OnSubmitted(Node* n, Result<std::string> handle) {
+  if (!handle.ok()) {
+    FailAttempt(n, handle.status().message());
+    return;
+  }
+  n->rec.handle = std::move(handle).value();
+  MarkDirty(n);
+  running_.push_back(n);
 }
 
 bool RunExecution::PollAttempts() {
