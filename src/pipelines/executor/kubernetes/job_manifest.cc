@@ -130,7 +130,9 @@ Result<Value> BuildJobManifest(const TaskLaunch& launch, const JobManifestOption
   for (const std::string& arg : launch.argv) command.push_back(Str(arg));
   container.Set("command", Value::MakeList(std::move(command)));
   if (!launch.working_dir.empty()) container.Set("workingDir", Str(launch.working_dir));
-  if (!launch.env.empty()) container.Set("env", EnvList(launch.env));
+  std::vector<std::pair<std::string, std::string>> env = launch.env;
+  env.insert(env.end(), options.env_overrides.begin(), options.env_overrides.end());
+  if (!env.empty()) container.Set("env", EnvList(env));
   CAIRN_ASSIGN_OR_RETURN(Value resources, Resources(launch));
   if (!resources.as_struct().empty()) container.Set("resources", std::move(resources));
 

@@ -39,6 +39,9 @@ struct JobManifestOptions {
   // Mounted into every task pod (e.g. the claim holding --pipeline-root, at
   // the path the server sees it, so output files land where it reads them).
   std::vector<PvcMount> shared_mounts;
+  // Set in every task container after the task's own environment, so they
+  // win (e.g. MLFLOW_TRACKING_URI as pods reach the server: its Service).
+  std::vector<std::pair<std::string, std::string>> env_overrides;
 };
 
 // "cairn-<slug>-<16 hex>": the slug keeps the run/task readable in kubectl.

@@ -45,7 +45,7 @@ TEST(JobManifestTest, NamesAreDnsSafeStableAndDistinct) {
   EXPECT_NE(a, JobName("0a1b2c3d/root.train/3"));
   // Keys that differ only in characters the slug drops still differ.
   EXPECT_NE(JobName("run/Task_A/1"), JobName("run/task-a/1"));
-  for (const std::string key : {std::string(300, 'x') + "/1", std::string("///"), std::string("ÄÖ/über"),
+  for (const std::string& key : {std::string(300, 'x') + "/1", std::string("///"), std::string("ÄÖ/über"),
                                 std::string("-lead/trail-"), std::string("")}) {
     const std::string name = JobName(key);
     EXPECT_TRUE(IsDns1123Label(name)) << name;
@@ -55,7 +55,9 @@ TEST(JobManifestTest, NamesAreDnsSafeStableAndDistinct) {
 }
 
 TEST(JobManifestTest, BasicJob) {
-  auto job = BuildJobManifest(Launch(), {"ml", "", "", {}});
+  JobManifestOptions options;
+  options.namespace_name = "ml";
+  auto job = BuildJobManifest(Launch(), options);
   ASSERT_TRUE(job.ok()) << job.status().ToString();
   EXPECT_EQ(At(*job, {"apiVersion"}).as_string(), "batch/v1");
   EXPECT_EQ(At(*job, {"kind"}).as_string(), "Job");
@@ -116,6 +118,7 @@ TEST(JobManifestTest, Placement) {
   JobManifestOptions options;
   options.service_account = "cairn-tasks";
   options.shared_mounts = {{"cairn-data", "/var/lib/cairn", false}};
+  options.env_overrides = {{"B", "from-options"}};
   auto job = BuildJobManifest(l, options);
   ASSERT_TRUE(job.ok()) << job.status().ToString();
   const Value& pod = At(*job, {"spec", "template"});
@@ -137,6 +140,7 @@ TEST(JobManifestTest, Placement) {
             R"j([{"name":"cairn-pvc-0","mountPath":"/var/lib/cairn"},{"name":"cairn-pvc-1","mountPath":"/data"}])j");
   EXPECT_EQ(At(c, {"imagePullPolicy"}).as_string(), "Always");
   EXPECT_EQ(At(c, {"workingDir"}).as_string(), "/work");
+  EXPECT_EQ(At(c, {"env"}).ToJson(), R"j([{"name":"A","value":"3"},{"name":"B","value":"from-options"}])j");
 }
 
 TEST(JobManifestTest, RejectsWhatKubernetesCannotRun) {
