@@ -53,6 +53,11 @@ fi
 if [ -f tests/infra/s3/package-lock.json ]; then
   (cd tests/infra/s3 && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The Argo Workflow JSON schema (and js-yaml) that validates `cairn pipelines
+# export --format argo` (tests/infra/argo), pinned by its package-lock.json.
+if [ -f tests/infra/argo/package-lock.json ]; then
+  (cd tests/infra/argo && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 # The web dashboard's toolchain (vite, vitest, playwright-core), pinned by
 # web/package-lock.json. The CMake build runs the same `npm ci` when the lock

@@ -8,6 +8,8 @@ namespace cairn::cli {
 void AddModelsCommand(CLI::App& app);
 // pipelines_command.cc
 void AddPipelinesCommand(CLI::App& app);
+// pipelines_export_command.cc (adds `pipelines export`)
+void AddPipelinesExportCommand(CLI::App& app);
 // tune_command.cc
 void AddTuneCommand(CLI::App& app);
 
@@ -17,6 +19,7 @@ void AddClientCommands(CLI::App& app) {
   AddArtifactsCommand(app);
   AddModelsCommand(app);
   AddPipelinesCommand(app);
+  AddPipelinesExportCommand(app);
   AddTuneCommand(app);
 }
 

@@ -51,9 +51,10 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
                    "Resume unfinished tuning experiments on start (off: fail them)")
       ->envname("CAIRN_TUNING_RESUME");
   command.add_option("--tuning-executor", c.tuning_executor,
-                     "Where tuning trials run: local (processes on this host) or slurm (sbatch jobs)")
+                     "Where tuning trials run: local (processes on this host), slurm (sbatch jobs) or "
+                     "kubernetes (a Job per trial)")
       ->envname("CAIRN_TUNING_EXECUTOR")
-      ->check(CLI::IsMember({"local", "slurm"}))
+      ->check(CLI::IsMember({"local", "slurm", "kubernetes"}))
       ->capture_default_str();
   command
       .add_option("--pipeline-root", c.pipeline_root,
@@ -82,15 +83,43 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
                   "(default: <artifacts-destination>/../secrets)")
       ->envname("CAIRN_PIPELINES_SECRETS_DIR");
   command.add_option("--pipelines-executor", c.pipelines_executor,
-                     "Where pipeline tasks run: local (processes on this host) or slurm (sbatch jobs)")
+                     "Where pipeline tasks run: local (processes on this host), slurm (sbatch jobs) or "
+                     "kubernetes (a batch/v1 Job per task attempt)")
       ->envname("CAIRN_PIPELINES_EXECUTOR")
-      ->check(CLI::IsMember({"local", "slurm"}))
+      ->check(CLI::IsMember({"local", "slurm", "kubernetes"}))
       ->capture_default_str();
   command.add_option("--slurm-partition", c.slurm_partition, "sbatch --partition for pipeline tasks")
       ->envname("CAIRN_SLURM_PARTITION");
   command.add_option("--slurm-sbatch-arg", c.slurm_sbatch_args,
                      "An extra sbatch option for pipeline tasks (repeatable), e.g. --slurm-sbatch-arg=--account=ml")
       ->allow_extra_args(false);
+  command.add_option("--kubeconfig", c.kubeconfig,
+                     "kubeconfig of the cluster the kubernetes executor uses (default: $KUBECONFIG, the pod's "
+                     "service account, ~/.kube/config)")
+      ->envname("CAIRN_KUBECONFIG");
+  command.add_option("--kubernetes-context", c.kubernetes_context, "kubeconfig context (default: current-context)")
+      ->envname("CAIRN_KUBERNETES_CONTEXT");
+  command.add_option("--kubernetes-namespace", c.kubernetes_namespace,
+                     "Namespace of task Jobs (default: the context's namespace, else default)")
+      ->envname("CAIRN_KUBERNETES_NAMESPACE");
+  command.add_option("--kubernetes-default-image", c.kubernetes_default_image,
+                     "Container image for pipeline steps and trials that name none")
+      ->envname("CAIRN_KUBERNETES_DEFAULT_IMAGE");
+  command.add_option("--kubernetes-service-account", c.kubernetes_service_account,
+                     "Service account task pods run as (default: the namespace's default)")
+      ->envname("CAIRN_KUBERNETES_SERVICE_ACCOUNT");
+  command.add_option("--kubernetes-pvc", c.kubernetes_pvcs,
+                     "CLAIM:PATH, a PersistentVolumeClaim mounted at PATH in every task pod (repeatable); mount the "
+                     "one holding --pipeline-root at the path the server sees it")
+      ->allow_extra_args(false);
+  command.add_option("--kubernetes-job-ttl", c.kubernetes_job_ttl_s,
+                     "Seconds Kubernetes keeps a finished task Job and its pod log (0: keep them)")
+      ->envname("CAIRN_KUBERNETES_JOB_TTL")
+      ->capture_default_str();
+  command.add_option("--kubernetes-tracking-uri", c.kubernetes_tracking_uri,
+                     "MLFLOW_TRACKING_URI given to task pods, e.g. the server's Service "
+                     "(http://cairn.ml.svc:5000); default: the server's own address")
+      ->envname("CAIRN_KUBERNETES_TRACKING_URI");
   command.add_option("--tls-cert", c.tls_cert, "PEM certificate (chain) file: serve HTTPS only (with --tls-key)")
       ->envname("CAIRN_TLS_CERT");
   command.add_option("--tls-key", c.tls_key, "PEM private key file of --tls-cert")->envname("CAIRN_TLS_KEY");

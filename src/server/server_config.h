@@ -39,7 +39,7 @@ struct ServerConfig {
   int64_t tuning_trial_timeout_s = 86400;
   // Resume unfinished tuning experiments on start (off: fail them).
   bool tuning_resume = true;
-  // Where trials run: "local" or "slurm" (as --pipelines-executor).
+  // Where trials run: "local", "slurm" or "kubernetes" (as --pipelines-executor).
   std::string tuning_executor = "local";
   // Pipelines: root of run directories and task artifacts; empty: a
   // "pipelines" directory next to the artifacts destination (inside the
@@ -64,6 +64,21 @@ struct ServerConfig {
   // slurm: sbatch --partition (empty: the default) and extra sbatch options.
   std::string slurm_partition;
   std::vector<std::string> slurm_sbatch_args;
+  // kubernetes: the kubeconfig (empty: $KUBECONFIG, the pod's service
+  // account, then ~/.kube/config) and its context (empty: current-context);
+  // the namespace of task Jobs (empty: the context's, else "default"); the
+  // image for steps that name none; the service account task pods run as;
+  // "CLAIM:PATH" PVCs mounted into every task pod; ttlSecondsAfterFinished.
+  std::string kubeconfig;
+  std::string kubernetes_context;
+  std::string kubernetes_namespace;
+  std::string kubernetes_default_image;
+  std::string kubernetes_service_account;
+  std::vector<std::string> kubernetes_pvcs;
+  int64_t kubernetes_job_ttl_s = 0;
+  // MLFLOW_TRACKING_URI in task pods (the server's Service URL); empty: the
+  // server's own address, as for local tasks.
+  std::string kubernetes_tracking_uri;
   // TLS: PEM certificate chain and private key (both or neither). With them
   // the listener speaks only HTTPS (TLS 1.2+).
   std::string tls_cert;

@@ -7,6 +7,7 @@
 #include "base/ids.h"
 #include "pipelines/executor/local/local_executor.h"
 #include "pipelines/executor/slurm/slurm_executor.h"
+#include "server/kubernetes_executor_factory.h"
 
 namespace cairn::server {
 
@@ -21,7 +22,8 @@ Result<std::unique_ptr<pipelines::Executor>> CreateTaskExecutor(const ServerConf
     CAIRN_ASSIGN_OR_RETURN(auto slurm, pipelines::SlurmExecutor::Create(std::move(options)));
     return std::unique_ptr<pipelines::Executor>(std::move(slurm));
   }
-  if (kind != "local") return InvalidArgument(fmt::format("unknown executor '{}' (local or slurm)", kind));
+  if (kind == "kubernetes") return CreateKubernetesTaskExecutor(config);
+  if (kind != "local") return InvalidArgument(fmt::format("unknown executor '{}' (local, slurm or kubernetes)", kind));
   pipelines::LocalExecutorOptions options;
   options.max_log_bytes = config.pipelines_max_log_bytes;
   options.base_env = pipelines::LocalExecutor::ProcessEnvironment();

@@ -15,7 +15,8 @@ namespace cairn::server {
 // `kind` "local" (a process per task on this host) or "slurm" (a batch job
 // per task on the cluster SLURM_CONF names; the pipeline/tuning root must be
 // on a filesystem the compute nodes share). kInvalidArgument for another
-// kind; kFailedPrecondition when Slurm's commands do not work.
+// kind; kFailedPrecondition when Slurm's commands do not work. "kubernetes":
+// a batch/v1 Job per task (server/kubernetes_executor_factory.h).
 Result<std::unique_ptr<pipelines::Executor>> CreateTaskExecutor(const ServerConfig& config, const std::string& kind);
 
 // Copies `local` (a file, or a directory recursively) under `dest` in the

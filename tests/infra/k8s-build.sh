@@ -8,7 +8,8 @@
 set -euo pipefail
 W=${W:-/tmp/cairn-infra}; OUT=${OUT:-$W/k8sbin}
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y --no-install-recommends golang-go golang-github-modern-go-reflect2-dev dpkg-dev rsync >/dev/null
+# etcd-server: the API server's store when tests/infra/k8s.sh starts it.
+apt-get install -y --no-install-recommends golang-go golang-github-modern-go-reflect2-dev dpkg-dev rsync etcd-server >/dev/null
 mkdir -p "$W/aptsrc/lists/partial" "$W/aptsrc/cache/archives/partial" "$W/k8ssrc" "$OUT"
 # The same mirror as the system's Debian source list, as a deb-src line.
 MIRROR=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
