@@ -15,11 +15,12 @@ token=$(sed -n 's/.*token: "\([^"]*\)".*/\1/p' "$KUBECONFIG")
 kapi() { curl -skf -H "Authorization: Bearer $token" "$server$1"; }
 
 # A kubeconfig the server cannot use stops it at start with the reason.
-bad=$(mktemp); echo "clusters: [" > "$bad"
-if out=$("$cairn" server --port 0 --pipelines-executor kubernetes --kubeconfig "$bad" 2>&1); then
+scratch=$(mktemp -d); echo "clusters: [" > "$scratch/bad-kubeconfig"
+if out=$(cd "$scratch" && timeout 30 "$cairn" server --port 0 --pipelines-executor kubernetes \
+           --kubeconfig "$scratch/bad-kubeconfig" 2>&1); then
   fail "server started with a malformed kubeconfig"
 fi
-rm -f "$bad"
+rm -rf "$scratch"
 printf '%s' "$out" | grep -q "kubernetes executor cannot load its cluster configuration" || fail "start error: $out"
 
 start_cairn "$cairn" --pipelines-executor kubernetes --kubeconfig "$KUBECONFIG" \
