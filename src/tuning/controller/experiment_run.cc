@@ -430,7 +430,7 @@ void ExperimentRun::PollTrial(Trial& t) {
   FinishTrial(t, *status);
 }
 
-Status ExperimentRun::LaunchTrial(Trial& t) {
+Result<std::optional<pipelines::TaskLaunch>> ExperimentRun::PrepareLaunch(Trial& t) {
   if (deps_.tracking != nullptr && t.rec.mlflow_run_id.empty()) {
     tracking::CreateRunRequest request;
     request.experiment_id = record_.tracking_experiment_id;
@@ -469,18 +469,53 @@ Status ExperimentRun::LaunchTrial(Trial& t) {
   // A PENDING trial may have been launched by a server that crashed before
   // it recorded the handle.
   CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> found, deps_.executor->Find(launch));
-  std::string handle;
   if (found) {
-    handle = *found;
-  } else {
-    CAIRN_ASSIGN_OR_RETURN(handle, deps_.executor->Submit(launch));
+    MarkLaunched(t, *found);
+    return std::optional<pipelines::TaskLaunch>();
   }
+  return std::optional<pipelines::TaskLaunch>(std::move(launch));
+}
+
+void ExperimentRun::MarkLaunched(Trial& t, const std::string& handle) {
   t.rec.handle = handle;
   t.rec.executor = std::string(deps_.executor->Name());
   t.rec.state = TrialPhase::kRunning;
   t.rec.started_ms = deps_.clock->NowMillis();
   t.dirty = true;
-  return Status();
+}
+
+void ExperimentRun::FailLaunch(Trial& t, const Status& status) {
+  t.rec.state = TrialPhase::kFailed;
+  t.rec.reason = "TrialLaunchFailed";
+  t.rec.message = status.message();
+  t.rec.finished_ms = deps_.clock->NowMillis();
+  t.dirty = true;
+}
+
+void ExperimentRun::LaunchTrials(const std::vector<Trial*>& trials) {
+  std::vector<Trial*> batch;
+  std::vector<pipelines::TaskLaunch> launches;
+  for (Trial* t : trials) {
+    auto launch = PrepareLaunch(*t);
+    if (!launch.ok()) {
+      FailLaunch(*t, launch.status());
+    } else if (launch->has_value()) {
+      batch.push_back(t);
+      launches.push_back(std::move(**launch));
+    }
+  }
+  if (launches.empty()) return;
+  // One batch: on Slurm the round's trials are one job array, at most
+  // parallelTrialCount of them running at once.
+  std::vector<Result<std::string>> handles = deps_.executor->SubmitBatch(launches, spec_.parallel_trial_count);
+  CAIRN_CHECK(handles.size() == batch.size(), "SubmitBatch answers once per launch");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (handles[i].ok()) {
+      MarkLaunched(*batch[i], *handles[i]);
+    } else {
+      FailLaunch(*batch[i], handles[i].status());
+    }
+  }
 }
 
 void ExperimentRun::CreateNewTrials(int count) {
@@ -533,17 +568,11 @@ void ExperimentRun::CreateNewTrials(int count) {
     trials_.resize(trials_.size() - pending.size());
     return;
   }
+  std::vector<Trial*> launch;
   for (size_t i = trials_.size() - pending.size(); i < trials_.size(); ++i) {
-    Trial& t = trials_[i];
-    if (t.rec.state != TrialPhase::kPending) continue;
-    if (Status s = LaunchTrial(t); !s.ok()) {
-      t.rec.state = TrialPhase::kFailed;
-      t.rec.reason = "TrialLaunchFailed";
-      t.rec.message = s.message();
-      t.rec.finished_ms = deps_.clock->NowMillis();
-      t.dirty = true;
-    }
+    if (trials_[i].rec.state == TrialPhase::kPending) launch.push_back(&trials_[i]);
   }
+  LaunchTrials(launch);
 }
 
 void ExperimentRun::UpdateBest() {
@@ -637,21 +666,19 @@ bool ExperimentRun::Tick() {
     ending_message_ = "stopped by a user";
   }
 
+  std::vector<Trial*> launch;
   for (Trial& t : trials_) {
     if (t.rec.state == TrialPhase::kRunning) {
       PollTrial(t);
     } else if (t.rec.state == TrialPhase::kPending) {
       if (ending_state_ || !t.rec.stop_reason.empty()) {
         StopTrial(t, "Killed");
-      } else if (Status s = LaunchTrial(t); !s.ok()) {
-        t.rec.state = TrialPhase::kFailed;
-        t.rec.reason = "TrialLaunchFailed";
-        t.rec.message = s.message();
-        t.rec.finished_ms = deps_.clock->NowMillis();
-        t.dirty = true;
+      } else {
+        launch.push_back(&t);
       }
     }
   }
+  LaunchTrials(launch);  // before CreateNewTrials can move trials_
   UpdateBest();
 
   int active = 0, failed = 0, completed = 0;

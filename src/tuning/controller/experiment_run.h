@@ -14,7 +14,9 @@
 //  4. otherwise new trials fill parallelTrialCount (bounded by
 //     maxTrialCount): each is persisted PENDING before it is launched, and
 //     RUNNING with its executor handle after, so a restart neither repeats
-//     nor loses it (PENDING ones are looked up with Executor::Find).
+//     nor loses it (PENDING ones are looked up with Executor::Find). The
+//     trials launched in one Tick are one Executor::SubmitBatch (on Slurm,
+//     one job array).
 #pragma once
 
 #include <functional>
@@ -71,7 +73,16 @@ class ExperimentRun {
   void FinishTrial(Trial& t, const pipelines::ExecutionStatus& status);
   void StopTrial(Trial& t, const std::string& reason);
   void ArchiveLogs(const Trial& t);
-  Status LaunchTrial(Trial& t);
+  // Launches PENDING trials: each is adopted when Executor::Find knows it
+  // (launched before a restart), the others go to the executor as one
+  // SubmitBatch (a Slurm job array); failures mark the trial
+  // TrialLaunchFailed.
+  void LaunchTrials(const std::vector<Trial*>& trials);
+  // Creates the trial's tracking run and directories; the launch to submit,
+  // or nullopt when Find adopted an earlier one (the trial is RUNNING).
+  Result<std::optional<pipelines::TaskLaunch>> PrepareLaunch(Trial& t);
+  void MarkLaunched(Trial& t, const std::string& handle);
+  void FailLaunch(Trial& t, const Status& status);
   pipelines::TaskLaunch BuildLaunch(const Trial& t) const;
   void CreateNewTrials(int count);
   void UpdateBest();
