@@ -42,7 +42,8 @@ Result<std::unique_ptr<PipelinesService>> PipelinesService::Create(
   options.cache_disabled = config.pipelines_disable_cache;
   options.task_timeout_ms = config.pipelines_task_timeout_s * 1000;
   options.resume_runs = config.pipelines_resume;
-  options.owner_id = fmt::format("cairn-{}", getpid());
+  options.owner_id = EffectiveReplicaId(config);
+  options.lease_ms = int64_t{config.lease_seconds} * 1000;
 
   pipelines::SchedulerDeps deps;
   deps.store = &store;

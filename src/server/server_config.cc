@@ -1,6 +1,9 @@
 #include "server/server_config.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "base/logging.h"
 
@@ -127,6 +130,15 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
                      "Seconds a client may take to finish its TLS handshake")
       ->envname("CAIRN_TLS_HANDSHAKE_TIMEOUT")
       ->capture_default_str();
+  command
+      .add_option("--replica-id", c.replica_id,
+                  "This replica's owner id for pipeline runs and tuning experiments (default: <hostname>:<port>)")
+      ->envname("CAIRN_REPLICA_ID");
+  command
+      .add_option("--lease-seconds", c.lease_seconds,
+                  "Seconds before another replica takes over the runs of one that stopped renewing its leases")
+      ->envname("CAIRN_LEASE_SECONDS")
+      ->capture_default_str();
 }
 
 Status ValidateServerConfig(ServerConfig& c) {
@@ -149,11 +161,20 @@ Status ValidateServerConfig(ServerConfig& c) {
     return InvalidArgument("--tls-handshake-timeout must be between 1 and 600 seconds");
   }
   c.tls_enabled = !c.tls_cert.empty();
+  if (c.lease_seconds < 1 || c.lease_seconds > 3600) return InvalidArgument("--lease-seconds must be between 1 and 3600");
+  if (c.replica_id.size() > 200) return InvalidArgument("--replica-id must be at most 200 characters");
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level)) {
     return InvalidArgument(fmt::format("--log-level '{}' is not one of debug, info, warn, error, off", c.log_level));
   }
   return Status::Ok();
+}
+
+std::string EffectiveReplicaId(const ServerConfig& c) {
+  if (!c.replica_id.empty()) return c.replica_id;
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) std::snprintf(host, sizeof(host), "localhost");
+  return fmt::format("{}:{}", host, c.port);
 }
 
 }  // namespace cairn::server

@@ -89,6 +89,14 @@ struct ServerConfig {
   // Derived by ValidateServerConfig (true when --tls-cert is given): the
   // auth code sets the Secure cookie flag from it.
   bool tls_enabled = false;
+  // Replicas sharing one database: this server's identity as the owner of
+  // pipeline runs and tuning experiments. Keep it stable across restarts of
+  // one replica (it takes its runs back at once) and distinct between
+  // replicas. Empty: "<hostname>:<port>".
+  std::string replica_id;
+  // How long a replica's runs and experiments stay its own without a
+  // renewal; after that (it died) another replica takes them over.
+  int lease_seconds = 30;
 };
 
 // Registers the flags (with their environment variables) on `command`.
@@ -97,5 +105,9 @@ void AddServerFlags(CLI::App& command, ServerConfig& config);
 // Fails fast with a message naming the bad setting; sets the derived
 // fields (tls_enabled).
 Status ValidateServerConfig(ServerConfig& config);
+
+// --replica-id, or "<hostname>:<port>" with the port as configured (so a
+// server restarted with the same flags is the same replica).
+std::string EffectiveReplicaId(const ServerConfig& config);
 
 }  // namespace cairn::server

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -289,21 +290,109 @@ TEST_P(PipelineRunStoreContract, ClaimUnfinishedRuns) {
   ASSERT_TRUE(store().SaveRun(done, {}).ok());
   PipelineRunRecord running = Run("r2", 102);
   running.state = RunState::kRunning;
-  running.owner = "old";
+  running.owner = "old";  // a replica whose lease (0) expired long ago
   ASSERT_TRUE(store().SaveRun(running, {}).ok());
-  auto claimed = store().ClaimUnfinishedRuns("new");
+  auto claimed = store().ClaimUnfinishedRuns("new", 1000, 500);
   ASSERT_TRUE(claimed.ok());
   std::vector<std::string> ids;
   for (const auto& run : *claimed) {
     ids.push_back(run.run_id);
     EXPECT_EQ(run.owner, "new");
+    EXPECT_EQ(run.lease_expires_ms, 1500);
     EXPECT_FALSE(run.spec_yaml.empty());  // the scheduler reloads the spec
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"r0", "r2", "r3"}));
-  auto again = store().ClaimUnfinishedRuns("new");
-  ASSERT_TRUE(again.ok());
-  EXPECT_TRUE(again->empty());
   EXPECT_EQ(store().GetRun("r2")->owner, "new");
+  EXPECT_EQ(store().GetRun("r2")->lease_expires_ms, 1500);
+  // The same owner (a restarted replica) takes its runs back at once.
+  auto again = store().ClaimUnfinishedRuns("new", 1100, 500);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->size(), 3u);
+}
+
+TEST_P(PipelineRunStoreContract, LiveLeasesAreNotClaimedExpiredOnesAre) {
+  ASSERT_TRUE(store().CreateRun(Run("r0", 100)).ok());
+  ASSERT_EQ(store().ClaimUnfinishedRuns("a", 1000, 500)->size(), 1u);
+  EXPECT_TRUE(store().ClaimUnfinishedRuns("b", 1400, 500)->empty());
+  EXPECT_TRUE(store().ClaimUnfinishedRuns("b", 1500, 500)->empty());  // expires *before* now, not at it
+  // "a" renews in time: still its own.
+  auto held = store().RenewRunLeases("a", 1450, 500);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ((*held)[0].run_id, "r0");
+  EXPECT_FALSE((*held)[0].cancel_requested);
+  EXPECT_TRUE(store().ClaimUnfinishedRuns("b", 1900, 500)->empty());
+  // "a" stops renewing (it died): "b" takes the run over.
+  auto taken = store().ClaimUnfinishedRuns("b", 1951, 500);
+  ASSERT_TRUE(taken.ok());
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ((*taken)[0].owner, "b");
+  // "a" learns on its next renewal that the run is no longer its own.
+  EXPECT_TRUE(store().RenewRunLeases("a", 2000, 500)->empty());
+  EXPECT_EQ(store().RenewRunLeases("b", 2000, 500)->size(), 1u);
+}
+
+TEST_P(PipelineRunStoreContract, RenewReportsCancelRequestedThroughAnotherReplica) {
+  ASSERT_TRUE(store().CreateRun(Run("r0", 100)).ok());
+  ASSERT_TRUE(store().CreateRun(Run("r1", 101)).ok());
+  ASSERT_EQ(store().ClaimUnfinishedRuns("a", 1000, 500)->size(), 2u);
+  ASSERT_TRUE(store().RequestCancel("r1").ok());
+  auto held = store().RenewRunLeases("a", 1100, 500);
+  ASSERT_TRUE(held.ok());
+  std::map<std::string, bool> cancels;
+  for (const auto& lease : *held) cancels[lease.run_id] = lease.cancel_requested;
+  EXPECT_EQ(cancels, (std::map<std::string, bool>{{"r0", false}, {"r1", true}}));
+}
+
+TEST_P(PipelineRunStoreContract, SaveRunIsFencedByTheLease) {
+  ASSERT_TRUE(store().CreateRun(Run("r0", 100)).ok());
+  ASSERT_EQ(store().ClaimUnfinishedRuns("a", 1000, 500)->size(), 1u);
+  ASSERT_EQ(store().ClaimUnfinishedRuns("b", 2000, 500)->size(), 1u);  // "a" stalled past its lease
+  PipelineRunRecord stale = *store().GetRun("r0");
+  stale.owner = "a";
+  stale.state = RunState::kFailed;
+  stale.error = "written by a replica that lost its lease";
+  TaskRecord task;
+  task.node_id = "t";
+  Status fenced = store().SaveRun(stale, {task});
+  EXPECT_EQ(fenced.code(), StatusCode::kConflict) << fenced.ToString();
+  auto stored = store().GetRun("r0");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->owner, "b");
+  EXPECT_EQ(stored->state, RunState::kPending);
+  EXPECT_TRUE(stored->error.empty());
+  EXPECT_TRUE(store().ListTasks("r0")->empty());  // nothing of the fenced write
+  // The holder writes; it keeps its lease (a record's older lease never
+  // shortens it).
+  PipelineRunRecord mine = *stored;
+  mine.state = RunState::kRunning;
+  mine.lease_expires_ms = 0;
+  ASSERT_TRUE(store().SaveRun(mine, {}).ok());
+  EXPECT_EQ(store().GetRun("r0")->lease_expires_ms, 2500);
+  EXPECT_EQ(store().SaveRun(Run("nope", 1), {}).code(), StatusCode::kNotFound);
+}
+
+TEST_P(PipelineRunStoreContract, ReleasedLeasesAreClaimedAtOnce) {
+  ASSERT_TRUE(store().CreateRun(Run("r0", 100)).ok());
+  ASSERT_EQ(store().ClaimUnfinishedRuns("a", 1000, 60000)->size(), 1u);
+  EXPECT_TRUE(store().ClaimUnfinishedRuns("b", 1001, 500)->empty());
+  ASSERT_TRUE(store().ReleaseRunLeases("a").ok());
+  auto taken = store().ClaimUnfinishedRuns("b", 1002, 500);
+  ASSERT_TRUE(taken.ok());
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ(store().GetRun("r0")->owner, "b");
+}
+
+TEST_P(PipelineRunStoreContract, AFinishedRunMayBeTakenByAnyone) {
+  ASSERT_TRUE(store().CreateRun(Run("r0", 100)).ok());
+  ASSERT_EQ(store().ClaimUnfinishedRuns("a", 1000, 60000)->size(), 1u);
+  PipelineRunRecord run = *store().GetRun("r0");
+  run.state = RunState::kSucceeded;
+  ASSERT_TRUE(store().SaveRun(run, {}).ok());
+  run.owner = "b";
+  run.state = RunState::kRunning;  // run again by another replica
+  EXPECT_TRUE(store().SaveRun(run, {}).ok());
+  EXPECT_EQ(store().GetRun("r0")->owner, "b");
 }
 
 TEST_P(PipelineRunStoreContract, CacheLatestEntryWinsPerPipeline) {

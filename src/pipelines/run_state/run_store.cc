@@ -36,6 +36,12 @@ std::optional<NodeState> ParseNodeState(std::string_view name) {
 std::string_view NodeKindName(NodeKind kind) { return kNodeKindNames[static_cast<int>(kind)]; }
 std::optional<NodeKind> ParseNodeKind(std::string_view name) { return ParseName<NodeKind>(kNodeKindNames, name); }
 
+Status RunLeaseLost(const std::string& run_id, const std::string& holder) {
+  return Status(StatusCode::kConflict,
+                fmt::format("Pipeline run '{}' is now driven by '{}'; this scheduler's lease on it was lost.", run_id,
+                            holder));
+}
+
 namespace {
 
 class MemoryPipelineRunStore final : public PipelineRunStore {
@@ -84,10 +90,14 @@ class MemoryPipelineRunStore final : public PipelineRunStore {
     auto it = runs_.find(run.run_id);
     if (it == runs_.end()) return NotFoundRun(run.run_id);
     PipelineRunRecord& stored = it->second.run;
+    if (!stored.owner.empty() && stored.owner != run.owner && !IsTerminal(stored.state)) {
+      return RunLeaseLost(run.run_id, stored.owner);
+    }
     PipelineRunRecord updated = run;
     updated.spec_yaml = stored.spec_yaml;
     updated.created_ms = stored.created_ms;
     updated.cancel_requested = stored.cancel_requested;
+    updated.lease_expires_ms = std::max(stored.lease_expires_ms, run.lease_expires_ms);
     stored = std::move(updated);
     for (const TaskRecord& task : tasks) {
       TaskRecord copy = task;
@@ -138,13 +148,17 @@ class MemoryPipelineRunStore final : public PipelineRunStore {
     return task->second;
   }
 
-  Result<std::vector<PipelineRunRecord>> ClaimUnfinishedRuns(const std::string& owner) override {
+  Result<std::vector<PipelineRunRecord>> ClaimUnfinishedRuns(const std::string& owner, int64_t now_ms,
+                                                             int64_t lease_ms) override {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<PipelineRunRecord*> claimed;
     for (auto& [id, stored] : runs_) {
-      if (IsTerminal(stored.run.state) || stored.run.owner == owner) continue;
-      stored.run.owner = owner;
-      claimed.push_back(&stored.run);
+      PipelineRunRecord& run = stored.run;
+      if (IsTerminal(run.state)) continue;
+      if (!run.owner.empty() && run.owner != owner && run.lease_expires_ms >= now_ms) continue;
+      run.owner = owner;
+      run.lease_expires_ms = now_ms + lease_ms;
+      claimed.push_back(&run);
     }
     std::sort(claimed.begin(), claimed.end(), [](const PipelineRunRecord* a, const PipelineRunRecord* b) {
       return std::tie(a->created_ms, a->run_id) < std::tie(b->created_ms, b->run_id);
@@ -152,6 +166,25 @@ class MemoryPipelineRunStore final : public PipelineRunStore {
     std::vector<PipelineRunRecord> out;
     for (auto* run : claimed) out.push_back(*run);
     return out;
+  }
+
+  Result<std::vector<RunLease>> RenewRunLeases(const std::string& owner, int64_t now_ms, int64_t lease_ms) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<RunLease> held;
+    for (auto& [id, stored] : runs_) {
+      if (IsTerminal(stored.run.state) || stored.run.owner != owner) continue;
+      stored.run.lease_expires_ms = now_ms + lease_ms;
+      held.push_back({id, stored.run.cancel_requested});
+    }
+    return held;
+  }
+
+  Status ReleaseRunLeases(const std::string& owner) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, stored] : runs_) {
+      if (stored.run.owner == owner) stored.run.lease_expires_ms = 0;
+    }
+    return Status();
   }
 
   Status PutCacheEntry(const CacheEntry& entry) override {

@@ -69,6 +69,7 @@ struct PipelineRunRecord {
   std::string error;           // why it failed
   bool cancel_requested = false;
   std::string owner;           // the scheduler instance driving it
+  int64_t lease_expires_ms = 0;  // owner's lease; after it, another may claim
   int64_t created_ms = 0;
   int64_t started_ms = 0;
   int64_t finished_ms = 0;
@@ -131,6 +132,12 @@ struct ListRunsRequest {
   std::optional<RunState> state;  // only runs in this state
 };
 
+// A run a scheduler holds (RenewRunLeases).
+struct RunLease {
+  std::string run_id;
+  bool cancel_requested = false;  // set through another replica, maybe
+};
+
 struct RunPage {
   std::vector<PipelineRunRecord> runs;
   std::string next_page_token;
@@ -145,8 +152,12 @@ class PipelineRunStore {
   virtual Result<PipelineRunRecord> GetRun(const std::string& run_id) = 0;
   virtual Result<RunPage> ListRuns(const ListRunsRequest& request) = 0;
   // Replaces every field but run_id, spec_yaml, created_ms and
-  // cancel_requested (which only RequestCancel sets); and, in the same
-  // transaction, upserts `tasks` (may be empty).
+  // cancel_requested (which only RequestCancel sets); keeps the later of
+  // the stored and the given lease_expires_ms; and, in the same
+  // transaction, upserts `tasks` (may be empty). Fenced: kConflict
+  // (RunLeaseLost), and nothing written, when another scheduler than
+  // `run.owner` holds the unfinished run (its lease was taken over). A
+  // finished run may be taken by anyone (to run it again).
   virtual Status SaveRun(const PipelineRunRecord& run, const std::vector<TaskRecord>& tasks) = 0;
   // Sets cancel_requested. kNotFound for an unknown run. Idempotent.
   virtual Status RequestCancel(const std::string& run_id) = 0;
@@ -157,15 +168,31 @@ class PipelineRunStore {
   virtual Result<std::vector<TaskRecord>> ListTasks(const std::string& run_id) = 0;
   virtual Result<TaskRecord> GetTask(const std::string& run_id, const std::string& node_id) = 0;
 
-  // Runs not in a terminal state, oldest first, whose owner is not `owner`;
-  // sets their owner to `owner` (a restarted scheduler adopts them).
-  virtual Result<std::vector<PipelineRunRecord>> ClaimUnfinishedRuns(const std::string& owner) = 0;
+  // Leases: several schedulers (server replicas) share one store; each
+  // unfinished run is driven by the one holding its lease.
+  //
+  // Claims the unfinished runs that are free: no owner, owned by `owner`
+  // itself (a restarted replica takes its runs back at once), or whose
+  // owner's lease expired before `now_ms` (that replica died). Sets their
+  // owner to `owner` and their lease to `now_ms + lease_ms`; oldest first.
+  virtual Result<std::vector<PipelineRunRecord>> ClaimUnfinishedRuns(const std::string& owner, int64_t now_ms,
+                                                                     int64_t lease_ms) = 0;
+  // Extends to `now_ms + lease_ms` the lease of every unfinished run
+  // `owner` holds, and returns those runs: a run missing from the answer was
+  // taken over and must no longer be driven by `owner`.
+  virtual Result<std::vector<RunLease>> RenewRunLeases(const std::string& owner, int64_t now_ms, int64_t lease_ms) = 0;
+  // Ends `owner`'s leases now (clean shutdown), so another replica can
+  // claim its unfinished runs without waiting for them to expire.
+  virtual Status ReleaseRunLeases(const std::string& owner) = 0;
 
   // Cache: the latest entry wins. Lookups are scoped by pipeline name.
   virtual Status PutCacheEntry(const CacheEntry& entry) = 0;
   virtual Result<std::optional<CacheEntry>> FindCacheEntry(const std::string& pipeline_name,
                                                           const std::string& fingerprint) = 0;
 };
+
+// The kConflict a fenced SaveRun returns: `holder` took the run over.
+Status RunLeaseLost(const std::string& run_id, const std::string& holder);
 
 // An in-memory store for tests (thread-safe; not durable).
 std::unique_ptr<PipelineRunStore> CreateMemoryPipelineRunStore();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -30,9 +31,9 @@ std::string LocalRootOf(const std::string& root) {
 
 Scheduler::Scheduler(SchedulerOptions options, SchedulerDeps deps)
     : options_([&] {
-        // Each instance claims the runs of the ones before it (restart).
-        options.owner_id += "-" + NewUuidHex().substr(0, 12);
         if (options.max_parallel_tasks < 1) options.max_parallel_tasks = 1;
+        if (options.lease_ms < 3) options.lease_ms = 3;
+        options.lease_renew_ms = std::clamp<int64_t>(options.lease_renew_ms, 1, options.lease_ms / 3);
         if (options.poll_interval_ms < 1) options.poll_interval_ms = 1;
         return std::move(options);
       }()),
@@ -51,7 +52,10 @@ Status Scheduler::Start() {
     std::lock_guard<std::mutex> lock(mu_);
     if (running_) return Status();
   }
-  CAIRN_ASSIGN_OR_RETURN(std::vector<PipelineRunRecord> claimed, deps_.store->ClaimUnfinishedRuns(options_.owner_id));
+  const int64_t now = deps_.clock->NowMillis();
+  CAIRN_ASSIGN_OR_RETURN(std::vector<PipelineRunRecord> claimed,
+                         deps_.store->ClaimUnfinishedRuns(options_.owner_id, now, options_.lease_ms));
+  next_lease_ms_ = now + options_.lease_renew_ms;
   AdoptClaimedRuns(std::move(claimed));
   deps_.executor->SetStateChangeCallback([this] { Wake(); });
   std::lock_guard<std::mutex> lock(mu_);
@@ -107,7 +111,61 @@ void Scheduler::Stop() {
   active_.clear();
   incoming_.clear();
   active_ids_.clear();
+  // Another replica may take the unfinished runs over now rather than when
+  // their leases expire; this replica, restarted, takes them back anyway.
+  if (Status s = deps_.store->ReleaseRunLeases(options_.owner_id); !s.ok()) {
+    CAIRN_LOG(kWarn, kLog, "releasing run leases: {}", s.ToString());
+  }
   done_cv_.notify_all();
+}
+
+void Scheduler::MaintainLeases() {
+  const int64_t now = deps_.clock->NowMillis();
+  next_lease_ms_ = now + options_.lease_renew_ms;
+  auto held = deps_.store->RenewRunLeases(options_.owner_id, now, options_.lease_ms);
+  if (!held.ok()) {
+    // Keep driving: the leases last lease_ms, and the next round retries.
+    CAIRN_LOG(kWarn, kLog, "renewing run leases: {}", held.status().ToString());
+    return;
+  }
+  std::map<std::string, bool> cancel_requested;
+  for (const RunLease& lease : *held) cancel_requested[lease.run_id] = lease.cancel_requested;
+  std::vector<std::string> lost;
+  for (auto& [id, run] : active_) {
+    auto it = cancel_requested.find(id);
+    if (it == cancel_requested.end()) {
+      // Taken over by another replica (this one stalled past its lease):
+      // stop driving it; its attempts keep running for the new owner.
+      if (!run->finished()) lost.push_back(id);
+      continue;
+    }
+    // A cancel that came in through another replica.
+    if (it->second && remote_cancels_.insert(id).second) run->RequestCancel();
+  }
+  std::set<std::string> known;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string& id : lost) {
+      CAIRN_LOG(kWarn, kLog, "run {} was taken over by another scheduler; no longer driving it", id);
+      active_.erase(id);
+      active_ids_.erase(id);
+    }
+    if (!lost.empty()) done_cv_.notify_all();
+    known = active_ids_;
+  }
+  auto claimed = deps_.store->ClaimUnfinishedRuns(options_.owner_id, now, options_.lease_ms);
+  if (!claimed.ok()) {
+    CAIRN_LOG(kWarn, kLog, "claiming runs: {}", claimed.status().ToString());
+    return;
+  }
+  std::vector<PipelineRunRecord> orphans;
+  for (PipelineRunRecord& record : *claimed) {
+    if (known.count(record.run_id) == 0) orphans.push_back(std::move(record));
+  }
+  if (!orphans.empty()) {
+    CAIRN_LOG(kInfo, kLog, "taking over {} run(s) whose scheduler stopped renewing its lease", orphans.size());
+    AdoptClaimedRuns(std::move(orphans));
+  }
 }
 
 Result<PipelineRunRecord> Scheduler::Submit(const SubmitRequest& request) {
@@ -191,6 +249,7 @@ Result<PipelineRunRecord> Scheduler::Submit(const SubmitRequest& request) {
   record.experiment_id = request.experiment_id.empty() ? "0" : request.experiment_id;
   record.owner = options_.owner_id;
   record.created_ms = deps_.clock->NowMillis();
+  record.lease_expires_ms = record.created_ms + options_.lease_ms;
 
   if (deps_.tracking != nullptr) {
     tracking::CreateRunRequest create;
@@ -273,23 +332,17 @@ void Scheduler::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
     // Sleep until woken (submit, cancel, an attempt ended), the next retry
-    // is due, or the poll interval passed while attempts run.
-    int64_t wait_ms = -1;
-    if (running_attempts_ > 0) wait_ms = options_.poll_interval_ms;
+    // is due, the poll interval passed while attempts run, or the leases
+    // need renewing (even while idle: a dead replica's runs may need
+    // adopting).
     const int64_t now = deps_.clock->NowMillis();
+    int64_t wait_ms = std::max<int64_t>(next_lease_ms_ - now, 0);
+    if (running_attempts_ > 0) wait_ms = std::min(wait_ms, options_.poll_interval_ms);
     for (const auto& [id, run] : active_) {
       int64_t next = run->NextTimerMs();
-      if (next > 0) {
-        int64_t delta = std::max<int64_t>(next - now, 0);
-        wait_ms = wait_ms < 0 ? delta : std::min(wait_ms, delta);
-      }
+      if (next > 0) wait_ms = std::min(wait_ms, std::max<int64_t>(next - now, 0));
     }
-    auto ready = [&] { return stop_ || wake_; };
-    if (wait_ms < 0) {
-      cv_.wait(lock, ready);
-    } else if (wait_ms > 0) {
-      cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), ready);
-    }
+    if (wait_ms > 0) cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_ || wake_; });
     if (stop_) break;
     wake_ = false;
     std::deque<std::unique_ptr<RunExecution>> incoming;
@@ -302,6 +355,16 @@ void Scheduler::Loop() {
       for (auto& run : incoming) {
         std::string id = run->run_id();
         active_[id] = std::move(run);
+      }
+      if (deps_.clock->NowMillis() >= next_lease_ms_) {
+        MaintainLeases();
+        lock.lock();
+        for (auto& run : incoming_) {
+          std::string id = run->run_id();
+          active_[id] = std::move(run);
+        }
+        incoming_.clear();
+        lock.unlock();
       }
       for (const std::string& id : cancels) {
         auto it = active_.find(id);

@@ -70,8 +70,18 @@ struct SchedulerOptions {
   bool cache_disabled = false;
   // Kill a task attempt after this long; 0 = no limit.
   int64_t task_timeout_ms = 0;
-  // Identity of this scheduler in PipelineRunRecord::owner.
+  // Identity of this scheduler in PipelineRunRecord::owner: stable across
+  // restarts of one replica (a restarted replica takes its runs back at
+  // once) and distinct between replicas sharing a store.
   std::string owner_id = "cairn";
+  // How long a run stays this scheduler's after its last lease renewal
+  // (renewed every lease_renew_ms while the scheduler lives). When a replica
+  // dies, another claims its unfinished runs once their lease expired.
+  int64_t lease_ms = 30000;
+  // How often leases are renewed, runs taken over by another replica are
+  // dropped, cancels requested through another replica are applied, and
+  // the runs of dead replicas are claimed. Clamped to lease_ms / 3.
+  int64_t lease_renew_ms = 2000;
   // How often running attempts are polled when the executor does not
   // notify (and as a safety net when it does).
   int64_t poll_interval_ms = 250;
@@ -151,6 +161,9 @@ class Scheduler {
   void Loop();
   void Wake();
   void AdoptClaimedRuns(std::vector<PipelineRunRecord> runs);
+  // Scheduler thread: renew leases, drop runs taken over, apply remote
+  // cancels, claim the runs of dead replicas.
+  void MaintainLeases();
 
   SchedulerOptions options_;  // tracking_uri may change before Start
   const SchedulerDeps deps_;
@@ -169,6 +182,8 @@ class Scheduler {
   // Scheduler thread only.
   std::map<std::string, std::unique_ptr<RunExecution>> active_;
   int64_t running_attempts_ = 0;
+  int64_t next_lease_ms_ = 0;                 // when MaintainLeases runs next
+  std::set<std::string> remote_cancels_;      // cancels already applied from the store
 };
 
 }  // namespace cairn::pipelines

@@ -446,6 +446,17 @@ constexpr std::string_view kV6[] = {
 ))sql",
 };
 
+// Version 7: leases, so several server replicas can share one database: the
+// owner of an unfinished pipeline run or tuning experiment holds it until
+// lease_expires_ms (epoch ms), renewing it while alive; after that another
+// replica may claim it. Indexed by (owner, state) for renewals.
+constexpr std::string_view kV7[] = {
+    "ALTER TABLE pipeline_runs ADD COLUMN lease_expires_ms INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE tuning_experiments ADD COLUMN lease_expires_ms INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX pipeline_runs_owner ON pipeline_runs (owner, state)",
+    "CREATE INDEX tuning_experiments_owner ON tuning_experiments (owner, state)",
+};
+
 constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
     "description TEXT NOT NULL, applied_time INTEGER NOT NULL)";
@@ -482,6 +493,8 @@ const std::vector<Migration>& SqliteMigrations() {
        std::vector<std::string_view>(std::begin(kV5), std::end(kV5))},
       {6, "auth: users, tokens, sessions, experiment/model permissions, workspaces, audit",
        std::vector<std::string_view>(std::begin(kV6), std::end(kV6))},
+      {7, "leases: lease_expires_ms of pipeline runs and tuning experiments (server replicas)",
+       std::vector<std::string_view>(std::begin(kV7), std::end(kV7))},
   };
   return *migrations;
 }

@@ -19,11 +19,11 @@ namespace {
 constexpr char kRunColumnsNoSpec[] =
     "run_id, display_name, pipeline_name, source_name, '' AS spec_yaml, parameters_json, state, cache_enabled, "
     "parallelism, pipeline_root, experiment_id, mlflow_run_id, outputs_json, error, cancel_requested, owner, "
-    "created_ms, started_ms, finished_ms";
+    "created_ms, started_ms, finished_ms, lease_expires_ms";
 constexpr char kRunColumns[] =
     "run_id, display_name, pipeline_name, source_name, spec_yaml, parameters_json, state, cache_enabled, "
     "parallelism, pipeline_root, experiment_id, mlflow_run_id, outputs_json, error, cancel_requested, owner, "
-    "created_ms, started_ms, finished_ms";
+    "created_ms, started_ms, finished_ms, lease_expires_ms";
 constexpr char kTaskColumns[] =
     "run_id, node_id, parent_id, task_key, display_name, component, kind, state, iteration_index, attempt, "
     "executor, handle, attempt_dir, next_attempt_ms, exit_code, inputs_json, outputs_json, image, command_json, "
@@ -31,6 +31,16 @@ constexpr char kTaskColumns[] =
 
 Status NotFoundRun(const std::string& run_id) {
   return NotFound(fmt::format("Pipeline run '{}' not found.", run_id));
+}
+
+// Why a fenced UPDATE of a run changed nothing: the run is missing, or
+// another scheduler holds it.
+Status NotUpdated(Database& db, const std::string& run_id) {
+  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT owner FROM pipeline_runs WHERE run_id = ?"));
+  CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
+  CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) return NotFoundRun(run_id);
+  return pipelines::RunLeaseLost(run_id, stmt->ColumnText(0));
 }
 
 PipelineRunRecord ReadRun(const Statement& s) {
@@ -54,6 +64,7 @@ PipelineRunRecord ReadRun(const Statement& s) {
   run.created_ms = s.ColumnInt64(16);
   run.started_ms = s.ColumnInt64(17);
   run.finished_ms = s.ColumnInt64(18);
+  run.lease_expires_ms = s.ColumnInt64(19);
   return run;
 }
 
@@ -155,7 +166,7 @@ SqlitePipelineRunStore::~SqlitePipelineRunStore() = default;
 Status SqlitePipelineRunStore::CreateRun(const PipelineRunRecord& run) {
   return db_->Write([&](Database& db) -> Status {
     static const std::string sql =
-        fmt::format("INSERT INTO pipeline_runs ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kRunColumns);
+        fmt::format("INSERT INTO pipeline_runs ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kRunColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({
         run.run_id,
@@ -177,6 +188,7 @@ Status SqlitePipelineRunStore::CreateRun(const PipelineRunRecord& run) {
         run.created_ms,
         run.started_ms,
         run.finished_ms,
+        run.lease_expires_ms,
     }));
     Status inserted = stmt->Run();
     if (inserted.code() == StatusCode::kAlreadyExists) {
@@ -238,7 +250,9 @@ Status SqlitePipelineRunStore::SaveRun(const PipelineRunRecord& run, const std::
                            db.Prepare("UPDATE pipeline_runs SET display_name = ?, pipeline_name = ?, source_name = ?, "
                                       "parameters_json = ?, state = ?, cache_enabled = ?, parallelism = ?, "
                                       "pipeline_root = ?, experiment_id = ?, mlflow_run_id = ?, outputs_json = ?, "
-                                      "error = ?, owner = ?, started_ms = ?, finished_ms = ? WHERE run_id = ?"));
+                                      "error = ?, owner = ?, started_ms = ?, finished_ms = ?, "
+                                      "lease_expires_ms = MAX(lease_expires_ms, ?) WHERE run_id = ? AND "
+                                      "(owner = '' OR owner = ? OR state IN ('SUCCEEDED', 'FAILED', 'CANCELLED'))"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({
         run.display_name,
         run.pipeline_name,
@@ -255,10 +269,12 @@ Status SqlitePipelineRunStore::SaveRun(const PipelineRunRecord& run, const std::
         run.owner,
         run.started_ms,
         run.finished_ms,
+        run.lease_expires_ms,
         run.run_id,
+        run.owner,
     }));
     CAIRN_RETURN_IF_ERROR(stmt->Run());
-    if (db.Changes() == 0) return NotFoundRun(run.run_id);
+    if (db.Changes() == 0) return NotUpdated(db, run.run_id);
     return UpsertTasks(db, run.run_id, tasks);
   });
 }
@@ -318,17 +334,18 @@ Result<TaskRecord> SqlitePipelineRunStore::GetTask(const std::string& run_id, co
   return task;
 }
 
-Result<std::vector<PipelineRunRecord>> SqlitePipelineRunStore::ClaimUnfinishedRuns(const std::string& owner) {
+Result<std::vector<PipelineRunRecord>> SqlitePipelineRunStore::ClaimUnfinishedRuns(const std::string& owner,
+                                                                                int64_t now_ms, int64_t lease_ms) {
   std::vector<PipelineRunRecord> runs;
   CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
     runs.clear();  // a retried closure starts over
     static const std::string sql = fmt::format(
-        "SELECT {} FROM pipeline_runs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND owner != ? "
-        "ORDER BY created_ms, run_id",
+        "SELECT {} FROM pipeline_runs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') "
+        "AND (owner = '' OR owner = ? OR lease_expires_ms < ?) ORDER BY created_ms, run_id",
         kRunColumns);
     {
       CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
-      CAIRN_RETURN_IF_ERROR(stmt->BindText(1, owner));
+      CAIRN_RETURN_IF_ERROR(stmt->BindAll({owner, now_ms}));
       while (true) {
         CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
         if (!row) break;
@@ -336,15 +353,48 @@ Result<std::vector<PipelineRunRecord>> SqlitePipelineRunStore::ClaimUnfinishedRu
       }
     }
     for (PipelineRunRecord& run : runs) {
-      CAIRN_ASSIGN_OR_RETURN(auto update, db.Prepare("UPDATE pipeline_runs SET owner = ? WHERE run_id = ?"));
-      CAIRN_RETURN_IF_ERROR(update->BindText(1, owner));
-      CAIRN_RETURN_IF_ERROR(update->BindText(2, run.run_id));
-      CAIRN_RETURN_IF_ERROR(update->Run());
+      CAIRN_ASSIGN_OR_RETURN(auto update,
+                             db.Prepare("UPDATE pipeline_runs SET owner = ?, lease_expires_ms = ? WHERE run_id = ?"));
       run.owner = owner;
+      run.lease_expires_ms = now_ms + lease_ms;
+      CAIRN_RETURN_IF_ERROR(update->BindAll({owner, run.lease_expires_ms, run.run_id}));
+      CAIRN_RETURN_IF_ERROR(update->Run());
     }
     return Status();
   }));
   return runs;
+}
+
+Result<std::vector<pipelines::RunLease>> SqlitePipelineRunStore::RenewRunLeases(const std::string& owner,
+                                                                                int64_t now_ms, int64_t lease_ms) {
+  std::vector<pipelines::RunLease> held;
+  CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
+    held.clear();
+    {
+      CAIRN_ASSIGN_OR_RETURN(auto renew, db.Prepare("UPDATE pipeline_runs SET lease_expires_ms = ? WHERE owner = ? "
+                                                    "AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')"));
+      CAIRN_RETURN_IF_ERROR(renew->BindAll({now_ms + lease_ms, owner}));
+      CAIRN_RETURN_IF_ERROR(renew->Run());
+    }
+    CAIRN_ASSIGN_OR_RETURN(auto list, db.Prepare("SELECT run_id, cancel_requested FROM pipeline_runs WHERE owner = ? "
+                                                 "AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')"));
+    CAIRN_RETURN_IF_ERROR(list->BindText(1, owner));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, list->Step());
+      if (!row) break;
+      held.push_back({list->ColumnText(0), list->ColumnInt64(1) != 0});
+    }
+    return Status();
+  }));
+  return held;
+}
+
+Status SqlitePipelineRunStore::ReleaseRunLeases(const std::string& owner) {
+  return db_->Write([&](Database& db) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE pipeline_runs SET lease_expires_ms = 0 WHERE owner = ?"));
+    CAIRN_RETURN_IF_ERROR(stmt->BindText(1, owner));
+    return stmt->Run();
+  });
 }
 
 Status SqlitePipelineRunStore::PutCacheEntry(const CacheEntry& entry) {

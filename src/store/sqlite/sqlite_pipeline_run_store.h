@@ -34,7 +34,11 @@ class SqlitePipelineRunStore final : public pipelines::PipelineRunStore {
   Status PutTasks(const std::string& run_id, const std::vector<pipelines::TaskRecord>& tasks) override;
   Result<std::vector<pipelines::TaskRecord>> ListTasks(const std::string& run_id) override;
   Result<pipelines::TaskRecord> GetTask(const std::string& run_id, const std::string& node_id) override;
-  Result<std::vector<pipelines::PipelineRunRecord>> ClaimUnfinishedRuns(const std::string& owner) override;
+  Result<std::vector<pipelines::PipelineRunRecord>> ClaimUnfinishedRuns(const std::string& owner, int64_t now_ms,
+                                                                        int64_t lease_ms) override;
+  Result<std::vector<pipelines::RunLease>> RenewRunLeases(const std::string& owner, int64_t now_ms,
+                                                          int64_t lease_ms) override;
+  Status ReleaseRunLeases(const std::string& owner) override;
   Status PutCacheEntry(const pipelines::CacheEntry& entry) override;
   Result<std::optional<pipelines::CacheEntry>> FindCacheEntry(const std::string& pipeline_name,
                                                              const std::string& fingerprint) override;

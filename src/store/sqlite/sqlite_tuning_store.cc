@@ -19,12 +19,12 @@ constexpr char kExperimentColumns[] =
     "experiment_id, name, namespace_name, source_name, spec_yaml, overrides_json, format, algorithm, "
     "objective_type, objective_metric, max_trial_count, parallel_trial_count, state, reason, message, "
     "tracking_experiment_id, mlflow_run_id, best_trial_name, best_objective, stop_requested, owner, created_ms, "
-    "started_ms, finished_ms";
+    "started_ms, finished_ms, lease_expires_ms";
 constexpr char kExperimentColumnsNoSpec[] =
     "experiment_id, name, namespace_name, source_name, '' AS spec_yaml, overrides_json, format, algorithm, "
     "objective_type, objective_metric, max_trial_count, parallel_trial_count, state, reason, message, "
     "tracking_experiment_id, mlflow_run_id, best_trial_name, best_objective, stop_requested, owner, created_ms, "
-    "started_ms, finished_ms";
+    "started_ms, finished_ms, lease_expires_ms";
 constexpr char kTrialColumns[] =
     "experiment_id, name, trial_index, assignment_json, labels_json, state, reason, message, stop_reason, executor, "
     "handle, attempt_dir, working_dir, command_json, mlflow_run_id, objective, metrics_json, collector_offset, "
@@ -32,6 +32,16 @@ constexpr char kTrialColumns[] =
 
 Status NotFoundExperiment(const std::string& id) {
   return NotFound(fmt::format("Tuning experiment '{}' not found.", id));
+}
+
+// Why a fenced UPDATE of an experiment changed nothing: it is missing, or
+// another controller holds it.
+Status NotUpdated(Database& db, const std::string& id) {
+  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT owner FROM tuning_experiments WHERE experiment_id = ?"));
+  CAIRN_RETURN_IF_ERROR(stmt->BindText(1, id));
+  CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) return NotFoundExperiment(id);
+  return tuning::ExperimentLeaseLost(id, stmt->ColumnText(0));
 }
 
 SqlValue Optional(const std::optional<double>& v) { return v ? SqlValue(*v) : SqlValue(); }
@@ -62,6 +72,7 @@ ExperimentRecord ReadExperiment(const Statement& s) {
   e.created_ms = s.ColumnInt64(21);
   e.started_ms = s.ColumnInt64(22);
   e.finished_ms = s.ColumnInt64(23);
+  e.lease_expires_ms = s.ColumnInt64(24);
   return e;
 }
 
@@ -154,7 +165,7 @@ SqliteExperimentStore::~SqliteExperimentStore() = default;
 Status SqliteExperimentStore::CreateExperiment(const ExperimentRecord& e) {
   return db_->Write([&](Database& db) -> Status {
     static const std::string sql = fmt::format(
-        "INSERT INTO tuning_experiments ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO tuning_experiments ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         kExperimentColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({
@@ -162,7 +173,7 @@ Status SqliteExperimentStore::CreateExperiment(const ExperimentRecord& e) {
         e.algorithm, e.objective_type, e.objective_metric, e.max_trial_count, e.parallel_trial_count,
         std::string(tuning::ExperimentStateName(e.state)), e.reason, e.message, e.tracking_experiment_id,
         e.mlflow_run_id, e.best_trial_name, Optional(e.best_objective), int64_t{e.stop_requested ? 1 : 0}, e.owner,
-        e.created_ms, e.started_ms, e.finished_ms,
+        e.created_ms, e.started_ms, e.finished_ms, e.lease_expires_ms,
     }));
     Status inserted = stmt->Run();
     if (inserted.code() == StatusCode::kAlreadyExists) {
@@ -245,16 +256,17 @@ Status SqliteExperimentStore::SaveExperiment(const ExperimentRecord& e, const st
                    "format = ?, algorithm = ?, objective_type = ?, objective_metric = ?, max_trial_count = ?, "
                    "parallel_trial_count = ?, state = ?, reason = ?, message = ?, tracking_experiment_id = ?, "
                    "mlflow_run_id = ?, best_trial_name = ?, best_objective = ?, owner = ?, started_ms = ?, "
-                   "finished_ms = ? WHERE experiment_id = ?"));
+                   "finished_ms = ?, lease_expires_ms = MAX(lease_expires_ms, ?) WHERE experiment_id = ? "
+                   "AND (owner = '' OR owner = ? OR state IN ('SUCCEEDED', 'FAILED', 'STOPPED'))"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({
         e.name, e.namespace_name, e.source_name, e.overrides_json, e.format, e.algorithm, e.objective_type,
         e.objective_metric, e.max_trial_count, e.parallel_trial_count,
         std::string(tuning::ExperimentStateName(e.state)), e.reason, e.message, e.tracking_experiment_id,
         e.mlflow_run_id, e.best_trial_name, Optional(e.best_objective), e.owner, e.started_ms, e.finished_ms,
-        e.experiment_id,
+        e.lease_expires_ms, e.experiment_id, e.owner,
     }));
     CAIRN_RETURN_IF_ERROR(stmt->Run());
-    if (db.Changes() == 0) return NotFoundExperiment(e.experiment_id);
+    if (db.Changes() == 0) return NotUpdated(db, e.experiment_id);
     return UpsertTrials(db, e.experiment_id, trials);
   });
 }
@@ -295,17 +307,19 @@ Result<std::vector<TrialRecord>> SqliteExperimentStore::ListTrials(const std::st
   return trials;
 }
 
-Result<std::vector<ExperimentRecord>> SqliteExperimentStore::ClaimUnfinishedExperiments(const std::string& owner) {
+Result<std::vector<ExperimentRecord>> SqliteExperimentStore::ClaimUnfinishedExperiments(const std::string& owner,
+                                                                                    int64_t now_ms,
+                                                                                    int64_t lease_ms) {
   std::vector<ExperimentRecord> out;
   CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
     out.clear();  // a retried closure starts over
     static const std::string sql = fmt::format(
-        "SELECT {} FROM tuning_experiments WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'STOPPED') AND owner != ? "
-        "ORDER BY created_ms, experiment_id",
+        "SELECT {} FROM tuning_experiments WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'STOPPED') "
+        "AND (owner = '' OR owner = ? OR lease_expires_ms < ?) ORDER BY created_ms, experiment_id",
         kExperimentColumns);
     {
       CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
-      CAIRN_RETURN_IF_ERROR(stmt->BindText(1, owner));
+      CAIRN_RETURN_IF_ERROR(stmt->BindAll({owner, now_ms}));
       while (true) {
         CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
         if (!row) break;
@@ -313,16 +327,53 @@ Result<std::vector<ExperimentRecord>> SqliteExperimentStore::ClaimUnfinishedExpe
       }
     }
     for (ExperimentRecord& e : out) {
-      CAIRN_ASSIGN_OR_RETURN(auto update,
-                             db.Prepare("UPDATE tuning_experiments SET owner = ? WHERE experiment_id = ?"));
-      CAIRN_RETURN_IF_ERROR(update->BindText(1, owner));
-      CAIRN_RETURN_IF_ERROR(update->BindText(2, e.experiment_id));
-      CAIRN_RETURN_IF_ERROR(update->Run());
+      CAIRN_ASSIGN_OR_RETURN(
+          auto update,
+          db.Prepare("UPDATE tuning_experiments SET owner = ?, lease_expires_ms = ? WHERE experiment_id = ?"));
       e.owner = owner;
+      e.lease_expires_ms = now_ms + lease_ms;
+      CAIRN_RETURN_IF_ERROR(update->BindAll({owner, e.lease_expires_ms, e.experiment_id}));
+      CAIRN_RETURN_IF_ERROR(update->Run());
     }
     return Status();
   }));
   return out;
+}
+
+Result<std::vector<tuning::ExperimentLease>> SqliteExperimentStore::RenewExperimentLeases(const std::string& owner,
+                                                                                          int64_t now_ms,
+                                                                                          int64_t lease_ms) {
+  std::vector<tuning::ExperimentLease> held;
+  CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
+    held.clear();
+    {
+      CAIRN_ASSIGN_OR_RETURN(auto renew,
+                             db.Prepare("UPDATE tuning_experiments SET lease_expires_ms = ? WHERE owner = ? "
+                                        "AND state NOT IN ('SUCCEEDED', 'FAILED', 'STOPPED')"));
+      CAIRN_RETURN_IF_ERROR(renew->BindAll({now_ms + lease_ms, owner}));
+      CAIRN_RETURN_IF_ERROR(renew->Run());
+    }
+    CAIRN_ASSIGN_OR_RETURN(auto list,
+                           db.Prepare("SELECT experiment_id, stop_requested FROM tuning_experiments WHERE owner = ? "
+                                      "AND state NOT IN ('SUCCEEDED', 'FAILED', 'STOPPED')"));
+    CAIRN_RETURN_IF_ERROR(list->BindText(1, owner));
+    while (true) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, list->Step());
+      if (!row) break;
+      held.push_back({list->ColumnText(0), list->ColumnInt64(1) != 0});
+    }
+    return Status();
+  }));
+  return held;
+}
+
+Status SqliteExperimentStore::ReleaseExperimentLeases(const std::string& owner) {
+  return db_->Write([&](Database& db) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto stmt,
+                           db.Prepare("UPDATE tuning_experiments SET lease_expires_ms = 0 WHERE owner = ?"));
+    CAIRN_RETURN_IF_ERROR(stmt->BindText(1, owner));
+    return stmt->Run();
+  });
 }
 
 }  // namespace cairn::store::sqlite

@@ -34,7 +34,11 @@ class SqliteExperimentStore final : public tuning::ExperimentStore {
   Status RequestStop(const std::string& experiment_id) override;
   Status PutTrials(const std::string& experiment_id, const std::vector<tuning::TrialRecord>& trials) override;
   Result<std::vector<tuning::TrialRecord>> ListTrials(const std::string& experiment_id) override;
-  Result<std::vector<tuning::ExperimentRecord>> ClaimUnfinishedExperiments(const std::string& owner) override;
+  Result<std::vector<tuning::ExperimentRecord>> ClaimUnfinishedExperiments(const std::string& owner, int64_t now_ms,
+                                                                           int64_t lease_ms) override;
+  Result<std::vector<tuning::ExperimentLease>> RenewExperimentLeases(const std::string& owner, int64_t now_ms,
+                                                                     int64_t lease_ms) override;
+  Status ReleaseExperimentLeases(const std::string& owner) override;
 
  private:
   const std::shared_ptr<SqliteDatabase> db_;

@@ -141,13 +141,39 @@ TEST_P(ExperimentStoreTest, ListByNameStopAndClaim) {
   EXPECT_TRUE(store_->GetExperiment("e1")->stop_requested);
   EXPECT_EQ(store_->RequestStop("nope").code(), StatusCode::kNotFound);
 
-  auto claimed = store_->ClaimUnfinishedExperiments("b");
+  auto claimed = store_->ClaimUnfinishedExperiments("b", 1000, 500);
   ASSERT_TRUE(claimed.ok());
   ASSERT_EQ(claimed->size(), 2u);  // e1, e3; not the finished e2
   EXPECT_EQ((*claimed)[0].experiment_id, "e1");
   EXPECT_EQ((*claimed)[0].owner, "b");
+  EXPECT_EQ((*claimed)[0].lease_expires_ms, 1500);
   EXPECT_EQ(store_->GetExperiment("e3")->owner, "b");
-  EXPECT_TRUE(store_->ClaimUnfinishedExperiments("b")->empty());
+  // Another controller waits for b's lease; b itself (restarted) does not.
+  EXPECT_TRUE(store_->ClaimUnfinishedExperiments("c", 1400, 500)->empty());
+  EXPECT_EQ(store_->ClaimUnfinishedExperiments("b", 1400, 500)->size(), 2u);
+}
+
+TEST_P(ExperimentStoreTest, LeasesAreRenewedFencedReleasedAndTakenOver) {
+  ASSERT_TRUE(store_->CreateExperiment(Experiment("e1", "one", 1)).ok());
+  ASSERT_EQ(store_->ClaimUnfinishedExperiments("a", 1000, 500)->size(), 1u);
+  ASSERT_TRUE(store_->RequestStop("e1").ok());
+  auto held = store_->RenewExperimentLeases("a", 1400, 500);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_TRUE((*held)[0].stop_requested);
+  EXPECT_TRUE(store_->ClaimUnfinishedExperiments("b", 1800, 500)->empty());  // renewed until 1900
+  ASSERT_EQ(store_->ClaimUnfinishedExperiments("b", 1901, 500)->size(), 1u);
+  EXPECT_TRUE(store_->RenewExperimentLeases("a", 1950, 500)->empty());
+  // a's stale write is refused and changes nothing.
+  ExperimentRecord stale = *store_->GetExperiment("e1");
+  stale.owner = "a";
+  stale.state = ExperimentState::kFailed;
+  EXPECT_EQ(store_->SaveExperiment(stale, {}).code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->GetExperiment("e1")->state, ExperimentState::kCreated);
+  EXPECT_EQ(store_->GetExperiment("e1")->owner, "b");
+  // b shuts down cleanly: a takes over without waiting.
+  ASSERT_TRUE(store_->ReleaseExperimentLeases("b").ok());
+  ASSERT_EQ(store_->ClaimUnfinishedExperiments("a", 1960, 500)->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ExperimentStoreTest,

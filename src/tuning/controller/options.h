@@ -24,8 +24,16 @@ struct TuningOptions {
   std::string root;
   // Kill a trial after this long when its spec sets no timeout; 0: never.
   int64_t default_trial_timeout_ms = 0;
-  // Identity of this controller in ExperimentRecord::owner.
+  // Identity of this controller in ExperimentRecord::owner: stable across
+  // restarts of one replica, distinct between replicas sharing a store.
   std::string owner_id = "cairn";
+  // Leases, as the pipelines scheduler's (pipelines/scheduler/scheduler.h):
+  // an experiment stays this controller's for lease_ms after the last
+  // renewal; renewals (and taking over the experiments of dead replicas,
+  // and stops requested through other replicas) every lease_renew_ms,
+  // clamped to lease_ms / 3.
+  int64_t lease_ms = 30000;
+  int64_t lease_renew_ms = 2000;
   // How often running trials are polled (also a safety net for executor
   // notifications) and their metrics read.
   int64_t poll_interval_ms = 200;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -56,7 +57,12 @@ Result<std::string> TrackingExperiment(tracking::TrackingStore& tracking, const 
 }  // namespace
 
 TuningController::TuningController(TuningOptions options, TuningDeps deps)
-    : options_(std::move(options)), deps_(std::move(deps)) {}
+    : options_([&] {
+        if (options.lease_ms < 3) options.lease_ms = 3;
+        options.lease_renew_ms = std::clamp<int64_t>(options.lease_renew_ms, 1, options.lease_ms / 3);
+        return std::move(options);
+      }()),
+      deps_(std::move(deps)) {}
 
 TuningController::~TuningController() { Stop(); }
 
@@ -69,13 +75,7 @@ Result<std::unique_ptr<ExperimentRun>> TuningController::Rebuild(const Experimen
   return ExperimentRun::Create(options_, deps_, std::move(record), std::move(spec), std::move(trials));
 }
 
-Status TuningController::Start() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (running_) return Status();
-  }
-  CAIRN_ASSIGN_OR_RETURN(std::vector<ExperimentRecord> claimed,
-                         deps_.store->ClaimUnfinishedExperiments(options_.owner_id));
+void TuningController::Adopt(const std::vector<ExperimentRecord>& claimed) {
   for (const ExperimentRecord& stored : claimed) {
     auto run = Rebuild(stored);
     if (!run.ok()) {
@@ -97,6 +97,18 @@ Status TuningController::Start() {
     active_ids_.insert(stored.experiment_id);
     incoming_.push_back(std::move(run).value());
   }
+}
+
+Status TuningController::Start() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (running_) return Status();
+  }
+  const int64_t now = deps_.clock->NowMillis();
+  CAIRN_ASSIGN_OR_RETURN(std::vector<ExperimentRecord> claimed,
+                         deps_.store->ClaimUnfinishedExperiments(options_.owner_id, now, options_.lease_ms));
+  next_lease_ms_ = now + options_.lease_renew_ms;
+  Adopt(claimed);
   deps_.executor->SetStateChangeCallback([this] { Wake(); });
   std::lock_guard<std::mutex> lock(mu_);
   stop_ = false;
@@ -114,8 +126,60 @@ void TuningController::Stop() {
   }
   deps_.executor->SetStateChangeCallback({});
   if (thread_.joinable()) thread_.join();
+  // Another replica may take the unfinished experiments over at once.
+  if (Status s = deps_.store->ReleaseExperimentLeases(options_.owner_id); !s.ok()) {
+    CAIRN_LOG(kWarn, kLog, "releasing experiment leases: {}", s.ToString());
+  }
   std::lock_guard<std::mutex> lock(mu_);
   running_ = false;
+}
+
+void TuningController::MaintainLeases() {
+  const int64_t now = deps_.clock->NowMillis();
+  next_lease_ms_ = now + options_.lease_renew_ms;
+  auto held = deps_.store->RenewExperimentLeases(options_.owner_id, now, options_.lease_ms);
+  if (!held.ok()) {
+    CAIRN_LOG(kWarn, kLog, "renewing experiment leases: {}", held.status().ToString());
+    return;
+  }
+  std::map<std::string, bool> stop_requested;
+  for (const ExperimentLease& lease : *held) stop_requested[lease.experiment_id] = lease.stop_requested;
+  std::vector<std::string> lost;
+  for (auto& [id, run] : active_) {
+    auto it = stop_requested.find(id);
+    if (it == stop_requested.end()) {
+      // Taken over by another replica, or finished by this one's last Tick:
+      // either way no longer this controller's to drive.
+      lost.push_back(id);
+      continue;
+    }
+    if (it->second && remote_stops_.insert(id).second) run->RequestStop();
+  }
+  std::set<std::string> known;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string& id : lost) {
+      CAIRN_LOG(kWarn, kLog, "experiment {} is held by another controller; no longer driving it", id);
+      active_.erase(id);
+      active_ids_.erase(id);
+    }
+    if (!lost.empty()) done_cv_.notify_all();
+    known = active_ids_;
+  }
+  auto claimed = deps_.store->ClaimUnfinishedExperiments(options_.owner_id, now, options_.lease_ms);
+  if (!claimed.ok()) {
+    CAIRN_LOG(kWarn, kLog, "claiming experiments: {}", claimed.status().ToString());
+    return;
+  }
+  std::vector<ExperimentRecord> orphans;
+  for (const ExperimentRecord& record : *claimed) {
+    if (known.count(record.experiment_id) == 0) orphans.push_back(record);
+  }
+  if (!orphans.empty()) {
+    CAIRN_LOG(kInfo, kLog, "taking over {} experiment(s) whose controller stopped renewing its lease",
+              orphans.size());
+    Adopt(orphans);
+  }
 }
 
 void TuningController::Wake() {
@@ -151,6 +215,7 @@ Result<ExperimentRecord> TuningController::Submit(const SubmitExperimentRequest&
   record.state = ExperimentState::kCreated;
   record.owner = options_.owner_id;
   record.created_ms = deps_.clock->NowMillis();
+  record.lease_expires_ms = record.created_ms + options_.lease_ms;
 
   // Built before anything is stored: a suggester that refuses the space is
   // a bad spec, not a failed experiment.
@@ -253,6 +318,7 @@ Result<ExperimentRecord> TuningController::ResumeExperiment(const std::string& e
   record.message = fmt::format("resumed up to {} trials", max_trial_count);
   record.finished_ms = 0;
   record.owner = options_.owner_id;
+  record.lease_expires_ms = deps_.clock->NowMillis() + options_.lease_ms;
   CAIRN_RETURN_IF_ERROR(deps_.store->SaveExperiment(record, {}));
   if (deps_.tracking != nullptr && !record.mlflow_run_id.empty()) {
     tracking::UpdateRunRequest update;
@@ -297,6 +363,16 @@ void TuningController::Loop() {
     }
     for (const std::string& id : stops) {
       if (auto it = active_.find(id); it != active_.end()) it->second->RequestStop();
+    }
+    if (deps_.clock->NowMillis() >= next_lease_ms_) {
+      MaintainLeases();
+      std::lock_guard<std::mutex> lock(mu_);
+      while (!incoming_.empty()) {
+        auto run = std::move(incoming_.front());
+        incoming_.pop_front();
+        std::string id = run->record().experiment_id;
+        active_[id] = std::move(run);
+      }
     }
     std::vector<std::string> finished;
     for (auto& [id, run] : active_) {

@@ -78,6 +78,11 @@ class TuningController {
   void Loop();
   void Wake();
   Result<std::unique_ptr<ExperimentRun>> Rebuild(const ExperimentRecord& record);
+  // Rebuilds claimed experiments and queues them (or fails / abandons them).
+  void Adopt(const std::vector<ExperimentRecord>& claimed);
+  // Controller thread: renew leases, drop experiments taken over, apply
+  // remote stops, claim the experiments of dead replicas.
+  void MaintainLeases();
 
   TuningOptions options_;
   const TuningDeps deps_;
@@ -95,6 +100,8 @@ class TuningController {
 
   // Controller thread only.
   std::map<std::string, std::unique_ptr<ExperimentRun>> active_;
+  int64_t next_lease_ms_ = 0;
+  std::set<std::string> remote_stops_;  // stops already applied from the store
 };
 
 }  // namespace cairn::tuning

@@ -10,6 +10,12 @@
 
 namespace cairn::tuning {
 
+Status ExperimentLeaseLost(const std::string& experiment_id, const std::string& holder) {
+  return Status(StatusCode::kConflict,
+                fmt::format("Tuning experiment '{}' is now driven by '{}'; this controller's lease on it was lost.",
+                            experiment_id, holder));
+}
+
 namespace {
 constexpr std::string_view kExperimentStates[] = {"CREATED", "RUNNING", "SUCCEEDED", "FAILED", "STOPPED"};
 constexpr std::string_view kTrialPhases[] = {"PENDING", "RUNNING", "SUCCEEDED", "FAILED",
@@ -87,10 +93,14 @@ class MemoryExperimentStore final : public ExperimentStore {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = experiments_.find(e.experiment_id);
     if (it == experiments_.end()) return NotFound(fmt::format("Tuning experiment '{}' not found.", e.experiment_id));
+    if (!it->second.owner.empty() && it->second.owner != e.owner && !IsTerminal(it->second.state)) {
+      return ExperimentLeaseLost(e.experiment_id, it->second.owner);
+    }
     ExperimentRecord updated = e;
     updated.spec_yaml = it->second.spec_yaml;
     updated.created_ms = it->second.created_ms;
     updated.stop_requested = it->second.stop_requested;
+    updated.lease_expires_ms = std::max(it->second.lease_expires_ms, e.lease_expires_ms);
     it->second = std::move(updated);
     for (const TrialRecord& t : trials) trials_[e.experiment_id][t.name] = t;
     return Status();
@@ -116,16 +126,37 @@ class MemoryExperimentStore final : public ExperimentStore {
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
     return out;
   }
-  Result<std::vector<ExperimentRecord>> ClaimUnfinishedExperiments(const std::string& owner) override {
+  Result<std::vector<ExperimentRecord>> ClaimUnfinishedExperiments(const std::string& owner, int64_t now_ms,
+                                                                   int64_t lease_ms) override {
     std::lock_guard<std::mutex> lock(mu_);
     std::vector<ExperimentRecord> out;
     for (auto& [id, e] : experiments_) {
-      if (IsTerminal(e.state) || e.owner == owner) continue;
+      if (IsTerminal(e.state)) continue;
+      if (!e.owner.empty() && e.owner != owner && e.lease_expires_ms >= now_ms) continue;
       e.owner = owner;
+      e.lease_expires_ms = now_ms + lease_ms;
       out.push_back(e);
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.created_ms < b.created_ms; });
     return out;
+  }
+  Result<std::vector<ExperimentLease>> RenewExperimentLeases(const std::string& owner, int64_t now_ms,
+                                                             int64_t lease_ms) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<ExperimentLease> held;
+    for (auto& [id, e] : experiments_) {
+      if (IsTerminal(e.state) || e.owner != owner) continue;
+      e.lease_expires_ms = now_ms + lease_ms;
+      held.push_back({id, e.stop_requested});
+    }
+    return held;
+  }
+  Status ReleaseExperimentLeases(const std::string& owner) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, e] : experiments_) {
+      if (e.owner == owner) e.lease_expires_ms = 0;
+    }
+    return Status();
   }
 
  private:

@@ -61,7 +61,8 @@ struct ExperimentRecord {
   std::string best_trial_name;
   std::optional<double> best_objective;  // as reported (not negated)
   bool stop_requested = false;
-  std::string owner;
+  std::string owner;               // the controller driving it
+  int64_t lease_expires_ms = 0;    // owner's lease; after it, another may claim
   int64_t created_ms = 0;
   int64_t started_ms = 0;
   int64_t finished_ms = 0;
@@ -97,6 +98,15 @@ struct TrialRecord {
   int64_t finished_ms = 0;
 };
 
+// An experiment a controller holds (RenewExperimentLeases).
+struct ExperimentLease {
+  std::string experiment_id;
+  bool stop_requested = false;  // set through another replica, maybe
+};
+
+// The kConflict a fenced SaveExperiment returns: `holder` took it over.
+Status ExperimentLeaseLost(const std::string& experiment_id, const std::string& holder);
+
 struct ListExperimentsRequest {
   int64_t max_results = 100;  // 1..1000
   std::string page_token;
@@ -118,7 +128,11 @@ class ExperimentStore {
   virtual Result<ExperimentRecord> GetExperimentByName(const std::string& name) = 0;
   virtual Result<ExperimentPage> ListExperiments(const ListExperimentsRequest& request) = 0;
   // Replaces every field but experiment_id, spec_yaml, created_ms and
-  // stop_requested; upserts `trials` in the same transaction.
+  // stop_requested; keeps the later of the stored and the given
+  // lease_expires_ms; upserts `trials` in the same transaction. Fenced:
+  // kConflict (ExperimentLeaseLost), and nothing written, when another
+  // controller than `experiment.owner` holds the unfinished experiment. A
+  // finished one may be taken by anyone (resume with more trials).
   virtual Status SaveExperiment(const ExperimentRecord& experiment, const std::vector<TrialRecord>& trials) = 0;
   // Sets stop_requested. kNotFound for an unknown experiment. Idempotent.
   virtual Status RequestStop(const std::string& experiment_id) = 0;
@@ -126,9 +140,17 @@ class ExperimentStore {
   virtual Status PutTrials(const std::string& experiment_id, const std::vector<TrialRecord>& trials) = 0;
   // Ordered by index.
   virtual Result<std::vector<TrialRecord>> ListTrials(const std::string& experiment_id) = 0;
-  // Unfinished experiments owned by someone else than `owner`, oldest
-  // first, now owned by `owner`.
-  virtual Result<std::vector<ExperimentRecord>> ClaimUnfinishedExperiments(const std::string& owner) = 0;
+  // Leases, as PipelineRunStore's (pipelines/run_state/run_store.h):
+  // claims the unfinished experiments with no owner, owned by `owner`, or
+  // whose owner's lease expired before `now_ms`; oldest first, now owned by
+  // `owner` until `now_ms + lease_ms`.
+  virtual Result<std::vector<ExperimentRecord>> ClaimUnfinishedExperiments(const std::string& owner, int64_t now_ms,
+                                                                           int64_t lease_ms) = 0;
+  // Extends `owner`'s leases; returns the experiments it still holds.
+  virtual Result<std::vector<ExperimentLease>> RenewExperimentLeases(const std::string& owner, int64_t now_ms,
+                                                                     int64_t lease_ms) = 0;
+  // Ends `owner`'s leases now (clean shutdown).
+  virtual Status ReleaseExperimentLeases(const std::string& owner) = 0;
 };
 
 std::unique_ptr<ExperimentStore> CreateMemoryExperimentStore();

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Two `cairn server` replicas sharing one PostgreSQL and one artifact store
+# behind nginx (Debian's), as a team scales out. While pipelines run and
+# log-batch traffic flows through the load balancer, one replica is killed
+# with SIGKILL. Shown:
+#   * no acknowledged write is lost: every log-batch answered 200 is in the
+#     store afterwards;
+#   * every pipeline run finishes SUCCEEDED: the runs the dead replica owned
+#     are taken over by the survivor once their leases expire, and no task
+#     of them runs twice;
+#   * a cancel sent to one replica reaches a run another replica drives.
+#   run.sh CAIRN_BINARY
+# Services: PostgreSQL (tests/infra/postgres.sh), nginx, 2 cairn processes,
+# all on 127.0.0.1 in a temp dir, stopped by PID on exit.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cairn=$(realpath "${1:?usage: run.sh CAIRN_BINARY}")
+infra="$here/../../infra"
+work=$(mktemp -d -t cairn-replicas.XXXXXX)
+chmod 755 "$work"
+pids=()
+pg_dir="$work/pg"
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  "$infra/postgres.sh" down "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  for log in "$work"/replica-*.log "$work/nginx/error.log"; do
+    [ -f "$log" ] && { echo "--- $log" >&2; tail -n 25 "$log" >&2; }
+  done
+  exit 1
+}
+need() { command -v "$1" >/dev/null || [ -x "$1" ] || fail "$1 is not installed (scripts/install-deps.sh installs it)"; }
+need curl; need node; need /usr/sbin/nginx; [ "${CAIRN_REPLICAS_STORE:-}" = sqlite ] || need psql
+
+# The shared database: PostgreSQL (what replicas are for); `sqlite` shares
+# one SQLite file between processes on this host instead, for a machine
+# without PostgreSQL's server.
+if [ "${CAIRN_REPLICAS_STORE:-postgresql}" = sqlite ]; then
+  need sqlite3
+  store_uri="sqlite:///$work/cairn.db"
+  sql() { sqlite3 -cmd ".timeout 10000" "$work/cairn.db" "$1"; }
+else
+  store_uri=$("$infra/postgres.sh" up "$pg_dir") || fail "PostgreSQL did not start"
+  sql() { psql "$store_uri" -XAtq -c "$1"; }
+fi
+
+# --- the replicas -----------------------------------------------------------
+start_replica() {  # name -> sets PORT_<name>, PID_<name>
+  local name=$1 log="$work/replica-$1.log"
+  (cd "$work" && exec "$cairn" server --port 0 --replica-id "$name" --lease-seconds 3 \
+     --backend-store-uri "$store_uri" --artifacts-destination "$work/artifacts" \
+     --pipelines-parallelism 8) >"$log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 300); do
+    if grep -q "listening on" "$log" 2>/dev/null; then
+      printf -v "PORT_$name" '%s' "$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1 | sed 's/.*://')"
+      printf -v "PID_$name" '%s' "$pid"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || fail "replica $name exited during start-up"
+    sleep 0.05
+  done
+  fail "replica $name did not start"
+}
+start_replica r1
+start_replica r2
+
+# --- nginx in front -----------------------------------------------------------
+mkdir -p "$work/nginx/tmp"
+nginx_port=$(( 20000 + RANDOM % 30000 ))
+user_line=""; [ "$(id -u)" = 0 ] && user_line="user root;"
+cat > "$work/nginx/nginx.conf" <<CONF
+$user_line
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/tmp/body;
+  proxy_temp_path $work/nginx/tmp/proxy;
+  fastcgi_temp_path $work/nginx/tmp/fastcgi;
+  uwsgi_temp_path $work/nginx/tmp/uwsgi;
+  scgi_temp_path $work/nginx/tmp/scgi;
+  upstream cairn {
+    server 127.0.0.1:$PORT_r1 max_fails=1 fail_timeout=30s;
+    server 127.0.0.1:$PORT_r2 max_fails=1 fail_timeout=30s;
+    keepalive 16;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    client_max_body_size 64m;
+    location / {
+      proxy_pass http://cairn;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 120s;
+      # A dead replica refuses the connection: the request was never sent,
+      # so nginx may pass it on (for POST too) to the other one.
+      proxy_next_upstream error timeout;
+    }
+  }
+}
+CONF
+/usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx/stdout.log" 2>&1 &
+pids+=("$!")
+lb="http://127.0.0.1:$nginx_port"
+for _ in $(seq 1 100); do curl -sf "$lb/health" >/dev/null 2>&1 && break; sleep 0.05; done
+curl -sf "$lb/health" >/dev/null || fail "nginx does not answer on $lb"
+export MLFLOW_TRACKING_URI=$lb
+
+# --- pipelines through the load balancer -------------------------------------
+# Three steps in a row; each step appends one line to a marks file, so a
+# step run twice would show.
+marks="$work/marks"; mkdir -p "$marks"
+cat > "$work/steps.yaml" <<YAML
+name: replica-steps
+params:
+  tag: {type: string, default: x}
+steps:
+  one:
+    run: echo "one \${{ params.tag }}" >> $marks/\${{ params.tag }} && sleep 2
+  two:
+    needs: [one]
+    run: echo "two \${{ params.tag }}" >> $marks/\${{ params.tag }} && sleep 2
+  three:
+    needs: [two]
+    run: echo "three \${{ params.tag }}" >> $marks/\${{ params.tag }} && sleep 1
+YAML
+run_ids=()
+for i in 1 2 3 4 5 6; do
+  out=$("$cairn" pipelines run "$work/steps.yaml" --param "tag=p$i" 2>&1) || fail "submit $i: $out"
+  id=$(printf '%s\n' "$out" | grep -oE '[0-9a-f]{32}' | head -1)
+  [ -n "$id" ] || fail "no run id in: $out"
+  run_ids+=("$id")
+done
+owned_by_r1=$(sql "SELECT count(*) FROM pipeline_runs WHERE owner = 'r1'")
+owned_by_r2=$(sql "SELECT count(*) FROM pipeline_runs WHERE owner = 'r2'")
+echo "runs owned: r1=$owned_by_r1 r2=$owned_by_r2"
+[ "$owned_by_r1" -ge 1 ] && [ "$owned_by_r2" -ge 1 ] || fail "round robin did not spread the runs: r1=$owned_by_r1 r2=$owned_by_r2"
+
+# --- log-batch traffic ---------------------------------------------------------
+exp_id=$(curl -sf -X POST "$lb/api/2.0/mlflow/experiments/create" -H 'Content-Type: application/json' \
+  -d '{"name":"replicas"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).experiment_id') || fail "experiments/create"
+writer() {  # run-name acked-file stop-file: log-batch until told to stop; record what was acknowledged
+  local run_id step=0 code
+  run_id=$(curl -sf -X POST "$lb/api/2.0/mlflow/runs/create" -H 'Content-Type: application/json' \
+    -d "{\"experiment_id\":\"$exp_id\",\"run_name\":\"$1\"}" |
+    node -pe 'JSON.parse(require("fs").readFileSync(0)).run.info.run_id')
+  echo "$run_id" > "$2.run"
+  while [ ! -e "$3" ]; do
+    step=$((step + 1))
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$lb/api/2.0/mlflow/runs/log-batch" \
+      -H 'Content-Type: application/json' \
+      -d "{\"run_id\":\"$run_id\",\"metrics\":[{\"key\":\"load\",\"value\":$step,\"timestamp\":$step,\"step\":$step}],\"params\":[{\"key\":\"p$step\",\"value\":\"$step\"}]}") || code=000
+    [ "$code" = 200 ] && echo "$step" >> "$2"
+  done
+}
+stop_file="$work/stop-writers"
+writer w1 "$work/acked-1" "$stop_file" & writer_1=$!
+writer w2 "$work/acked-2" "$stop_file" & writer_2=$!
+sleep 2
+
+# --- the fault ----------------------------------------------------------------
+unfinished_r1=$(sql "SELECT count(*) FROM pipeline_runs WHERE owner = 'r1' AND state NOT IN ('SUCCEEDED','FAILED','CANCELLED')")
+echo "killing replica r1 (pid $PID_r1) while it drives $unfinished_r1 unfinished run(s)"
+[ "$unfinished_r1" -ge 1 ] || fail "r1 had no unfinished run to lose"
+kill -KILL "$PID_r1"
+sleep 6
+touch "$stop_file"
+wait "$writer_1" "$writer_2"
+
+# --- every acknowledged write is there --------------------------------------------
+for n in 1 2; do
+  run_id=$(cat "$work/acked-$n.run")
+  acked=$(wc -l < "$work/acked-$n")
+  [ "$acked" -ge 20 ] || fail "writer $n got only $acked acknowledged writes"
+  history=$(curl -sf "$lb/api/2.0/mlflow/metrics/get-history?run_id=$run_id&metric_key=load&max_results=25000") ||
+    fail "get-history $run_id"
+  missing=$(node -e '
+    const stored = new Set(JSON.parse(process.argv[1]).metrics.map((m) => m.step));
+    const acked = require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n").map(Number);
+    console.log(acked.filter((s) => !stored.has(s)).join(" "));
+  ' "$history" "$work/acked-$n")
+  [ -z "$missing" ] || fail "writer $n: acknowledged steps missing from the store: $missing"
+  stored_params=$(sql "SELECT count(*) FROM params WHERE run_uuid = '$run_id'")
+  [ "$stored_params" -ge "$acked" ] || fail "writer $n: $acked acknowledged param writes, $stored_params stored"
+  echo "writer $n: $acked acknowledged log-batch writes, all stored"
+done
+
+# --- every pipeline run finishes, each step exactly once -----------------------------
+deadline=$((SECONDS + 120))
+for id in "${run_ids[@]}"; do
+  while true; do
+    state=$(curl -sf "$lb/api/2.0/cairn/pipelines/runs/get?run_id=$id" | node -pe 'JSON.parse(require("fs").readFileSync(0)).run.state') || state=UNKNOWN
+    case "$state" in SUCCEEDED) break ;; FAILED|CANCELLED) fail "run $id ended $state" ;; esac
+    [ $SECONDS -lt $deadline ] || fail "run $id still $state after the takeover"
+    sleep 0.5
+  done
+done
+left_on_r1=$(sql "SELECT count(*) FROM pipeline_runs WHERE owner = 'r1'")
+[ "$left_on_r1" = 0 ] || fail "$left_on_r1 run(s) still owned by the dead replica"
+for i in 1 2 3 4 5 6; do
+  lines=$(sort "$marks/p$i" | tr '\n' ' ')
+  [ "$lines" = "one p$i three p$i two p$i " ] || fail "pipeline p$i ran its steps as: $lines"
+done
+grep -q "taking over" "$work/replica-r2.log" || fail "r2 did not log a takeover"
+echo "all ${#run_ids[@]} pipeline runs SUCCEEDED; r1's runs were taken over by r2; each step ran once"
+
+# --- a cancel through one replica reaches the run another drives ----------------------
+start_replica r3
+cat > "$work/long.yaml" <<'YAML'
+name: replica-long
+steps:
+  wait:
+    run: sleep 60
+YAML
+out=$(MLFLOW_TRACKING_URI="http://127.0.0.1:$PORT_r3" "$cairn" pipelines run "$work/long.yaml" 2>&1) || fail "submit long: $out"
+long_id=$(printf '%s\n' "$out" | grep -oE '[0-9a-f]{32}' | head -1)
+for _ in $(seq 1 100); do
+  [ "$(sql "SELECT state FROM pipeline_tasks WHERE run_id = '$long_id' AND node_id = 'wait'")" = RUNNING ] && break
+  sleep 0.1
+done
+curl -sf -X POST "http://127.0.0.1:$PORT_r2/api/2.0/cairn/pipelines/runs/cancel" -H 'Content-Type: application/json' \
+  -d "{\"run_id\":\"$long_id\"}" >/dev/null || fail "cancel through r2"
+for _ in $(seq 1 100); do
+  state=$(sql "SELECT state FROM pipeline_runs WHERE run_id = '$long_id'")
+  [ "$state" = CANCELLED ] && break
+  sleep 0.1
+done
+[ "$state" = CANCELLED ] || fail "run driven by r3, cancelled through r2, is $state"
+echo "a cancel through r2 stopped the run r3 drives"
+echo "PASS"
