@@ -51,72 +51,19 @@ else
   sql() { psql "$store_uri" -XAtq -c "$1"; }
 fi
 
-# --- the replicas -----------------------------------------------------------
-start_replica() {  # name -> sets PORT_<name>, PID_<name>
-  local name=$1 log="$work/replica-$1.log"
-  (cd "$work" && exec "$cairn" server --port 0 --replica-id "$name" --lease-seconds 3 \
-     --backend-store-uri "$store_uri" --artifacts-destination "$work/artifacts" \
-     --pipelines-parallelism 8) >"$log" 2>&1 &
-  local pid=$!
-  pids+=("$pid")
-  for _ in $(seq 1 300); do
-    if grep -q "listening on" "$log" 2>/dev/null; then
-      printf -v "PORT_$name" '%s' "$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1 | sed 's/.*://')"
-      printf -v "PID_$name" '%s' "$pid"
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || fail "replica $name exited during start-up"
-    sleep 0.05
-  done
-  fail "replica $name did not start"
+# --- the replicas, nginx in front -------------------------------------------------
+# shellcheck source=../../lib/replicas.sh
+source "$here/../../lib/replicas.sh"
+replica() {  # name: a replica with 3 s leases (the takeover below waits for one)
+  start_replica "$cairn" "$work" "$1" "$store_uri" --lease-seconds 3 --pipelines-parallelism 8 || fail "replica $1"
+  local pid_var="PID_$1"
+  pids+=("${!pid_var}")
 }
-start_replica r1
-start_replica r2
-
-# --- nginx in front -----------------------------------------------------------
-mkdir -p "$work/nginx/tmp"
-nginx_port=$(( 20000 + RANDOM % 30000 ))
-user_line=""; [ "$(id -u)" = 0 ] && user_line="user root;"
-cat > "$work/nginx/nginx.conf" <<CONF
-$user_line
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/tmp/body;
-  proxy_temp_path $work/nginx/tmp/proxy;
-  fastcgi_temp_path $work/nginx/tmp/fastcgi;
-  uwsgi_temp_path $work/nginx/tmp/uwsgi;
-  scgi_temp_path $work/nginx/tmp/scgi;
-  upstream cairn {
-    server 127.0.0.1:$PORT_r1 max_fails=1 fail_timeout=30s;
-    server 127.0.0.1:$PORT_r2 max_fails=1 fail_timeout=30s;
-    keepalive 16;
-  }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    client_max_body_size 64m;
-    location / {
-      proxy_pass http://cairn;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_connect_timeout 2s;
-      proxy_read_timeout 120s;
-      # A dead replica refuses the connection: the request was never sent,
-      # so nginx may pass it on (for POST too) to the other one.
-      proxy_next_upstream error timeout;
-    }
-  }
-}
-CONF
-/usr/sbin/nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx/stdout.log" 2>&1 &
-pids+=("$!")
-lb="http://127.0.0.1:$nginx_port"
-for _ in $(seq 1 100); do curl -sf "$lb/health" >/dev/null 2>&1 && break; sleep 0.05; done
-curl -sf "$lb/health" >/dev/null || fail "nginx does not answer on $lb"
+replica r1
+replica r2
+start_nginx_lb "$work" "$PORT_r1" "$PORT_r2" || fail "nginx"
+pids+=("$LB_PID")
+lb=$LB_URL
 export MLFLOW_TRACKING_URI=$lb
 
 # --- pipelines through the load balancer -------------------------------------
@@ -218,7 +165,7 @@ grep -q "taking over" "$work/replica-r2.log" || fail "r2 did not log a takeover"
 echo "all ${#run_ids[@]} pipeline runs SUCCEEDED; r1's runs were taken over by r2; each step ran once"
 
 # --- a cancel through one replica reaches the run another drives ----------------------
-start_replica r3
+replica r3
 cat > "$work/long.yaml" <<'YAML'
 name: replica-long
 steps:
