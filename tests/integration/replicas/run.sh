@@ -7,7 +7,7 @@
 #     store afterwards;
 #   * every pipeline run finishes SUCCEEDED: the runs the dead replica owned
 #     are taken over by the survivor once their leases expire, and no task
-#     of them runs twice;
+#     of them runs twice; the same for a tuning study and its trials;
 #   * a cancel sent to one replica reaches a run another replica drives.
 #   run.sh CAIRN_BINARY
 # Services: PostgreSQL (tests/infra/postgres.sh), nginx, 2 cairn processes,
@@ -91,6 +91,26 @@ for i in 1 2 3 4 5 6; do
   [ -n "$id" ] || fail "no run id in: $out"
   run_ids+=("$id")
 done
+# A tuning study on r1 itself (the replica about to die): four trials one
+# after another; each appends its x to a marks file, so a trial run twice
+# would show.
+cat > "$work/study.yaml" <<YAML
+name: replica-study
+objective: {type: minimize, metric: loss}
+algorithm: random
+parallelTrials: 1
+maxTrials: 4
+seed: 3
+parameters:
+  x: {type: double, min: -2, max: 2}
+command: 'echo "\${x}" >> $marks/study && sleep 1.5 && echo "loss=\${x}"'
+YAML
+out=$(MLFLOW_TRACKING_URI="http://127.0.0.1:$PORT_r1" "$cairn" tune "$work/study.yaml" 2>&1) || fail "tune: $out"
+study_id=$(curl -sf "$lb/api/2.0/cairn/tuning/experiments/list" |
+  node -pe 'const e = JSON.parse(require("fs").readFileSync(0)).experiments.find((x) => x.name === "replica-study"); e ? e.experiment_id : ""')
+[ -n "$study_id" ] || fail "the study is not listed: $out"
+[ "$(sql "SELECT owner FROM tuning_experiments WHERE experiment_id = '$study_id'")" = r1 ] || fail "the study is not r1's"
+
 owned_by_r1=$(sql "SELECT count(*) FROM pipeline_runs WHERE owner = 'r1'")
 owned_by_r2=$(sql "SELECT count(*) FROM pipeline_runs WHERE owner = 'r2'")
 echo "runs owned: r1=$owned_by_r1 r2=$owned_by_r2"
@@ -163,6 +183,24 @@ for i in 1 2 3 4 5 6; do
 done
 grep -q "taking over" "$work/replica-r2.log" || fail "r2 did not log a takeover"
 echo "all ${#run_ids[@]} pipeline runs SUCCEEDED; r1's runs were taken over by r2; each step ran once"
+
+# --- the study finishes on r2 with four trials, each run once -------------------------
+while true; do
+  study=$(curl -sf "$lb/api/2.0/cairn/tuning/experiments/get?experiment_id=$study_id") || study='{}'
+  state=$(printf '%s' "$study" | node -pe 'const r = JSON.parse(require("fs").readFileSync(0)); r.experiment ? r.experiment.state : "UNKNOWN"')
+  case "$state" in SUCCEEDED) break ;; FAILED|STOPPED) fail "study ended $state: $study" ;; esac
+  [ $SECONDS -lt $deadline ] || fail "study still $state after the takeover"
+  sleep 0.5
+done
+node -e '
+  const r = JSON.parse(process.argv[1]);
+  const trials = r.trials || [];
+  if (trials.length !== 4) { console.error("FAIL: " + trials.length + " trials"); process.exit(1); }
+  for (const t of trials) if (t.state !== "SUCCEEDED") { console.error("FAIL: " + t.name + " " + t.state); process.exit(1); }
+' "$study" || fail "study trials: $study"
+[ "$(sql "SELECT owner FROM tuning_experiments WHERE experiment_id = '$study_id'")" = r2 ] || fail "the study was not taken over by r2"
+[ "$(wc -l < "$marks/study")" = 4 ] || fail "trials ran $(wc -l < "$marks/study") times for 4 trials: $(cat "$marks/study")"
+echo "the tuning study r1 drove finished on r2: 4 trials, each run once"
 
 # --- a cancel through one replica reaches the run another drives ----------------------
 replica r3
