@@ -44,20 +44,22 @@ void AddClientFlags(CLI::App& command, ClientFlags& flags) {
       ->envname("MLFLOW_TRACKING_URI")
       ->capture_default_str();
   command.add_flag("--json", flags.json, "Print JSON instead of a table");
+  server::AddClientTlsFlags(command, flags.tls);
 }
 
-client::HttpClientOptions CliHttpOptions() {
+client::HttpClientOptions CliHttpOptions(const ClientFlags& flags) {
   client::HttpClientOptions options;
   options.retry.max_attempts = 3;
+  server::ApplyClientTlsFlags(flags.tls, options);
   return options;
 }
 
 Result<std::unique_ptr<client::RestTrackingStore>> ConnectStore(const ClientFlags& flags) {
-  return client::RestTrackingStore::Create(flags.tracking_uri, CliHttpOptions());
+  return client::RestTrackingStore::Create(flags.tracking_uri, CliHttpOptions(flags));
 }
 
 Result<std::unique_ptr<client::ArtifactClient>> ConnectArtifacts(const ClientFlags& flags) {
-  return client::ArtifactClient::Create(flags.tracking_uri, CliHttpOptions());
+  return client::ArtifactClient::Create(flags.tracking_uri, CliHttpOptions(flags));
 }
 
 void RunCommand(const ClientFlags& flags, const std::function<Status()>& body) {

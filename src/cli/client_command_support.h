@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "client/artifact_client.h"
 #include "client/rest_tracking_store.h"
+#include "server/client_tls_flags.h"
 
 namespace cairn::cli {
 
@@ -25,14 +26,16 @@ inline constexpr char kDefaultTrackingUri[] = "http://127.0.0.1:5000";
 struct ClientFlags {
   std::string tracking_uri = kDefaultTrackingUri;  // --tracking-uri, env MLFLOW_TRACKING_URI
   bool json = false;                               // --json
+  server::ClientTlsFlags tls;                      // --ca-cert, --insecure-tls
 };
 
-// Adds --tracking-uri and --json to `command`, bound to *flags.
+// Adds --tracking-uri, --json and the TLS trust flags to `command`, bound
+// to *flags.
 void AddClientFlags(CLI::App& command, ClientFlags& flags);
 
 // The HTTP options the CLI uses: fewer retries than the library default, so
-// an unreachable server fails in about a second.
-client::HttpClientOptions CliHttpOptions();
+// an unreachable server fails in about a second; TLS trust from the flags.
+client::HttpClientOptions CliHttpOptions(const ClientFlags& flags);
 Result<std::unique_ptr<client::RestTrackingStore>> ConnectStore(const ClientFlags& flags);
 Result<std::unique_ptr<client::ArtifactClient>> ConnectArtifacts(const ClientFlags& flags);
 

@@ -19,7 +19,7 @@ using registry::ModelVersion;
 using registry::RegisteredModel;
 
 Result<std::unique_ptr<client::RestRegistryStore>> ConnectRegistry(const ClientFlags& flags) {
-  return client::RestRegistryStore::Create(flags.tracking_uri, CliHttpOptions());
+  return client::RestRegistryStore::Create(flags.tracking_uri, CliHttpOptions(flags));
 }
 
 std::string Join(const std::vector<std::string>& items, std::string_view separator = ", ") {

@@ -26,7 +26,7 @@ using pipelines::TaskRecord;
 using pipelines::Value;
 
 Result<std::unique_ptr<client::RestPipelinesClient>> Connect(const ClientFlags& flags) {
-  return client::RestPipelinesClient::Create(flags.tracking_uri, CliHttpOptions());
+  return client::RestPipelinesClient::Create(flags.tracking_uri, CliHttpOptions(flags));
 }
 
 std::string Duration(int64_t start, int64_t end) {

@@ -26,7 +26,7 @@ using tuning::TrialPhase;
 using tuning::TrialRecord;
 
 Result<std::unique_ptr<client::RestTuningClient>> Connect(const ClientFlags& flags) {
-  return client::RestTuningClient::Create(flags.tracking_uri, CliHttpOptions());
+  return client::RestTuningClient::Create(flags.tracking_uri, CliHttpOptions(flags));
 }
 
 std::string Objective(const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : ""; }

@@ -160,6 +160,13 @@ Status StatusFromCurl(CURLcode code, const HttpRequest& request, const char* det
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
       return InvalidArgument(std::move(message));
+    // Retrying cannot help an untrusted certificate; say what would.
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      return FailedPrecondition(fmt::format(
+          "{} (trust the server's certificate with --ca-cert or CAIRN_CA_CERT, "
+          "or MLFLOW_TRACKING_INSECURE_TLS=true for a test server)",
+          message));
     default:
       return Internal(std::move(message));
   }
@@ -175,6 +182,11 @@ Status Configure(CURL* curl, const HttpRequest& request, const HttpClientOptions
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, long(options.connect_timeout.count()));
+  if (!options.ca_cert_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_cert_file.c_str());
+  if (options.insecure_tls) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
   const bool streamed = !request.upload_file.empty() || !request.download_file.empty();
   if (streamed) {
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);

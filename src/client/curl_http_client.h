@@ -37,6 +37,13 @@ struct HttpClientOptions {
   size_t max_idle_handles = 16;
   std::string user_agent = "cairn-client/0.1";
   RetryPolicy retry;
+  // https:// servers: a PEM bundle of CA certificates to trust instead of
+  // the system store (a private CA or a self-signed server certificate).
+  std::string ca_cert_file;
+  // Skip certificate and host name verification (MLflow's
+  // MLFLOW_TRACKING_INSECURE_TLS): anyone on the path can read and change
+  // the traffic. For tests only.
+  bool insecure_tls = false;
 };
 
 class CurlHttpClient final : public HttpClient {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -21,6 +22,7 @@
 #include "base/ids.h"
 #include "base/logging.h"
 #include "frontends/http/status_mapping.h"
+#include "server/tls_stream.h"
 
 namespace cairn::server {
 
@@ -57,6 +59,12 @@ asio::awaitable<T> RunOnPool(asio::thread_pool& pool, F fn) {
 }
 
 HttpResponse JsonError(Status status) { return frontends::ErrorResponse(status); }
+
+// The TCP layer of a plain or TLS stream, which owns the timeouts.
+template <typename Stream>
+beast::tcp_stream& Tcp(Stream& stream) {
+  return beast::get_lowest_layer(stream);
+}
 
 }  // namespace
 
@@ -168,7 +176,12 @@ class HttpServer::Impl {
       if (stopping_.load()) co_return;
       socket.set_option(tcp::no_delay(true), ec);
       open_sessions_.fetch_add(1);
-      asio::co_spawn(worker.ioc, Session(worker, std::move(socket)), asio::detached);
+      // One coroutine per stream type: the plain path has no TLS branch.
+      if (options_.tls) {
+        asio::co_spawn(worker.ioc, Session(worker, TlsStream(std::move(socket), *options_.tls)), asio::detached);
+      } else {
+        asio::co_spawn(worker.ioc, Session(worker, beast::tcp_stream(std::move(socket))), asio::detached);
+      }
     }
   }
 
@@ -179,7 +192,8 @@ class HttpServer::Impl {
   // Reads one request body per the route's needs. Returns false when the
   // connection is unusable. May set `early` to a response that replaces the
   // handler (oversized body).
-  asio::awaitable<bool> ReadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  template <typename Stream>
+  asio::awaitable<bool> ReadBody(Stream& stream, beast::flat_buffer& buffer,
                                  http::request_parser<http::empty_body>& header_parser, bool streams_body,
                                  HttpRequest& request, std::optional<HttpResponse>& early) {
     boost::system::error_code ec;
@@ -199,7 +213,7 @@ class HttpServer::Impl {
         early = JsonError(Internal("Cannot spool the request body.", ec.message()));
         co_return false;
       }
-      stream.expires_never();
+      Tcp(stream).expires_never();
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       parser.get().body().close();
       if (ec) CAIRN_LOG(kDebug, "http", "streaming body read failed: {}", ec.message());
@@ -207,7 +221,7 @@ class HttpServer::Impl {
     }
     http::request_parser<http::string_body> parser(std::move(header_parser));
     parser.body_limit(options_.max_body_bytes);
-    stream.expires_after(kBodyTimeout);
+    Tcp(stream).expires_after(kBodyTimeout);
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {
       early = JsonError(ResourceExhausted(
@@ -222,10 +236,10 @@ class HttpServer::Impl {
     co_return true;
   }
 
-  asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, HttpResponse response, unsigned version,
-                                      bool keep_alive) {
+  template <typename Stream>
+  asio::awaitable<void> WriteResponse(Stream& stream, HttpResponse response, unsigned version, bool keep_alive) {
     boost::system::error_code ec;
-    stream.expires_after(kBodyTimeout);
+    Tcp(stream).expires_after(kBodyTimeout);
     auto fill = [&](auto& res) {
       res.version(version);
       res.result(static_cast<unsigned>(response.status));
@@ -240,7 +254,7 @@ class HttpServer::Impl {
       if (!ec) {
         fill(res);
         res.prepare_payload();
-        stream.expires_never();
+        Tcp(stream).expires_never();
         co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
         co_return;
       }
@@ -253,19 +267,23 @@ class HttpServer::Impl {
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
   }
 
-  asio::awaitable<void> Session(Worker& worker, tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+  // Serves one connection; Stream is beast::tcp_stream or TlsStream.
+  template <typename Stream>
+  asio::awaitable<void> Session(Worker& worker, Stream stream) {
     beast::flat_buffer buffer;
-    Worker::Session state{&stream, false};
+    Worker::Session state{&Tcp(stream), false};
     worker.sessions.insert(&state);
-    for (;;) {
+    constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+    bool serve = true;
+    if constexpr (kTls) serve = co_await AcceptTls(stream, options_.tls_handshake_timeout);
+    while (serve) {
       boost::system::error_code ec;
       http::request_parser<http::empty_body> header_parser;
       header_parser.header_limit(64 * 1024);
       // The body limit is chosen per route after the header is read (Beast
       // would otherwise apply its 1 MiB default to Content-Length already).
       header_parser.body_limit(kUnlimitedBody);
-      stream.expires_after(kHeaderTimeout);
+      Tcp(stream).expires_after(kHeaderTimeout);
       co_await http::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted) {
@@ -331,8 +349,12 @@ class HttpServer::Impl {
       state.busy = false;
       if (!keep) break;
     }
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if constexpr (kTls) {
+      if (serve) co_await CloseTls(stream);
+    } else {
+      boost::system::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
     worker.sessions.erase(&state);
     open_sessions_.fetch_sub(1);
   }

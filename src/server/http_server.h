@@ -1,6 +1,7 @@
 // HttpServer: the HTTP/1.1 listener (Boost.Beast over Asio with C++20
-// coroutines). I/O runs on `io_threads`; every handler runs on a separate
-// pool of `handler_threads` so blocking store work never stalls I/O. Request
+// coroutines), plain or HTTPS-only (options.tls; tls_stream.h). I/O runs
+// on `io_threads`; every handler runs on a separate pool of
+// `handler_threads` so blocking store work never stalls I/O. Request
 // bodies of streaming routes are spooled to files; file responses are
 // streamed from disk — no body of unbounded size is held in memory.
 //
@@ -9,12 +10,17 @@
 // safety: Start/Stop from one controlling thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "base/result.h"
 #include "frontends/http/router.h"
+
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
 
 namespace cairn::server {
 
@@ -31,6 +37,11 @@ struct HttpServerOptions {
   // filesystem as the artifact root so uploads land by rename.
   std::string spool_dir;
   int drain_timeout_ms = 10000;
+  // Set: every connection is HTTPS with this context (tls_context.h);
+  // null: plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // A TLS client must finish its handshake within this.
+  std::chrono::milliseconds tls_handshake_timeout{10000};
 };
 
 class HttpServer {

@@ -4,10 +4,11 @@
 
 namespace cairn::server {
 
-Result<std::unique_ptr<RemoteModelSource>> RemoteModelSource::Create(const std::string& tracking_uri) {
+Result<std::unique_ptr<RemoteModelSource>> RemoteModelSource::Create(const std::string& tracking_uri,
+                                                                     const client::HttpClientOptions& http_options) {
   std::unique_ptr<RemoteModelSource> source(new RemoteModelSource());
-  CAIRN_ASSIGN_OR_RETURN(source->registry_, client::RestRegistryStore::Create(tracking_uri));
-  CAIRN_ASSIGN_OR_RETURN(source->artifacts_, client::ArtifactClient::Create(tracking_uri));
+  CAIRN_ASSIGN_OR_RETURN(source->registry_, client::RestRegistryStore::Create(tracking_uri, http_options));
+  CAIRN_ASSIGN_OR_RETURN(source->artifacts_, client::ArtifactClient::Create(tracking_uri, http_options));
   return source;
 }
 

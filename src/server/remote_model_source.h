@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "client/artifact_client.h"
+#include "client/curl_http_client.h"
 #include "client/rest_registry_store.h"
 #include "serving/model_source.h"
 
@@ -14,7 +15,8 @@ namespace cairn::server {
 
 class RemoteModelSource final : public serving::ModelSource {
  public:
-  static Result<std::unique_ptr<RemoteModelSource>> Create(const std::string& tracking_uri);
+  static Result<std::unique_ptr<RemoteModelSource>> Create(const std::string& tracking_uri,
+                                                           const client::HttpClientOptions& http_options = {});
   Result<serving::ModelOrigin> Resolve(const std::string& uri) override;
   Status Fetch(const serving::ModelOrigin& origin, const std::filesystem::path& dst) override;
 

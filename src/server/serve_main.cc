@@ -24,6 +24,7 @@
 #include "serving/model_repository.h"
 #include "server/http_server.h"
 #include "server/remote_model_source.h"
+#include "server/tls_context.h"
 
 #ifndef CAIRN_VERSION
 #define CAIRN_VERSION "0.0.0"
@@ -48,6 +49,10 @@ Status Validate(const ServeConfig& c) {
   if (c.batching.max_queue_size < 1) return InvalidArgument("--max-queue-size must be >= 1");
   if (c.python_timeout_s < 0) return InvalidArgument("--python-timeout-s must be >= 0");
   if (c.poll_seconds < 0) return InvalidArgument("--poll-seconds must be >= 0");
+  if (c.tls_cert.empty() != c.tls_key.empty()) return InvalidArgument("--tls-cert and --tls-key go together");
+  if (c.tls_handshake_timeout_s < 1 || c.tls_handshake_timeout_s > 600) {
+    return InvalidArgument("--tls-handshake-timeout must be between 1 and 600 seconds");
+  }
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level)) return InvalidArgument(fmt::format("--log-level '{}' is unknown", c.log_level));
   return Status::Ok();
@@ -94,6 +99,13 @@ void AddServeFlags(CLI::App& command, ServeConfig& c) {
                      "Seconds a pyfunc prediction may take before its worker is killed and restarted (default: 60)")
       ->envname("CAIRN_PYTHON_TIMEOUT_S");
   command.add_option("--log-level", c.log_level, "debug, info, warn, error or off")->capture_default_str();
+  command.add_option("--tls-cert", c.tls_cert, "PEM certificate (chain): serve HTTPS only (with --tls-key)")
+      ->envname("CAIRN_TLS_CERT");
+  command.add_option("--tls-key", c.tls_key, "PEM private key of --tls-cert")->envname("CAIRN_TLS_KEY");
+  command.add_option("--tls-handshake-timeout", c.tls_handshake_timeout_s,
+                     "Seconds a client may take to finish its TLS handshake")
+      ->capture_default_str();
+  AddClientTlsFlags(command, c.tracking_tls);
 }
 
 int RunServe(const ServeConfig& config) {
@@ -101,6 +113,12 @@ int RunServe(const ServeConfig& config) {
   LogLevel level = LogLevel::kInfo;
   ParseLogLevel(config.log_level, &level);
   SetLogLevel(level);
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (!config.tls_cert.empty()) {
+    auto context = CreateServerTlsContext({config.tls_cert, config.tls_key});
+    if (!context) return Fail(context.error());
+    tls = std::move(*context);
+  }
   // models:/ URIs come from a tracking server; anything else is a model
   // directory on local disk (a path or file:// URI).
   const bool from_registry = registry::IsModelUri(config.model_uri);
@@ -126,7 +144,9 @@ int RunServe(const ServeConfig& config) {
 
   std::unique_ptr<serving::ModelSource> source;
   if (from_registry) {
-    auto remote = RemoteModelSource::Create(config.tracking_uri);
+    client::HttpClientOptions tracking_http;
+    ApplyClientTlsFlags(config.tracking_tls, tracking_http);
+    auto remote = RemoteModelSource::Create(config.tracking_uri, tracking_http);
     if (!remote) return Fail(remote.error());
     source = std::move(remote).value();
   } else {
@@ -157,10 +177,12 @@ int RunServe(const ServeConfig& config) {
   http_options.handler_threads = config.handler_threads;
   http_options.max_body_bytes = config.max_body_bytes;
   http_options.spool_dir = (*cache_dir / ".spool").string();
+  http_options.tls = tls;
+  http_options.tls_handshake_timeout = std::chrono::seconds(config.tls_handshake_timeout_s);
   HttpServer http(http_options, router);
   if (Status s = http.Start(); !s.ok()) return Fail(s);
-  std::printf("cairn serve %s (%s) listening on http://%s:%u (tracking %s)\n", config.model_uri.c_str(), name.c_str(),
-              config.host.c_str(), http.port(), config.tracking_uri.c_str());
+  std::printf("cairn serve %s (%s) listening on %s://%s:%u (tracking %s)\n", config.model_uri.c_str(), name.c_str(),
+              tls ? "https" : "http", config.host.c_str(), http.port(), config.tracking_uri.c_str());
   std::fflush(stdout);
 
   // Load in the background so liveness answers meanwhile; a model that

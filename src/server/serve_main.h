@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "server/client_tls_flags.h"
 #include "serving/batcher.h"
 
 namespace cairn::server {
@@ -36,6 +37,12 @@ struct ServeConfig {
   // timeout; empty / 0: $CAIRN_PYTHON or python3, $CAIRN_PYTHON_TIMEOUT_S or 60.
   std::string python;
   double python_timeout_s = 0;
+  // HTTPS for the inference endpoints, as `cairn server --tls-cert/--tls-key`.
+  std::string tls_cert;
+  std::string tls_key;
+  int tls_handshake_timeout_s = 10;
+  // Trust for an https:// --tracking-uri.
+  ClientTlsFlags tracking_tls;
 };
 
 void AddServeFlags(CLI::App& command, ServeConfig& config);

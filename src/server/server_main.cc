@@ -18,6 +18,7 @@
 #include "server/http_server.h"
 #include "server/pipelines_wiring.h"
 #include "server/serving_wiring.h"
+#include "server/tls_context.h"
 #include "server/tuning_wiring.h"
 #include "store/sqlite_store_factory.h"
 
@@ -70,6 +71,13 @@ int RunServer(const ServerConfig& flags) {
   LogLevel level = LogLevel::kInfo;
   ParseLogLevel(config.log_level, &level);
   SetLogLevel(level);
+  // Before anything is opened: a bad certificate is a startup error.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (config.tls_enabled) {
+    auto context = CreateServerTlsContext({config.tls_cert, config.tls_key});
+    if (!context) return Fail(context.error());
+    tls = std::move(*context);
+  }
 
   // Block the stop signals before any thread starts so that only sigwait
   // below receives them; ignore SIGPIPE from clients that hang up.
@@ -158,18 +166,23 @@ int RunServer(const ServerConfig& flags) {
   // rename) but outside the served tree, so clients can neither list nor
   // delete it.
   http_options.spool_dir = destination + ".spool";
+  http_options.tls = tls;
+  http_options.tls_handshake_timeout = std::chrono::seconds(config.tls_handshake_timeout_s);
   HttpServer http(http_options, router);
   if (Status s = http.Start(); !s.ok()) return Fail(s);
   {
     std::string self = config.host == "0.0.0.0" ? "127.0.0.1" : config.host == "::" ? "::1" : config.host;
     if (self.find(':') != std::string::npos) self = "[" + self + "]";
-    if (Status s = (*pipelines_service)->Start(fmt::format("http://{}:{}", self, http.port())); !s.ok()) return Fail(s);
-    if (Status s = (*tuning_service)->Start(fmt::format("http://{}:{}", self, http.port())); !s.ok()) return Fail(s);
+    // Under TLS, tasks and trials log back over HTTPS too (they must trust
+    // the certificate; docs/deploy.md).
+    const std::string self_uri = fmt::format("{}://{}:{}", tls ? "https" : "http", self, http.port());
+    if (Status s = (*pipelines_service)->Start(self_uri); !s.ok()) return Fail(s);
+    if (Status s = (*tuning_service)->Start(self_uri); !s.ok()) return Fail(s);
   }
 
   // Tests and scripts read this line to learn the port.
-  std::printf("cairn %s listening on http://%s:%u (store %s, artifacts %s)\n", CAIRN_VERSION, config.host.c_str(),
-              http.port(), config.backend_store_uri.c_str(),
+  std::printf("cairn %s listening on %s://%s:%u (store %s, artifacts %s)\n", CAIRN_VERSION, tls ? "https" : "http",
+              config.host.c_str(), http.port(), config.backend_store_uri.c_str(),
               remote_destination ? destination_uri.c_str() : destination.c_str());
   std::fflush(stdout);
 

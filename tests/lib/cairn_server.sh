@@ -14,7 +14,7 @@ start_cairn() {
   local i
   for i in $(seq 1 200); do
     if grep -q "listening on" "$log" 2>/dev/null; then
-      CAIRN_URL=$(grep -o 'http://[0-9.]*:[0-9]*' "$log" | head -1)
+      CAIRN_URL=$(grep -o 'https\?://[0-9.]*:[0-9]*' "$log" | head -1)
       export CAIRN_URL
       return 0
     fi
