@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "store/sqlite/migrations.h"
-#include "store/sqlite/sqlite_rows.h"
+#include "store/sql/rows.h"
 
 namespace cairn::store::sqlite {
 namespace {
@@ -43,7 +43,7 @@ Result<std::shared_ptr<SqliteDatabase>> SqliteDatabase::Open(const SqliteStoreOp
   writer_options.set_wal = true;
   CAIRN_ASSIGN_OR_RETURN(auto writer, Database::Open(options.path, writer_options));
   MigrationContext context;
-  context.default_experiment_location = JoinUri(options.default_artifact_root, "0");
+  context.default_experiment_location = sql::JoinUri(options.default_artifact_root, "0");
   context.now_ms = clock->NowMillis();
   CAIRN_RETURN_IF_ERROR(ApplyMigrations(*writer, context));
 
@@ -86,6 +86,14 @@ Status SqliteDatabase::Read(const std::function<Status(Database&)>& fn) {
   Status end = db.Run(status.ok() ? "COMMIT" : "ROLLBACK");
   if (!status.ok()) return status;
   return end;
+}
+
+Status SqliteDatabase::Write(const TxFn& fn) {
+  return committer_->Write([&fn](Database& db) { return fn(db); });
+}
+
+Status SqliteDatabase::Read(const TxFn& fn) {
+  return Read(std::function<Status(Database&)>([&fn](Database& db) { return fn(db); }));
 }
 
 }  // namespace cairn::store::sqlite

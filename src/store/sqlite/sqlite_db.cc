@@ -46,25 +46,6 @@ Status Statement::BindText(int index, std::string_view value) {
 }
 Status Statement::BindNull(int index) { return Check(sqlite3_bind_null(stmt_, index)); }
 
-Status Statement::Bind(int index, const SqlValue& value) {
-  struct Visitor {
-    Statement* self;
-    int index;
-    Status operator()(std::monostate) const { return self->BindNull(index); }
-    Status operator()(int64_t v) const { return self->BindInt64(index, v); }
-    Status operator()(double v) const { return self->BindDouble(index, v); }
-    Status operator()(const std::string& v) const { return self->BindText(index, v); }
-  };
-  return std::visit(Visitor{this, index}, value);
-}
-
-Status Statement::BindAll(const std::vector<SqlValue>& values) {
-  for (size_t i = 0; i < values.size(); ++i) {
-    CAIRN_RETURN_IF_ERROR(Bind(static_cast<int>(i) + 1, values[i]));
-  }
-  return Status();
-}
-
 Status Statement::BindNamedIfPresent(const char* name, const SqlValue& value) {
   int index = sqlite3_bind_parameter_index(stmt_, name);
   if (index == 0) return Status();
@@ -161,20 +142,9 @@ Result<ScopedStatement> Database::Prepare(std::string_view sql) {
   return ScopedStatement(it->second.get());
 }
 
-Status Database::Run(std::string_view sql) {
-  CAIRN_ASSIGN_OR_RETURN(auto stmt, Prepare(sql));
-  return stmt->Run();
-}
-
 Result<ScopedStatement> Database::PrepareUncached(std::string_view sql) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, PrepareRaw(sql, /*persistent=*/false));
   return ScopedStatement(std::move(stmt));
-}
-
-Result<ScopedStatement> Database::PrepareQuery(const SqlQuery& query) {
-  CAIRN_ASSIGN_OR_RETURN(auto stmt, PrepareUncached(query.sql));
-  CAIRN_RETURN_IF_ERROR(stmt->BindAll(query.params));
-  return stmt;
 }
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }

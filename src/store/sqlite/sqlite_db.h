@@ -1,5 +1,6 @@
-// A thin RAII layer over the sqlite3 C API: Database (one connection plus a
-// prepared-statement cache) and Statement (bind / step / column helpers).
+// A thin RAII layer over the sqlite3 C API, implementing the SQL seam
+// (store/sql/connection.h): Database (one connection plus a prepared-statement
+// cache) and Statement (bind / step / column helpers).
 // Every sqlite error becomes a Status; user-facing messages never contain SQL
 // text or sqlite's own message, which go to internal_context for logs.
 //
@@ -24,56 +25,49 @@
 
 #include "base/result.h"
 #include "base/status.h"
+#include "store/sql/connection.h"
+#include "store/sql/dialect.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace cairn::store::sqlite {
 
-// A value bound to a `?` placeholder.
-using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+using sql::ScopedStatement;
+using sql::SqlQuery;
+using sql::SqlValue;
 
-// SQL text plus the values for its placeholders, in textual order.
-struct SqlQuery {
-  std::string sql;
-  std::vector<SqlValue> params;
-};
-
-class Statement {
+class Statement final : public sql::Statement {
  public:
   Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);
-  ~Statement();
+  ~Statement() override;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
   // Placeholders are numbered from 1. Text is copied by sqlite.
-  Status BindInt64(int index, int64_t value);
-  Status BindDouble(int index, double value);
-  Status BindText(int index, std::string_view value);
-  Status BindNull(int index);
-  Status Bind(int index, const SqlValue& value);
-  // Binds values[i] to placeholder i + 1.
-  Status BindAll(const std::vector<SqlValue>& values);
+  Status BindInt64(int index, int64_t value) override;
+  Status BindDouble(int index, double value) override;
+  Status BindText(int index, std::string_view value) override;
+  Status BindNull(int index) override;
   // Binds a named parameter (":name") if the statement uses it.
   Status BindNamedIfPresent(const char* name, const SqlValue& value);
 
   // true: a row is available; false: done.
-  Result<bool> Step();
+  Result<bool> Step() override;
   // Steps until done, discarding rows.
-  Status Run();
+  Status Run() override;
 
-  int64_t ColumnInt64(int column) const;
-  double ColumnDouble(int column) const;
-  bool ColumnIsNull(int column) const;
+  int64_t ColumnInt64(int column) const override;
+  double ColumnDouble(int column) const override;
+  bool ColumnIsNull(int column) const override;
   // Valid until the next Step/Reset.
-  std::string_view ColumnTextView(int column) const;
-  std::string ColumnText(int column) const { return std::string(ColumnTextView(column)); }
+  std::string_view ColumnTextView(int column) const override;
 
   // Makes the statement re-runnable and drops its bindings; releases any
   // read snapshot it held.
-  void Reset();
+  void Reset() override;
 
-  const std::string& sql() const { return sql_; }
+  const std::string& sql() const override { return sql_; }
 
  private:
   Status Check(int rc) const;
@@ -81,28 +75,6 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   std::string sql_;
-};
-
-// A statement borrowed from the cache (or owned, when uncached); resets it on
-// destruction so no statement keeps a read snapshot or a write lock alive.
-class ScopedStatement {
- public:
-  explicit ScopedStatement(Statement* borrowed) : stmt_(borrowed) {}
-  explicit ScopedStatement(std::unique_ptr<Statement> owned) : owned_(std::move(owned)), stmt_(owned_.get()) {}
-  ScopedStatement(ScopedStatement&& other) noexcept : owned_(std::move(other.owned_)), stmt_(other.stmt_) {
-    other.stmt_ = nullptr;
-  }
-  ScopedStatement& operator=(ScopedStatement&&) = delete;
-  ~ScopedStatement() {
-    if (stmt_ != nullptr) stmt_->Reset();
-  }
-
-  Statement* operator->() const { return stmt_; }
-  Statement& operator*() const { return *stmt_; }
-
- private:
-  std::unique_ptr<Statement> owned_;
-  Statement* stmt_;
 };
 
 struct DatabaseOptions {
@@ -119,35 +91,32 @@ struct DatabaseOptions {
   bool set_wal = false;
 };
 
-class Database {
+class Database final : public sql::Connection {
  public:
   // `path` is a file path or ":memory:". The file must be creatable.
   static Result<std::unique_ptr<Database>> Open(const std::string& path, const DatabaseOptions& options);
-  ~Database();
+  ~Database() override;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   // Runs one or more statements without parameters (schema, pragmas, BEGIN).
-  Status Exec(std::string_view sql);
-
-  // Runs one parameterless statement through the statement cache (cheap for
-  // hot statements such as BEGIN / COMMIT / SAVEPOINT).
-  Status Run(std::string_view sql);
+  Status Exec(std::string_view sql) override;
 
   // A cached prepared statement, reset and unbound. Use for fixed SQL text.
-  Result<ScopedStatement> Prepare(std::string_view sql);
+  Result<ScopedStatement> Prepare(std::string_view sql) override;
   // A fresh statement, finalized on scope exit. Use for generated SQL that
   // varies per request (search queries), so the cache stays bounded.
-  Result<ScopedStatement> PrepareUncached(std::string_view sql);
-
-  // Prepares (uncached), binds `query.params` and returns the statement.
-  Result<ScopedStatement> PrepareQuery(const SqlQuery& query);
+  Result<ScopedStatement> PrepareUncached(std::string_view sql) override;
+  // The sqlite statement behind a ScopedStatement from this connection.
+  static Statement& Native(const ScopedStatement& stmt) { return static_cast<Statement&>(*stmt); }
 
   int64_t LastInsertRowId() const;
   // Rows changed by the most recent INSERT/UPDATE/DELETE.
-  int64_t Changes() const;
+  int64_t Changes() const override;
   // True when no transaction is open (sqlite's autocommit mode).
   bool InAutocommit() const;
+
+  const sql::Dialect& dialect() const override { return sql::SqliteDialect(); }
 
   sqlite3* handle() const { return db_; }
 

@@ -24,10 +24,11 @@
 #include <vector>
 
 #include "base/result.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/connection.h"
+#include "store/sql/dialect.h"
 #include "tracking/search_filter.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 struct RegistrySearchSpec {
   std::vector<tracking::FilterClause> filters;
@@ -36,11 +37,11 @@ struct RegistrySearchSpec {
   int64_t offset = 0;
 };
 
-// Selects kRegisteredModelColumns (sqlite_registry_rows.h).
-Result<SqlQuery> BuildSearchRegisteredModelsQuery(const RegistrySearchSpec& spec);
+// Selects kRegisteredModelColumns (registry_rows.h).
+Result<SqlQuery> BuildSearchRegisteredModelsQuery(const RegistrySearchSpec& spec, const Dialect& dialect);
 
-// Selects kModelVersionColumns (sqlite_registry_rows.h).
-Result<SqlQuery> BuildSearchModelVersionsQuery(const RegistrySearchSpec& spec);
+// Selects kModelVersionColumns (registry_rows.h).
+Result<SqlQuery> BuildSearchModelVersionsQuery(const RegistrySearchSpec& spec, const Dialect& dialect);
 
 struct LoggedModelSearchSpec {
   std::vector<int64_t> experiment_ids;  // non-empty
@@ -50,7 +51,7 @@ struct LoggedModelSearchSpec {
   int64_t offset = 0;
 };
 
-// Selects kLoggedModelColumns (sqlite_registry_rows.h).
-Result<SqlQuery> BuildSearchLoggedModelsQuery(const LoggedModelSearchSpec& spec);
+// Selects kLoggedModelColumns (registry_rows.h).
+Result<SqlQuery> BuildSearchLoggedModelsQuery(const LoggedModelSearchSpec& spec, const Dialect& dialect);
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

@@ -1,6 +1,6 @@
-// SqliteRegistryStore: registered models, their tags and aliases, and the
+// SqlRegistryStore: registered models, their tags and aliases, and the
 // audit trail.
-#include "store/sqlite/sqlite_registry_store.h"
+#include "store/sql/registry_store.h"
 
 #include <fmt/format.h>
 
@@ -9,13 +9,13 @@
 
 #include "registry/registry_filter.h"
 #include "registry/validation.h"
-#include "store/sqlite/sqlite_registry_audit.h"
-#include "store/sqlite/sqlite_registry_internal.h"
-#include "store/sqlite/sqlite_registry_rows.h"
-#include "store/sqlite/sqlite_registry_search.h"
+#include "store/sql/registry_audit.h"
+#include "store/sql/registry_internal.h"
+#include "store/sql/registry_rows.h"
+#include "store/sql/registry_search.h"
 #include "tracking/page_token.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 using registry::Actor;
 using registry::AuditEvent;
@@ -25,16 +25,16 @@ using registry::Stage;
 using registry::Tag;
 using namespace registry_internal;  // NOLINT: the store's own helpers
 
-SqliteRegistryStore::SqliteRegistryStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
+SqlRegistryStore::SqlRegistryStore(std::shared_ptr<Backend> db) : db_(std::move(db)) {}
 
-SqliteRegistryStore::~SqliteRegistryStore() = default;
+SqlRegistryStore::~SqlRegistryStore() = default;
 
-Result<RegisteredModel> SqliteRegistryStore::CreateRegisteredModel(const Actor& actor, const std::string& name,
+Result<RegisteredModel> SqlRegistryStore::CreateRegisteredModel(const Actor& actor, const std::string& name,
                                                                    const std::vector<Tag>& tags,
                                                                    const std::string& description) {
   const int64_t now = NowMillis();
   RegisteredModel created;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto insert, db.Prepare("INSERT INTO registered_models "
                                                    "(name, creation_time, last_updated_time, user_id, description) "
                                                    "VALUES (?, ?, ?, ?, ?)"));
@@ -56,20 +56,20 @@ Result<RegisteredModel> SqliteRegistryStore::CreateRegisteredModel(const Actor& 
   return created;
 }
 
-Result<RegisteredModel> SqliteRegistryStore::GetRegisteredModel(const std::string& name) {
+Result<RegisteredModel> SqlRegistryStore::GetRegisteredModel(const std::string& name) {
   RegisteredModel model;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(model, LoadModel(db, name));
     return Status();
   }));
   return model;
 }
 
-Result<RegisteredModel> SqliteRegistryStore::RenameRegisteredModel(const Actor& actor, const std::string& name,
+Result<RegisteredModel> SqlRegistryStore::RenameRegisteredModel(const Actor& actor, const std::string& name,
                                                                    const std::string& new_name) {
   const int64_t now = NowMillis();
   RegisteredModel renamed;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, name));
     // ON UPDATE CASCADE carries versions, version tags, model tags and
     // aliases to the new name.
@@ -95,11 +95,11 @@ Result<RegisteredModel> SqliteRegistryStore::RenameRegisteredModel(const Actor& 
   return renamed;
 }
 
-Result<RegisteredModel> SqliteRegistryStore::UpdateRegisteredModel(const Actor& actor, const std::string& name,
+Result<RegisteredModel> SqlRegistryStore::UpdateRegisteredModel(const Actor& actor, const std::string& name,
                                                                    const std::string& description) {
   const int64_t now = NowMillis();
   RegisteredModel updated;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, name));
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE registered_models SET description = ?, last_updated_time = ? "
                                                  "WHERE name = ?"));
@@ -115,9 +115,9 @@ Result<RegisteredModel> SqliteRegistryStore::UpdateRegisteredModel(const Actor& 
   return updated;
 }
 
-Status SqliteRegistryStore::DeleteRegisteredModel(const Actor& actor, const std::string& name) {
+Status SqlRegistryStore::DeleteRegisteredModel(const Actor& actor, const std::string& name) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, name));
     // ON DELETE CASCADE removes versions (deleted ones too), tags and aliases.
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("DELETE FROM registered_models WHERE name = ?"));
@@ -127,7 +127,7 @@ Status SqliteRegistryStore::DeleteRegisteredModel(const Actor& actor, const std:
   });
 }
 
-Result<registry::Page<RegisteredModel>> SqliteRegistryStore::SearchRegisteredModels(
+Result<registry::Page<RegisteredModel>> SqlRegistryStore::SearchRegisteredModels(
     const registry::SearchRequest& request) {
   CAIRN_RETURN_IF_ERROR(registry::ValidateSearchMaxResults(request.max_results, registry::kMaxSearchRegisteredModels));
   RegistrySearchSpec spec;
@@ -135,11 +135,11 @@ Result<registry::Page<RegisteredModel>> SqliteRegistryStore::SearchRegisteredMod
   CAIRN_ASSIGN_OR_RETURN(spec.order_by, registry::ParseRegisteredModelOrderBy(request.order_by));
   CAIRN_ASSIGN_OR_RETURN(spec.offset, tracking::DecodePageToken(request.page_token));
   spec.limit = request.max_results + 1;  // one extra row tells whether a next page exists
-  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchRegisteredModelsQuery(spec));
+  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchRegisteredModelsQuery(spec, db_->dialect()));
 
   registry::Page<RegisteredModel> page;
   bool more = false;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.PrepareQuery(query));
     for (;;) {
       CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -156,10 +156,10 @@ Result<registry::Page<RegisteredModel>> SqliteRegistryStore::SearchRegisteredMod
   return page;
 }
 
-Result<std::vector<ModelVersion>> SqliteRegistryStore::GetLatestVersions(const std::string& name,
+Result<std::vector<ModelVersion>> SqlRegistryStore::GetLatestVersions(const std::string& name,
                                                                          const std::vector<Stage>& stages) {
   RegisteredModel model;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(model, LoadModel(db, name));
     return Status();
   }));
@@ -173,9 +173,9 @@ Result<std::vector<ModelVersion>> SqliteRegistryStore::GetLatestVersions(const s
   return selected;
 }
 
-Status SqliteRegistryStore::SetRegisteredModelTag(const Actor& actor, const std::string& name, const Tag& tag) {
+Status SqlRegistryStore::SetRegisteredModelTag(const Actor& actor, const std::string& name, const Tag& tag) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, name));
     CAIRN_RETURN_IF_ERROR(UpsertModelTag(db, name, tag));
     return AppendAuditEvent(db, now, actor.user,
@@ -184,10 +184,10 @@ Status SqliteRegistryStore::SetRegisteredModelTag(const Actor& actor, const std:
   });
 }
 
-Status SqliteRegistryStore::DeleteRegisteredModelTag(const Actor& actor, const std::string& name,
+Status SqlRegistryStore::DeleteRegisteredModelTag(const Actor& actor, const std::string& name,
                                                      const std::string& key) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, name));
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("DELETE FROM registered_model_tags WHERE name = ? AND key = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, name));
@@ -203,11 +203,11 @@ Status SqliteRegistryStore::DeleteRegisteredModelTag(const Actor& actor, const s
 
 // --- aliases ---
 
-Status SqliteRegistryStore::SetAlias(const Actor& actor, const std::string& name, const std::string& alias,
+Status SqlRegistryStore::SetAlias(const Actor& actor, const std::string& name, const std::string& alias,
                                      int64_t version) {
   CAIRN_RETURN_IF_ERROR(registry::ValidateAlias(alias));
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, name));
     CAIRN_RETURN_IF_ERROR(RequireVersion(db, name, version));
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO registered_model_aliases (name, alias, version) "
@@ -222,10 +222,10 @@ Status SqliteRegistryStore::SetAlias(const Actor& actor, const std::string& name
   });
 }
 
-Status SqliteRegistryStore::DeleteAlias(const Actor& actor, const std::string& name, const std::string& alias) {
+Status SqlRegistryStore::DeleteAlias(const Actor& actor, const std::string& name, const std::string& alias) {
   CAIRN_RETURN_IF_ERROR(registry::ValidateAlias(alias));
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, name));
     int64_t version = 0;
     {
@@ -246,10 +246,10 @@ Status SqliteRegistryStore::DeleteAlias(const Actor& actor, const std::string& n
   });
 }
 
-Result<ModelVersion> SqliteRegistryStore::GetVersionByAlias(const std::string& name, const std::string& alias) {
+Result<ModelVersion> SqlRegistryStore::GetVersionByAlias(const std::string& name, const std::string& alias) {
   CAIRN_RETURN_IF_ERROR(registry::ValidateAlias(alias));
   ModelVersion found;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, name));
     int64_t version = 0;
     {
@@ -269,14 +269,14 @@ Result<ModelVersion> SqliteRegistryStore::GetVersionByAlias(const std::string& n
 
 // --- audit trail ---
 
-Result<std::vector<AuditEvent>> SqliteRegistryStore::ListAuditEvents(const std::string& model_name,
+Result<std::vector<AuditEvent>> SqlRegistryStore::ListAuditEvents(const std::string& model_name,
                                                                      int64_t max_results) {
   std::vector<AuditEvent> events;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(events, ListAuditEventRows(db, model_name, max_results));
     return Status();
   }));
   return events;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

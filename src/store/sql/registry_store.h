@@ -1,6 +1,5 @@
-// SqliteRegistryStore: the RegistryStore on the same SQLite database as the
-// tracking store (SqliteDatabase: one writer with group commit, one read
-// pool; schema migration 2).
+// SqlRegistryStore: the RegistryStore on the same SQL database (sql::Backend)
+// as the tracking store (schema migration 2).
 //
 // Contract, errors and durability: those of registry::RegistryStore
 // (registry/registry_store.h); MLflow-specific details:
@@ -46,19 +45,19 @@
 #include <vector>
 
 #include "registry/registry_store.h"
-#include "store/sqlite/sqlite_database.h"
+#include "store/sql/backend.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
-class SqliteRegistryStore final : public registry::RegistryStore {
+class SqlRegistryStore final : public registry::RegistryStore {
  public:
   // A store over an opened (possibly shared) database.
-  explicit SqliteRegistryStore(std::shared_ptr<SqliteDatabase> db);
-  ~SqliteRegistryStore() override;
-  SqliteRegistryStore(const SqliteRegistryStore&) = delete;
-  SqliteRegistryStore& operator=(const SqliteRegistryStore&) = delete;
+  explicit SqlRegistryStore(std::shared_ptr<Backend> db);
+  ~SqlRegistryStore() override;
+  SqlRegistryStore(const SqlRegistryStore&) = delete;
+  SqlRegistryStore& operator=(const SqlRegistryStore&) = delete;
 
-  // --- registered models, aliases, audit (sqlite_registry_store.cc) ---
+  // --- registered models, aliases, audit (registry_store.cc) ---
   Result<registry::RegisteredModel> CreateRegisteredModel(const registry::Actor& actor, const std::string& name,
                                                           const std::vector<registry::Tag>& tags,
                                                           const std::string& description) override;
@@ -83,7 +82,7 @@ class SqliteRegistryStore final : public registry::RegistryStore {
   Result<std::vector<registry::AuditEvent>> ListAuditEvents(const std::string& model_name,
                                                             int64_t max_results) override;
 
-  // --- model versions (sqlite_registry_store_versions.cc) ---
+  // --- model versions (registry_store_versions.cc) ---
   Result<registry::ModelVersion> CreateModelVersion(const registry::Actor& actor,
                                                     const registry::CreateModelVersionRequest& request) override;
   Result<registry::ModelVersion> GetModelVersion(const std::string& name, int64_t version) override;
@@ -99,7 +98,7 @@ class SqliteRegistryStore final : public registry::RegistryStore {
   Status DeleteModelVersionTag(const registry::Actor& actor, const std::string& name, int64_t version,
                                const std::string& key) override;
 
-  // --- logged models (sqlite_registry_store_logged_models.cc) ---
+  // --- logged models (registry_store_logged_models.cc) ---
   Result<registry::LoggedModel> CreateLoggedModel(const registry::Actor& actor,
                                                   const registry::LoggedModel& model) override;
   Result<registry::LoggedModel> GetLoggedModel(const std::string& model_id) override;
@@ -117,10 +116,10 @@ class SqliteRegistryStore final : public registry::RegistryStore {
 
  private:
   int64_t NowMillis() const { return db_->NowMillis(); }
-  Status Write(const GroupCommitter::WriteFn& fn) { return db_->Write(fn); }
-  Status Read(const std::function<Status(Database&)>& fn) { return db_->Read(fn); }
+  Status Write(const Backend::TxFn& fn) { return db_->Write(fn); }
+  Status Read(const Backend::TxFn& fn) { return db_->Read(fn); }
 
-  const std::shared_ptr<SqliteDatabase> db_;
+  const std::shared_ptr<Backend> db_;
 };
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

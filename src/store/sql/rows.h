@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/connection.h"
 #include "tracking/entities.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 // Columns 0..8 read by ReadRunInfo; the runs table is aliased `r`.
 inline constexpr std::string_view kRunColumns =
@@ -35,7 +35,7 @@ double DecodeMetricValue(double value, bool is_nan);
 // Clamps +-Inf to +-DBL_MAX so filters compare like stored values.
 double ClampInfinity(double value);
 
-// `values` as a JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
+// `values` as a JSON array of strings, for `IN ({text_list})` (Dialect::Expand).
 std::string JsonStringArray(const std::vector<std::string>& values);
 
 tracking::LifecycleStage ParseLifecycleStage(std::string_view text);
@@ -44,4 +44,4 @@ tracking::LifecycleStage ParseLifecycleStage(std::string_view text);
 // between the parts. An empty root yields `child`.
 std::string JoinUri(std::string_view root, std::string_view child);
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

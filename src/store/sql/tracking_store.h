@@ -1,11 +1,9 @@
-// SqliteTrackingStore: the TrackingStore on one SQLite database file.
+// SqlTrackingStore: the TrackingStore on a SQL database (SQLite or
+// PostgreSQL, through the sql::Backend it shares with the other stores).
 //
-// Connections come from a SqliteDatabase (sqlite_database.h), which it may
-// share with a SqliteRegistryStore: one writer connection, used only through
-// a GroupCommitter (concurrent writes share one transaction, each isolated by
-// a SAVEPOINT), and a pool of read connections (WAL mode lets them read the
-// last committed state while the writer writes). In-memory databases use the
-// writer connection for reads too, under the writer mutex.
+// Transactions come from the Backend (backend.h): on SQLite one writer
+// connection with group commit and a read pool (store/sqlite/), on
+// PostgreSQL one pooled connection per transaction (store/postgres/).
 //
 // Contract, errors and durability: exactly those of tracking::TrackingStore
 // (tracking/tracking_store.h); MLflow-specific details:
@@ -24,25 +22,21 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite/group_commit.h"
-#include "store/sqlite/sqlite_database.h"
-#include "store/sqlite/sqlite_db.h"
-#include "store/sqlite_store_factory.h"
+#include "store/sql/backend.h"
+#include "store/sql/connection.h"
 #include "tracking/tracking_store.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
-class SqliteTrackingStore final : public tracking::TrackingStore {
+class SqlTrackingStore final : public tracking::TrackingStore {
  public:
-  // Opens a database of its own (see SqliteDatabase::Open for errors).
-  static Result<std::unique_ptr<SqliteTrackingStore>> Open(const SqliteStoreOptions& options);
   // A store over an opened (possibly shared) database.
-  explicit SqliteTrackingStore(std::shared_ptr<SqliteDatabase> db);
-  ~SqliteTrackingStore() override;
-  SqliteTrackingStore(const SqliteTrackingStore&) = delete;
-  SqliteTrackingStore& operator=(const SqliteTrackingStore&) = delete;
+  explicit SqlTrackingStore(std::shared_ptr<Backend> db);
+  ~SqlTrackingStore() override;
+  SqlTrackingStore(const SqlTrackingStore&) = delete;
+  SqlTrackingStore& operator=(const SqlTrackingStore&) = delete;
 
-  // --- experiments (sqlite_tracking_store.cc) ---
+  // --- experiments (tracking_store.cc) ---
   Result<std::string> CreateExperiment(const tracking::CreateExperimentRequest& request) override;
   Result<tracking::Experiment> GetExperiment(const std::string& experiment_id) override;
   Result<tracking::Experiment> GetExperimentByName(const std::string& name) override;
@@ -54,7 +48,7 @@ class SqliteTrackingStore final : public tracking::TrackingStore {
   Status SetExperimentTag(const std::string& experiment_id, const tracking::Tag& tag) override;
   Status DeleteExperimentTag(const std::string& experiment_id, const std::string& key) override;
 
-  // --- runs (sqlite_tracking_store_runs.cc) ---
+  // --- runs (tracking_store_runs.cc) ---
   Result<tracking::Run> CreateRun(const tracking::CreateRunRequest& request) override;
   Result<tracking::Run> GetRun(const std::string& run_id) override;
   Result<tracking::RunInfo> UpdateRun(const tracking::UpdateRunRequest& request) override;
@@ -66,7 +60,7 @@ class SqliteTrackingStore final : public tracking::TrackingStore {
   Status LogInputs(const std::string& run_id, const std::vector<tracking::DatasetInput>& inputs) override;
   Result<tracking::Page<tracking::Run>> SearchRuns(const tracking::SearchRunsRequest& request) override;
 
-  // --- metrics and datasets (sqlite_tracking_store_metrics.cc) ---
+  // --- metrics and datasets (tracking_store_metrics.cc) ---
   Result<tracking::Page<tracking::Metric>> GetMetricHistory(const tracking::MetricHistoryRequest& request) override;
   Result<std::vector<tracking::Metric>> GetMetricHistoryBulkInterval(
       const tracking::BulkIntervalRequest& request) override;
@@ -75,14 +69,14 @@ class SqliteTrackingStore final : public tracking::TrackingStore {
 
  private:
   int64_t NowMillis() const { return db_->NowMillis(); }
-  // Runs `fn` on the writer connection in a group-committed transaction.
-  Status Write(const GroupCommitter::WriteFn& fn) { return db_->Write(fn); }
+  // Runs `fn` in a write transaction (see Backend::Write).
+  Status Write(const Backend::TxFn& fn) { return db_->Write(fn); }
   // Runs `fn` on a read connection inside one read transaction (a consistent
   // snapshot across its queries).
-  Status Read(const std::function<Status(Database&)>& fn) { return db_->Read(fn); }
+  Status Read(const Backend::TxFn& fn) { return db_->Read(fn); }
 
-  const std::shared_ptr<SqliteDatabase> db_;
+  const std::shared_ptr<Backend> db_;
   const std::string default_artifact_root_;
 };
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

@@ -1,13 +1,13 @@
-#include "store/sqlite/sqlite_search.h"
+#include "store/sql/run_search.h"
 
 #include <fmt/format.h>
 
 #include <optional>
 #include <utility>
 
-#include "store/sqlite/sqlite_rows.h"
+#include "store/sql/rows.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 namespace {
 
 using tracking::Comparator;
@@ -67,14 +67,14 @@ Status AppendNumeric(std::string_view column, const FilterClause& clause, bool c
 }
 
 // Appends a string comparison (=, !=, LIKE, ILIKE, IN, NOT IN) on `column`.
-Status AppendString(std::string_view column, const FilterClause& clause, SqlQuery* out) {
+Status AppendString(std::string_view column, const FilterClause& clause, const Dialect& dialect, SqlQuery* out) {
   if (clause.op == Comparator::kIn || clause.op == Comparator::kNotIn) {
     const auto* list = std::get_if<std::vector<std::string>>(&clause.value);
     if (list == nullptr) {
       return InvalidArgument(fmt::format("Expected a list of quoted strings for '{}' in search filter", clause.key));
     }
     if (list->empty()) {  // IN () matches nothing, NOT IN () everything
-      out->sql += clause.op == Comparator::kIn ? "0" : "1";
+      out->sql += clause.op == Comparator::kIn ? "1 = 0" : "1 = 1";
       return Status();
     }
     out->sql += column;
@@ -98,13 +98,12 @@ Status AppendString(std::string_view column, const FilterClause& clause, SqlQuer
       out->params.emplace_back(*text);
       return Status();
     case Comparator::kLike:
-      // GLOB is case-sensitive, unlike SQLite's LIKE.
-      out->sql += fmt::format("{} GLOB ?", column);
-      out->params.emplace_back(LikeToGlob(*text));
+      out->sql += dialect.CaseSensitiveLike(column);
+      out->params.emplace_back(dialect.LikePattern(*text));
       return Status();
     case Comparator::kILike:
-      out->sql += fmt::format("lower({}) GLOB ?", column);
-      out->params.emplace_back(LikeToGlob(AsciiLower(*text)));
+      out->sql += dialect.CaseSensitiveLike(fmt::format("lower({})", column));
+      out->params.emplace_back(dialect.LikePattern(AsciiLower(*text)));
       return Status();
     default:
       return InvalidComparator(clause);
@@ -139,14 +138,14 @@ Status InvalidAttribute(std::string_view key) {
   return InvalidArgument(fmt::format("Invalid attribute key '{}' specified.", key));
 }
 
-Status AppendAttribute(const std::optional<AttributeColumn>& column, const FilterClause& clause, SqlQuery* out) {
+Status AppendAttribute(const std::optional<AttributeColumn>& column, const FilterClause& clause, const Dialect& dialect, SqlQuery* out) {
   if (!column) return InvalidAttribute(clause.key);
   if (column->numeric) return AppendNumeric(column->column, clause, /*clamp_infinity=*/false, out);
-  return AppendString(column->column, clause, out);
+  return AppendString(column->column, clause, dialect, out);
 }
 
 // "EXISTS (<prefix> AND f.key = ? AND <comparison on f.value>)".
-Status AppendKeyed(std::string_view prefix, const FilterClause& clause, bool numeric, SqlQuery* out) {
+Status AppendKeyed(std::string_view prefix, const FilterClause& clause, bool numeric, const Dialect& dialect, SqlQuery* out) {
   out->sql += "EXISTS (";
   out->sql += prefix;
   out->sql += " AND f.key = ? AND ";
@@ -156,19 +155,19 @@ Status AppendKeyed(std::string_view prefix, const FilterClause& clause, bool num
     out->sql += "f.is_nan = 0 AND ";
     CAIRN_RETURN_IF_ERROR(AppendNumeric("f.value", clause, /*clamp_infinity=*/true, out));
   } else {
-    CAIRN_RETURN_IF_ERROR(AppendString("f.value", clause, out));
+    CAIRN_RETURN_IF_ERROR(AppendString("f.value", clause, dialect, out));
   }
   out->sql += ')';
   return Status();
 }
 
-Status AppendDataset(const FilterClause& clause, SqlQuery* out) {
+Status AppendDataset(const FilterClause& clause, const Dialect& dialect, SqlQuery* out) {
   constexpr std::string_view kJoin =
       "EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
       "WHERE i.destination_type = 'RUN' AND i.destination_id = r.run_uuid AND i.source_type = 'DATASET' AND ";
   if (clause.key == "name" || clause.key == "digest") {
     out->sql += kJoin;
-    CAIRN_RETURN_IF_ERROR(AppendString(clause.key == "name" ? "d.name" : "d.digest", clause, out));
+    CAIRN_RETURN_IF_ERROR(AppendString(clause.key == "name" ? "d.name" : "d.digest", clause, dialect, out));
     out->sql += ')';
     return Status();
   }
@@ -178,7 +177,7 @@ Status AppendDataset(const FilterClause& clause, SqlQuery* out) {
         "WHERE i.destination_type = 'RUN' AND i.destination_id = r.run_uuid AND i.source_type = 'DATASET' "
         "AND t.name = ? AND ";
     out->params.emplace_back(std::string(tracking::kDatasetContextTag));
-    CAIRN_RETURN_IF_ERROR(AppendString("t.value", clause, out));
+    CAIRN_RETURN_IF_ERROR(AppendString("t.value", clause, dialect, out));
     out->sql += ')';
     return Status();
   }
@@ -186,18 +185,18 @@ Status AppendDataset(const FilterClause& clause, SqlQuery* out) {
       fmt::format("Invalid dataset key '{}' specified; expected one of name, digest, context.", clause.key));
 }
 
-Status AppendRunClause(const FilterClause& clause, SqlQuery* out) {
+Status AppendRunClause(const FilterClause& clause, const Dialect& dialect, SqlQuery* out) {
   switch (clause.entity) {
     case FilterEntity::kMetric:
-      return AppendKeyed("SELECT 1 FROM latest_metrics f WHERE f.run_uuid = r.run_uuid", clause, true, out);
+      return AppendKeyed("SELECT 1 FROM latest_metrics f WHERE f.run_uuid = r.run_uuid", clause, true, dialect, out);
     case FilterEntity::kParam:
-      return AppendKeyed("SELECT 1 FROM params f WHERE f.run_uuid = r.run_uuid", clause, false, out);
+      return AppendKeyed("SELECT 1 FROM params f WHERE f.run_uuid = r.run_uuid", clause, false, dialect, out);
     case FilterEntity::kTag:
-      return AppendKeyed("SELECT 1 FROM tags f WHERE f.run_uuid = r.run_uuid", clause, false, out);
+      return AppendKeyed("SELECT 1 FROM tags f WHERE f.run_uuid = r.run_uuid", clause, false, dialect, out);
     case FilterEntity::kAttribute:
-      return AppendAttribute(RunAttributeColumn(clause.key), clause, out);
+      return AppendAttribute(RunAttributeColumn(clause.key), clause, dialect, out);
     case FilterEntity::kDataset:
-      return AppendDataset(clause, out);
+      return AppendDataset(clause, dialect, out);
   }
   return InvalidArgument("Invalid search filter.");
 }
@@ -214,28 +213,12 @@ Status AppendNumericComparison(std::string_view column, const FilterClause& clau
   return AppendNumeric(column, clause, /*clamp_infinity=*/false, out);
 }
 
-Status AppendStringComparison(std::string_view column, const FilterClause& clause, SqlQuery* out) {
-  return AppendString(column, clause, out);
+Status AppendStringComparison(std::string_view column, const FilterClause& clause, const Dialect& dialect, SqlQuery* out) {
+  return AppendString(column, clause, dialect, out);
 }
 
-Status AppendKeyedStringComparison(std::string_view prefix, const FilterClause& clause, SqlQuery* out) {
-  return AppendKeyed(prefix, clause, /*numeric=*/false, out);
-}
-
-std::string LikeToGlob(std::string_view like) {
-  std::string out;
-  out.reserve(like.size() + 8);
-  for (char c : like) {
-    switch (c) {
-      case '%': out += '*'; break;
-      case '_': out += '?'; break;
-      case '*': out += "[*]"; break;
-      case '?': out += "[?]"; break;
-      case '[': out += "[[]"; break;
-      default: out += c;
-    }
-  }
-  return out;
+Status AppendKeyedStringComparison(std::string_view prefix, const FilterClause& clause, const Dialect& dialect, SqlQuery* out) {
+  return AppendKeyed(prefix, clause, /*numeric=*/false, dialect, out);
 }
 
 std::string LifecycleCondition(std::string_view column, tracking::ViewType view_type) {
@@ -247,7 +230,7 @@ std::string LifecycleCondition(std::string_view column, tracking::ViewType view_
   return fmt::format("{} = 'active'", column);
 }
 
-Result<SqlQuery> BuildSearchRunsQuery(const RunSearchSpec& spec) {
+Result<SqlQuery> BuildSearchRunsQuery(const RunSearchSpec& spec, const Dialect& dialect) {
   // Sort joins come first in the SQL text, so their parameters are collected
   // separately and prepended.
   SqlQuery joins;
@@ -302,7 +285,7 @@ Result<SqlQuery> BuildSearchRunsQuery(const RunSearchSpec& spec) {
   query.sql += LifecycleCondition("r.lifecycle_stage", spec.view_type);
   for (const FilterClause& clause : spec.filters) {
     query.sql += " AND ";
-    CAIRN_RETURN_IF_ERROR(AppendRunClause(clause, &query));
+    CAIRN_RETURN_IF_ERROR(AppendRunClause(clause, dialect, &query));
   }
   query.sql += " ORDER BY ";
   query.sql += order;
@@ -310,7 +293,7 @@ Result<SqlQuery> BuildSearchRunsQuery(const RunSearchSpec& spec) {
   return query;
 }
 
-Result<SqlQuery> BuildSearchExperimentsQuery(const ExperimentSearchSpec& spec) {
+Result<SqlQuery> BuildSearchExperimentsQuery(const ExperimentSearchSpec& spec, const Dialect& dialect) {
   SqlQuery query;
   query.sql = fmt::format("SELECT {} FROM experiments e WHERE ", kExperimentColumns);
   query.sql += LifecycleCondition("e.lifecycle_stage", spec.view_type);
@@ -318,11 +301,11 @@ Result<SqlQuery> BuildSearchExperimentsQuery(const ExperimentSearchSpec& spec) {
     query.sql += " AND ";
     switch (clause.entity) {
       case FilterEntity::kAttribute:
-        CAIRN_RETURN_IF_ERROR(AppendAttribute(ExperimentAttributeColumn(clause.key), clause, &query));
+        CAIRN_RETURN_IF_ERROR(AppendAttribute(ExperimentAttributeColumn(clause.key), clause, dialect, &query));
         break;
       case FilterEntity::kTag:
         CAIRN_RETURN_IF_ERROR(AppendKeyed(
-            "SELECT 1 FROM experiment_tags f WHERE f.experiment_id = e.experiment_id", clause, false, &query));
+            "SELECT 1 FROM experiment_tags f WHERE f.experiment_id = e.experiment_id", clause, false, dialect, &query));
         break;
       default:
         return InvalidArgument(
@@ -354,4 +337,4 @@ Result<SqlQuery> BuildSearchExperimentsQuery(const ExperimentSearchSpec& spec) {
   return query;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

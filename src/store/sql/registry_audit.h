@@ -14,9 +14,9 @@
 #include "base/json_writer.h"
 #include "base/result.h"
 #include "registry/entities.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/connection.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 // A JSON object of the change's arguments, e.g. {"alias":"champion","version":3}.
 class AuditDetails {
@@ -55,12 +55,12 @@ struct AuditRecord {
   std::string details = "{}";
 };
 
-// Errors: kInternal / kUnavailable from sqlite.
-Status AppendAuditEvent(Database& db, int64_t now, std::string_view actor, const AuditRecord& record);
+// Errors: kInternal / kUnavailable from the database.
+Status AppendAuditEvent(Connection& db, int64_t now, std::string_view actor, const AuditRecord& record);
 
 // Newest first; `model_name` "" = all. Errors: kInvalidArgument for
-// max_results < 1; kInternal / kUnavailable from sqlite.
-Result<std::vector<registry::AuditEvent>> ListAuditEventRows(Database& db, const std::string& model_name,
+// max_results < 1; kInternal / kUnavailable from the database.
+Result<std::vector<registry::AuditEvent>> ListAuditEventRows(Connection& db, const std::string& model_name,
                                                              int64_t max_results);
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

@@ -1,13 +1,13 @@
-#include "store/sqlite/sqlite_registry_rows.h"
+#include "store/sql/registry_rows.h"
 
 #include <map>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
-#include "store/sqlite/sqlite_rows.h"
+#include "store/sql/rows.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 namespace {
 
 using registry::LoggedModel;
@@ -16,8 +16,8 @@ using registry::RegisteredModel;
 
 // Runs `sql` (one `?` bound to `json`) and hands each row to `on_row`.
 template <typename OnRow>
-Status ForEachRow(Database& db, std::string_view sql, const std::string& json, OnRow&& on_row) {
-  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
+Status ForEachRow(Connection& db, std::string_view sql, const std::string& json, OnRow&& on_row) {
+  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(db.dialect().Expand(sql)));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, json));
   for (;;) {
     CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -28,7 +28,7 @@ Status ForEachRow(Database& db, std::string_view sql, const std::string& json, O
 
 using VersionKey = std::pair<std::string, int64_t>;
 
-// [["name", version], ...] for joins on (name, version) through json_each.
+// [["name", version], ...] for joins on (name, version) (Dialect::JsonNameVersionPairs).
 std::string JsonVersionKeys(const std::vector<VersionKey>& keys) {
   std::string out = "[";
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -51,16 +51,16 @@ std::map<VersionKey, std::vector<ModelVersion*>> IndexVersions(std::vector<Model
   return index;
 }
 
-Status LoadVersionTags(Database& db, std::vector<ModelVersion*>& versions) {
+Status LoadVersionTags(Connection& db, std::vector<ModelVersion*>& versions) {
   if (versions.empty()) return Status();
   auto index = IndexVersions(versions);
   std::vector<VersionKey> keys;
   keys.reserve(index.size());
   for (const auto& [key, unused] : index) keys.push_back(key);
   return ForEachRow(db,
-                    "SELECT t.name, t.version, t.key, t.value FROM json_each(?) j "
-                    "JOIN model_version_tags t ON t.name = json_extract(j.value, '$[0]') "
-                    "AND t.version = json_extract(j.value, '$[1]') ORDER BY t.name, t.version, t.key",
+                    "SELECT t.name, t.version, t.key, t.value FROM {name_version_pairs} j "
+                    "JOIN model_version_tags t ON t.name = j.name AND t.version = j.version "
+                    "ORDER BY t.name, t.version, t.key",
                     JsonVersionKeys(keys), [&](const Statement& row) {
                       auto it = index.find({row.ColumnText(0), row.ColumnInt64(1)});
                       if (it == index.end()) return;
@@ -117,7 +117,7 @@ LoggedModel ReadLoggedModel(const Statement& stmt) {
   return model;
 }
 
-Status LoadRegisteredModelChildren(Database& db, std::vector<RegisteredModel>* models) {
+Status LoadRegisteredModelChildren(Connection& db, std::vector<RegisteredModel>* models) {
   if (models->empty()) return Status();
   std::unordered_map<std::string_view, size_t> index;
   index.reserve(models->size());
@@ -135,7 +135,7 @@ Status LoadRegisteredModelChildren(Database& db, std::vector<RegisteredModel>* m
 
   CAIRN_RETURN_IF_ERROR(ForEachRow(db,
                                    "SELECT name, key, value FROM registered_model_tags "
-                                   "WHERE name IN (SELECT value FROM json_each(?)) ORDER BY name, key",
+                                   "WHERE name IN ({text_list}) ORDER BY name, key",
                                    names_json, [&](const Statement& row) {
                                      if (RegisteredModel* m = find(row.ColumnTextView(0))) {
                                        m->tags.push_back({row.ColumnText(1), row.ColumnText(2)});
@@ -143,7 +143,7 @@ Status LoadRegisteredModelChildren(Database& db, std::vector<RegisteredModel>* m
                                    }));
   CAIRN_RETURN_IF_ERROR(ForEachRow(db,
                                    "SELECT name, alias, version FROM registered_model_aliases "
-                                   "WHERE name IN (SELECT value FROM json_each(?)) ORDER BY name, alias",
+                                   "WHERE name IN ({text_list}) ORDER BY name, alias",
                                    names_json, [&](const Statement& row) {
                                      if (RegisteredModel* m = find(row.ColumnTextView(0))) {
                                        m->aliases.push_back({row.ColumnText(1), row.ColumnInt64(2)});
@@ -156,7 +156,7 @@ Status LoadRegisteredModelChildren(Database& db, std::vector<RegisteredModel>* m
       "SELECT v.name, v.version, v.creation_time, v.last_updated_time, v.user_id, v.current_stage, v.description, "
       "v.source, v.storage_location, v.run_id, v.status, v.status_message, v.run_link, v.model_id "
       "FROM (SELECT name AS n, MAX(version) AS mv FROM model_versions "
-      "      WHERE name IN (SELECT value FROM json_each(?)) AND current_stage != 'Deleted_Internal' "
+      "      WHERE name IN ({text_list}) AND current_stage != 'Deleted_Internal' "
       "      GROUP BY name, current_stage) l "
       "JOIN model_versions v ON v.name = l.n AND v.version = l.mv "
       "ORDER BY v.name, CASE v.current_stage WHEN 'None' THEN 0 WHEN 'Staging' THEN 1 "
@@ -176,7 +176,7 @@ Status LoadRegisteredModelChildren(Database& db, std::vector<RegisteredModel>* m
   return LoadVersionTags(db, latest);
 }
 
-Status LoadModelVersionChildren(Database& db, std::vector<ModelVersion>* versions) {
+Status LoadModelVersionChildren(Connection& db, std::vector<ModelVersion>* versions) {
   if (versions->empty()) return Status();
   std::vector<ModelVersion*> pointers;
   pointers.reserve(versions->size());
@@ -187,9 +187,9 @@ Status LoadModelVersionChildren(Database& db, std::vector<ModelVersion>* version
   keys.reserve(index.size());
   for (const auto& [key, unused] : index) keys.push_back(key);
   return ForEachRow(db,
-                    "SELECT a.name, a.version, a.alias FROM json_each(?) j "
-                    "JOIN registered_model_aliases a ON a.name = json_extract(j.value, '$[0]') "
-                    "AND a.version = json_extract(j.value, '$[1]') ORDER BY a.name, a.version, a.alias",
+                    "SELECT a.name, a.version, a.alias FROM {name_version_pairs} j "
+                    "JOIN registered_model_aliases a ON a.name = j.name AND a.version = j.version "
+                    "ORDER BY a.name, a.version, a.alias",
                     JsonVersionKeys(keys), [&](const Statement& row) {
                       auto it = index.find({row.ColumnText(0), row.ColumnInt64(1)});
                       if (it == index.end()) return;
@@ -197,7 +197,7 @@ Status LoadModelVersionChildren(Database& db, std::vector<ModelVersion>* version
                     });
 }
 
-Status LoadLoggedModelChildren(Database& db, std::vector<LoggedModel>* models) {
+Status LoadLoggedModelChildren(Connection& db, std::vector<LoggedModel>* models) {
   if (models->empty()) return Status();
   std::unordered_map<std::string_view, size_t> index;
   std::vector<std::string> ids;
@@ -212,7 +212,7 @@ Status LoadLoggedModelChildren(Database& db, std::vector<LoggedModel>* models) {
   };
   CAIRN_RETURN_IF_ERROR(ForEachRow(db,
                                    "SELECT model_id, key, value FROM logged_model_tags "
-                                   "WHERE model_id IN (SELECT value FROM json_each(?)) ORDER BY model_id, key",
+                                   "WHERE model_id IN ({text_list}) ORDER BY model_id, key",
                                    ids_json, [&](const Statement& row) {
                                      if (LoggedModel* m = find(row.ColumnTextView(0))) {
                                        m->tags.push_back({row.ColumnText(1), row.ColumnText(2)});
@@ -220,7 +220,7 @@ Status LoadLoggedModelChildren(Database& db, std::vector<LoggedModel>* models) {
                                    }));
   return ForEachRow(db,
                     "SELECT model_id, key, value FROM logged_model_params "
-                    "WHERE model_id IN (SELECT value FROM json_each(?)) ORDER BY model_id, key",
+                    "WHERE model_id IN ({text_list}) ORDER BY model_id, key",
                     ids_json, [&](const Statement& row) {
                       if (LoggedModel* m = find(row.ColumnTextView(0))) {
                         m->params.push_back({row.ColumnText(1), row.ColumnText(2)});
@@ -228,4 +228,4 @@ Status LoadLoggedModelChildren(Database& db, std::vector<LoggedModel>* models) {
                     });
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

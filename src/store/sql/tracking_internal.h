@@ -1,5 +1,5 @@
-// Lookups and checks shared by the SqliteTrackingStore's .cc files, with
-// MLflow's error messages. Private to store/sqlite. Thread-compatible: the
+// Lookups and checks shared by the SqlTrackingStore's .cc files, with
+// MLflow's error messages. Private to store/sql. Thread-compatible: the
 // caller owns `db`.
 #pragma once
 
@@ -9,10 +9,10 @@
 #include <string_view>
 
 #include "base/result.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/connection.h"
 #include "tracking/entities.h"
 
-namespace cairn::store::sqlite::internal {
+namespace cairn::store::sql::internal {
 
 // Decimal experiment id -> integer; nullopt for anything else.
 std::optional<int64_t> ParseExperimentId(std::string_view id);
@@ -26,7 +26,7 @@ struct ExperimentRow {
   tracking::LifecycleStage stage = tracking::LifecycleStage::kActive;
 };
 // kNotFound if absent (or `experiment_id` is not an integer).
-Result<ExperimentRow> LookupExperiment(Database& db, std::string_view experiment_id);
+Result<ExperimentRow> LookupExperiment(Connection& db, std::string_view experiment_id);
 // kInvalidArgument "The experiment N must be in the 'active' state. ..."
 Status CheckExperimentActive(const ExperimentRow& experiment);
 
@@ -35,12 +35,12 @@ struct RunRow {
   tracking::LifecycleStage stage = tracking::LifecycleStage::kActive;
 };
 // kNotFound "Run with id=... not found".
-Result<RunRow> LookupRun(Database& db, const std::string& run_id);
+Result<RunRow> LookupRun(Connection& db, const std::string& run_id);
 // LookupRun plus kInvalidArgument "The run ... must be in the 'active' state.
 // Current state is deleted." for a deleted run.
-Result<RunRow> LookupActiveRun(Database& db, const std::string& run_id);
+Result<RunRow> LookupActiveRun(Connection& db, const std::string& run_id);
 
 // Inserts or replaces one run tag.
-Status UpsertRunTag(Database& db, const std::string& run_id, std::string_view key, std::string_view value);
+Status UpsertRunTag(Connection& db, const std::string& run_id, std::string_view key, std::string_view value);
 
-}  // namespace cairn::store::sqlite::internal
+}  // namespace cairn::store::sql::internal

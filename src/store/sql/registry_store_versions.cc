@@ -1,4 +1,4 @@
-// SqliteRegistryStore: model versions, their stages and tags.
+// SqlRegistryStore: model versions, their stages and tags.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,14 +8,14 @@
 
 #include "registry/registry_filter.h"
 #include "registry/validation.h"
-#include "store/sqlite/sqlite_registry_audit.h"
-#include "store/sqlite/sqlite_registry_internal.h"
-#include "store/sqlite/sqlite_registry_rows.h"
-#include "store/sqlite/sqlite_registry_search.h"
-#include "store/sqlite/sqlite_registry_store.h"
+#include "store/sql/registry_audit.h"
+#include "store/sql/registry_internal.h"
+#include "store/sql/registry_rows.h"
+#include "store/sql/registry_search.h"
+#include "store/sql/registry_store.h"
 #include "tracking/page_token.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 using registry::Actor;
 using registry::ModelVersion;
@@ -34,11 +34,11 @@ std::string VersionText(int64_t version) { return std::to_string(version); }
 
 }  // namespace
 
-Result<ModelVersion> SqliteRegistryStore::CreateModelVersion(const Actor& actor,
+Result<ModelVersion> SqlRegistryStore::CreateModelVersion(const Actor& actor,
                                                              const registry::CreateModelVersionRequest& request) {
   const int64_t now = NowMillis();
   ModelVersion created;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, request.name));
     // Writes are serialised on the writer connection, so MAX + 1 cannot race;
     // soft-deleted rows keep their numbers taken.
@@ -81,20 +81,20 @@ Result<ModelVersion> SqliteRegistryStore::CreateModelVersion(const Actor& actor,
   return created;
 }
 
-Result<ModelVersion> SqliteRegistryStore::GetModelVersion(const std::string& name, int64_t version) {
+Result<ModelVersion> SqlRegistryStore::GetModelVersion(const std::string& name, int64_t version) {
   ModelVersion found;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(found, LoadVersion(db, name, version));
     return Status();
   }));
   return found;
 }
 
-Result<ModelVersion> SqliteRegistryStore::UpdateModelVersion(const Actor& actor, const std::string& name,
+Result<ModelVersion> SqlRegistryStore::UpdateModelVersion(const Actor& actor, const std::string& name,
                                                              int64_t version, const std::string& description) {
   const int64_t now = NowMillis();
   ModelVersion updated;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireVersion(db, name, version));
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE model_versions SET description = ?, last_updated_time = ? "
                                                  "WHERE name = ? AND version = ?"));
@@ -112,9 +112,9 @@ Result<ModelVersion> SqliteRegistryStore::UpdateModelVersion(const Actor& actor,
   return updated;
 }
 
-Status SqliteRegistryStore::DeleteModelVersion(const Actor& actor, const std::string& name, int64_t version) {
+Status SqlRegistryStore::DeleteModelVersion(const Actor& actor, const std::string& name, int64_t version) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireVersion(db, name, version));
     std::vector<std::string> aliases;
     {
@@ -155,18 +155,18 @@ Status SqliteRegistryStore::DeleteModelVersion(const Actor& actor, const std::st
   });
 }
 
-Result<registry::Page<ModelVersion>> SqliteRegistryStore::SearchModelVersions(const registry::SearchRequest& request) {
+Result<registry::Page<ModelVersion>> SqlRegistryStore::SearchModelVersions(const registry::SearchRequest& request) {
   CAIRN_RETURN_IF_ERROR(registry::ValidateSearchMaxResults(request.max_results, registry::kMaxSearchModelVersions));
   RegistrySearchSpec spec;
   CAIRN_ASSIGN_OR_RETURN(spec.filters, registry::ParseModelVersionFilter(request.filter));
   CAIRN_ASSIGN_OR_RETURN(spec.order_by, registry::ParseModelVersionOrderBy(request.order_by));
   CAIRN_ASSIGN_OR_RETURN(spec.offset, tracking::DecodePageToken(request.page_token));
   spec.limit = request.max_results + 1;
-  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchModelVersionsQuery(spec));
+  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchModelVersionsQuery(spec, db_->dialect()));
 
   registry::Page<ModelVersion> page;
   bool more = false;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.PrepareQuery(query));
     for (;;) {
       CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -183,13 +183,13 @@ Result<registry::Page<ModelVersion>> SqliteRegistryStore::SearchModelVersions(co
   return page;
 }
 
-Result<ModelVersion> SqliteRegistryStore::TransitionStage(const Actor& actor, const std::string& name,
+Result<ModelVersion> SqlRegistryStore::TransitionStage(const Actor& actor, const std::string& name,
                                                           int64_t version, Stage stage, bool archive_existing) {
   CAIRN_RETURN_IF_ERROR(registry::ValidateArchiveExisting(stage, archive_existing));
   const int64_t now = NowMillis();
   const std::string stage_name(registry::StageName(stage));
   ModelVersion transitioned;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireVersion(db, name, version));
     std::vector<int64_t> archived;
     if (archive_existing) {
@@ -226,10 +226,10 @@ Result<ModelVersion> SqliteRegistryStore::TransitionStage(const Actor& actor, co
   return transitioned;
 }
 
-Status SqliteRegistryStore::SetModelVersionTag(const Actor& actor, const std::string& name, int64_t version,
+Status SqlRegistryStore::SetModelVersionTag(const Actor& actor, const std::string& name, int64_t version,
                                                const Tag& tag) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireVersion(db, name, version));
     CAIRN_RETURN_IF_ERROR(UpsertVersionTag(db, name, version, tag));
     return AppendAuditEvent(db, now, actor.user,
@@ -238,10 +238,10 @@ Status SqliteRegistryStore::SetModelVersionTag(const Actor& actor, const std::st
   });
 }
 
-Status SqliteRegistryStore::DeleteModelVersionTag(const Actor& actor, const std::string& name, int64_t version,
+Status SqlRegistryStore::DeleteModelVersionTag(const Actor& actor, const std::string& name, int64_t version,
                                                   const std::string& key) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireVersion(db, name, version));
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("DELETE FROM model_version_tags "
                                                  "WHERE name = ? AND version = ? AND key = ?"));
@@ -259,4 +259,4 @@ Status SqliteRegistryStore::DeleteModelVersionTag(const Actor& actor, const std:
   });
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

@@ -1,4 +1,4 @@
-#include "store/sqlite/sqlite_registry_search.h"
+#include "store/sql/registry_search.h"
 
 #include <fmt/format.h>
 
@@ -7,10 +7,10 @@
 #include <string_view>
 
 #include "registry/registry_filter.h"
-#include "store/sqlite/sqlite_registry_rows.h"
-#include "store/sqlite/sqlite_search.h"
+#include "store/sql/registry_rows.h"
+#include "store/sql/run_search.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 namespace {
 
 using tracking::Comparator;
@@ -41,10 +41,10 @@ Status InvalidEntity(const FilterClause& clause) {
   return InvalidArgument(fmt::format("Invalid search expression type for key '{}'.", clause.key));
 }
 
-Status AppendColumnClause(const std::optional<Column>& column, const FilterClause& clause, SqlQuery* out) {
+Status AppendColumnClause(const std::optional<Column>& column, const FilterClause& clause, const Dialect& dialect, SqlQuery* out) {
   if (!column) return InvalidKey(clause.key);
   if (column->numeric) return AppendNumericComparison(column->sql, clause, out);
-  return AppendStringComparison(column->sql, clause, out);
+  return AppendStringComparison(column->sql, clause, dialect, out);
 }
 
 // MLflow's _is_querying_prompt: the first clause on the prompt tag decides.
@@ -138,7 +138,7 @@ void AppendTieBreaker(std::string& order, std::string_view term) {
 
 }  // namespace
 
-Result<SqlQuery> BuildSearchRegisteredModelsQuery(const RegistrySearchSpec& spec) {
+Result<SqlQuery> BuildSearchRegisteredModelsQuery(const RegistrySearchSpec& spec, const Dialect& dialect) {
   SqlQuery query;
   query.sql = fmt::format("SELECT {} FROM registered_models m WHERE 1", kRegisteredModelColumns);
   const bool prompts = IsQueryingPrompts(spec.filters);
@@ -147,11 +147,11 @@ Result<SqlQuery> BuildSearchRegisteredModelsQuery(const RegistrySearchSpec& spec
     query.sql += " AND ";
     switch (clause.entity) {
       case FilterEntity::kAttribute:
-        CAIRN_RETURN_IF_ERROR(AppendColumnClause(RegisteredModelColumn(clause.key), clause, &query));
+        CAIRN_RETURN_IF_ERROR(AppendColumnClause(RegisteredModelColumn(clause.key), clause, dialect, &query));
         break;
       case FilterEntity::kTag:
         CAIRN_RETURN_IF_ERROR(AppendKeyedStringComparison(
-            "SELECT 1 FROM registered_model_tags f WHERE f.name = m.name", clause, &query));
+            "SELECT 1 FROM registered_model_tags f WHERE f.name = m.name", clause, dialect, &query));
         break;
       default:
         return InvalidEntity(clause);
@@ -166,7 +166,7 @@ Result<SqlQuery> BuildSearchRegisteredModelsQuery(const RegistrySearchSpec& spec
   return query;
 }
 
-Result<SqlQuery> BuildSearchModelVersionsQuery(const RegistrySearchSpec& spec) {
+Result<SqlQuery> BuildSearchModelVersionsQuery(const RegistrySearchSpec& spec, const Dialect& dialect) {
   SqlQuery query;
   query.sql = fmt::format("SELECT {} FROM model_versions v WHERE v.current_stage != '{}'", kModelVersionColumns,
                           kStageDeletedInternal);
@@ -176,11 +176,11 @@ Result<SqlQuery> BuildSearchModelVersionsQuery(const RegistrySearchSpec& spec) {
     query.sql += " AND ";
     switch (clause.entity) {
       case FilterEntity::kAttribute:
-        CAIRN_RETURN_IF_ERROR(AppendColumnClause(ModelVersionColumn(clause.key), clause, &query));
+        CAIRN_RETURN_IF_ERROR(AppendColumnClause(ModelVersionColumn(clause.key), clause, dialect, &query));
         break;
       case FilterEntity::kTag:
         CAIRN_RETURN_IF_ERROR(AppendKeyedStringComparison(
-            "SELECT 1 FROM model_version_tags f WHERE f.name = v.name AND f.version = v.version", clause, &query));
+            "SELECT 1 FROM model_version_tags f WHERE f.name = v.name AND f.version = v.version", clause, dialect, &query));
         break;
       default:
         return InvalidEntity(clause);
@@ -201,7 +201,7 @@ Result<SqlQuery> BuildSearchModelVersionsQuery(const RegistrySearchSpec& spec) {
   return query;
 }
 
-Result<SqlQuery> BuildSearchLoggedModelsQuery(const LoggedModelSearchSpec& spec) {
+Result<SqlQuery> BuildSearchLoggedModelsQuery(const LoggedModelSearchSpec& spec, const Dialect& dialect) {
   SqlQuery query;
   query.sql = fmt::format("SELECT {} FROM logged_models l WHERE l.experiment_id IN (", kLoggedModelColumns);
   for (size_t i = 0; i < spec.experiment_ids.size(); ++i) {
@@ -213,15 +213,15 @@ Result<SqlQuery> BuildSearchLoggedModelsQuery(const LoggedModelSearchSpec& spec)
     query.sql += " AND ";
     switch (clause.entity) {
       case FilterEntity::kAttribute:
-        CAIRN_RETURN_IF_ERROR(AppendColumnClause(LoggedModelColumn(clause.key), clause, &query));
+        CAIRN_RETURN_IF_ERROR(AppendColumnClause(LoggedModelColumn(clause.key), clause, dialect, &query));
         break;
       case FilterEntity::kTag:
         CAIRN_RETURN_IF_ERROR(AppendKeyedStringComparison(
-            "SELECT 1 FROM logged_model_tags f WHERE f.model_id = l.model_id", clause, &query));
+            "SELECT 1 FROM logged_model_tags f WHERE f.model_id = l.model_id", clause, dialect, &query));
         break;
       case FilterEntity::kParam:
         CAIRN_RETURN_IF_ERROR(AppendKeyedStringComparison(
-            "SELECT 1 FROM logged_model_params f WHERE f.model_id = l.model_id", clause, &query));
+            "SELECT 1 FROM logged_model_params f WHERE f.model_id = l.model_id", clause, dialect, &query));
         break;
       default:
         return InvalidEntity(clause);
@@ -239,4 +239,4 @@ Result<SqlQuery> BuildSearchLoggedModelsQuery(const LoggedModelSearchSpec& spec)
   return query;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

@@ -1,8 +1,8 @@
-#include "store/sqlite/sqlite_registry_audit.h"
+#include "store/sql/registry_audit.h"
 
 #include <fmt/format.h>
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 AuditDetails& AuditDetails::Add(std::string_view key, const std::vector<int64_t>& values) {
   writer_.Key(key).StartArray();
@@ -25,7 +25,7 @@ AuditDetails& AuditDetails::Add(std::string_view key, const std::vector<registry
   return *this;
 }
 
-Status AppendAuditEvent(Database& db, int64_t now, std::string_view actor, const AuditRecord& record) {
+Status AppendAuditEvent(Connection& db, int64_t now, std::string_view actor, const AuditRecord& record) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO registry_audit_events "
                                                "(timestamp, actor, action, model_name, version, details) "
                                                "VALUES (?, ?, ?, ?, ?, ?)"));
@@ -38,7 +38,7 @@ Status AppendAuditEvent(Database& db, int64_t now, std::string_view actor, const
   return stmt->Run();
 }
 
-Result<std::vector<registry::AuditEvent>> ListAuditEventRows(Database& db, const std::string& model_name,
+Result<std::vector<registry::AuditEvent>> ListAuditEventRows(Connection& db, const std::string& model_name,
                                                              int64_t max_results) {
   if (max_results < 1) {
     return InvalidArgument(fmt::format("max_results must be a positive integer, got {}", max_results));
@@ -70,4 +70,4 @@ Result<std::vector<registry::AuditEvent>> ListAuditEventRows(Database& db, const
   return events;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

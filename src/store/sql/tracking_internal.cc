@@ -1,12 +1,12 @@
-#include "store/sqlite/sqlite_store_internal.h"
+#include "store/sql/tracking_internal.h"
 
 #include <fmt/format.h>
 
 #include <charconv>
 
-#include "store/sqlite/sqlite_rows.h"
+#include "store/sql/rows.h"
 
-namespace cairn::store::sqlite::internal {
+namespace cairn::store::sql::internal {
 
 std::optional<int64_t> ParseExperimentId(std::string_view id) {
   if (id.empty() || id.size() > 19) return std::nullopt;
@@ -25,7 +25,7 @@ Status ExperimentNotFound(std::string_view experiment_id) {
 
 Status RunNotFound(std::string_view run_id) { return NotFound(fmt::format("Run with id={} not found", run_id)); }
 
-Result<ExperimentRow> LookupExperiment(Database& db, std::string_view experiment_id) {
+Result<ExperimentRow> LookupExperiment(Connection& db, std::string_view experiment_id) {
   auto id = ParseExperimentId(experiment_id);
   if (!id) return ExperimentNotFound(experiment_id);
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT artifact_location, lifecycle_stage FROM experiments "
@@ -46,7 +46,7 @@ Status CheckExperimentActive(const ExperimentRow& experiment) {
                                      experiment.experiment_id, tracking::LifecycleStageName(experiment.stage)));
 }
 
-Result<RunRow> LookupRun(Database& db, const std::string& run_id) {
+Result<RunRow> LookupRun(Connection& db, const std::string& run_id) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
   CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -57,7 +57,7 @@ Result<RunRow> LookupRun(Database& db, const std::string& run_id) {
   return out;
 }
 
-Result<RunRow> LookupActiveRun(Database& db, const std::string& run_id) {
+Result<RunRow> LookupActiveRun(Connection& db, const std::string& run_id) {
   CAIRN_ASSIGN_OR_RETURN(RunRow run, LookupRun(db, run_id));
   if (run.stage != tracking::LifecycleStage::kActive) {
     return InvalidArgument(fmt::format("The run {} must be in the 'active' state. Current state is {}.", run_id,
@@ -66,7 +66,7 @@ Result<RunRow> LookupActiveRun(Database& db, const std::string& run_id) {
   return run;
 }
 
-Status UpsertRunTag(Database& db, const std::string& run_id, std::string_view key, std::string_view value) {
+Status UpsertRunTag(Connection& db, const std::string& run_id, std::string_view key, std::string_view value) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?) "
                                                "ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
@@ -75,4 +75,4 @@ Status UpsertRunTag(Database& db, const std::string& run_id, std::string_view ke
   return stmt->Run();
 }
 
-}  // namespace cairn::store::sqlite::internal
+}  // namespace cairn::store::sql::internal

@@ -1,4 +1,4 @@
-// SqliteRegistryStore: MLflow 3 logged models.
+// SqlRegistryStore: MLflow 3 logged models.
 #include <fmt/format.h>
 
 #include <utility>
@@ -6,16 +6,16 @@
 #include "base/ids.h"
 #include "registry/registry_filter.h"
 #include "registry/validation.h"
-#include "store/sqlite/sqlite_registry_audit.h"
-#include "store/sqlite/sqlite_registry_internal.h"
-#include "store/sqlite/sqlite_registry_rows.h"
-#include "store/sqlite/sqlite_registry_search.h"
-#include "store/sqlite/sqlite_registry_store.h"
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store_internal.h"
+#include "store/sql/registry_audit.h"
+#include "store/sql/registry_internal.h"
+#include "store/sql/registry_rows.h"
+#include "store/sql/registry_search.h"
+#include "store/sql/registry_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/tracking_internal.h"
 #include "tracking/page_token.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 using registry::Actor;
 using registry::LoggedModel;
@@ -23,12 +23,12 @@ using registry::LoggedModelStatus;
 using registry::Tag;
 using namespace registry_internal;  // NOLINT: the store's own helpers
 
-Result<LoggedModel> SqliteRegistryStore::CreateLoggedModel(const Actor& actor, const LoggedModel& model) {
+Result<LoggedModel> SqlRegistryStore::CreateLoggedModel(const Actor& actor, const LoggedModel& model) {
   const int64_t now = NowMillis();
   const std::string model_id = "m-" + NewUuidHex();
   const std::string name = model.name.empty() ? NewRunName() : model.name;
   LoggedModel created;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(internal::ExperimentRow experiment, internal::LookupExperiment(db, model.experiment_id));
     CAIRN_RETURN_IF_ERROR(internal::CheckExperimentActive(experiment));
     const std::string location = model.artifact_location.empty()
@@ -66,23 +66,23 @@ Result<LoggedModel> SqliteRegistryStore::CreateLoggedModel(const Actor& actor, c
   return created;
 }
 
-Result<LoggedModel> SqliteRegistryStore::GetLoggedModel(const std::string& model_id) {
+Result<LoggedModel> SqlRegistryStore::GetLoggedModel(const std::string& model_id) {
   LoggedModel found;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(found, LoadLoggedModel(db, model_id));
     return Status();
   }));
   return found;
 }
 
-Result<LoggedModel> SqliteRegistryStore::FinalizeLoggedModel(const Actor& actor, const std::string& model_id,
+Result<LoggedModel> SqlRegistryStore::FinalizeLoggedModel(const Actor& actor, const std::string& model_id,
                                                              LoggedModelStatus status) {
   if (status == LoggedModelStatus::kPending) {
     return InvalidArgument("A logged model can only be finalized as LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED.");
   }
   const int64_t now = NowMillis();
   LoggedModel finalized;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(LoggedModel current, LoadLoggedModel(db, model_id));
     // PENDING -> READY | UPLOAD_FAILED; UPLOAD_FAILED -> READY (a retried
     // upload); the same status again is a no-op. A READY model's files are
@@ -107,9 +107,9 @@ Result<LoggedModel> SqliteRegistryStore::FinalizeLoggedModel(const Actor& actor,
   return finalized;
 }
 
-Status SqliteRegistryStore::DeleteLoggedModel(const Actor& actor, const std::string& model_id) {
+Status SqlRegistryStore::DeleteLoggedModel(const Actor& actor, const std::string& model_id) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireLoggedModel(db, model_id));
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE logged_models SET lifecycle_stage = 'deleted', "
                                                  "last_updated_timestamp_ms = ? WHERE model_id = ?"));
@@ -120,7 +120,7 @@ Status SqliteRegistryStore::DeleteLoggedModel(const Actor& actor, const std::str
   });
 }
 
-Result<registry::Page<LoggedModel>> SqliteRegistryStore::SearchLoggedModels(
+Result<registry::Page<LoggedModel>> SqlRegistryStore::SearchLoggedModels(
     const registry::SearchLoggedModelsRequest& request) {
   CAIRN_RETURN_IF_ERROR(registry::ValidateSearchMaxResults(request.max_results, registry::kMaxSearchLoggedModels));
   LoggedModelSearchSpec spec;
@@ -134,10 +134,10 @@ Result<registry::Page<LoggedModel>> SqliteRegistryStore::SearchLoggedModels(
   registry::Page<LoggedModel> page;
   if (spec.experiment_ids.empty()) return page;
   spec.limit = request.max_results + 1;
-  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchLoggedModelsQuery(spec));
+  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchLoggedModelsQuery(spec, db_->dialect()));
 
   bool more = false;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.PrepareQuery(query));
     for (;;) {
       CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -154,10 +154,10 @@ Result<registry::Page<LoggedModel>> SqliteRegistryStore::SearchLoggedModels(
   return page;
 }
 
-Status SqliteRegistryStore::SetLoggedModelTags(const Actor& actor, const std::string& model_id,
+Status SqlRegistryStore::SetLoggedModelTags(const Actor& actor, const std::string& model_id,
                                                const std::vector<Tag>& tags) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireLoggedModel(db, model_id));
     for (const Tag& tag : tags) CAIRN_RETURN_IF_ERROR(UpsertLoggedModelTag(db, model_id, tag));
     CAIRN_RETURN_IF_ERROR(TouchLoggedModel(db, model_id, now));
@@ -166,10 +166,10 @@ Status SqliteRegistryStore::SetLoggedModelTags(const Actor& actor, const std::st
   });
 }
 
-Status SqliteRegistryStore::DeleteLoggedModelTag(const Actor& actor, const std::string& model_id,
+Status SqlRegistryStore::DeleteLoggedModelTag(const Actor& actor, const std::string& model_id,
                                                  const std::string& key) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireLoggedModel(db, model_id));
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("DELETE FROM logged_model_tags WHERE model_id = ? AND key = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, model_id));
@@ -184,10 +184,10 @@ Status SqliteRegistryStore::DeleteLoggedModelTag(const Actor& actor, const std::
   });
 }
 
-Status SqliteRegistryStore::LogLoggedModelParams(const Actor& actor, const std::string& model_id,
+Status SqlRegistryStore::LogLoggedModelParams(const Actor& actor, const std::string& model_id,
                                                  const std::vector<Tag>& params) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireLoggedModel(db, model_id));
     for (const Tag& param : params) CAIRN_RETURN_IF_ERROR(InsertLoggedModelParam(db, model_id, param));
     CAIRN_RETURN_IF_ERROR(TouchLoggedModel(db, model_id, now));
@@ -196,4 +196,4 @@ Status SqliteRegistryStore::LogLoggedModelParams(const Actor& actor, const std::
   });
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

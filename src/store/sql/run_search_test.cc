@@ -1,13 +1,13 @@
-#include "store/sqlite/sqlite_search.h"
+#include "store/sql/run_search.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "store/sqlite/sqlite_rows.h"
+#include "store/sql/rows.h"
 #include "tracking/search_filter.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 namespace {
 
 TEST(LikeToGlobTest, TranslatesWildcardsAndEscapesGlobSyntax) {
@@ -49,7 +49,7 @@ TEST(BuildSearchRunsQueryTest, UserTextOnlyInParameters) {
   auto order = tracking::ParseRunOrderBy({"tags.`a\"b` DESC"});
   ASSERT_TRUE(order.ok()) << order.status().ToString();
   spec.order_by = *order;
-  auto query = BuildSearchRunsQuery(spec);
+  auto query = BuildSearchRunsQuery(spec, SqliteDialect());
   ASSERT_TRUE(query.ok()) << query.status().ToString();
   EXPECT_EQ(query->sql.find("DROP"), std::string::npos);
   EXPECT_EQ(query->sql.find("DELETE"), std::string::npos);
@@ -66,24 +66,24 @@ TEST(BuildSearchRunsQueryTest, RejectsWhatTheStoreCannotCompare) {
   spec.experiment_ids = {1};
   tracking::FilterClause clause{tracking::FilterEntity::kMetric, "m", tracking::Comparator::kLike, std::string("x")};
   spec.filters = {clause};
-  EXPECT_EQ(BuildSearchRunsQuery(spec).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(BuildSearchRunsQuery(spec, SqliteDialect()).status().code(), StatusCode::kInvalidArgument);
   spec.filters = {{tracking::FilterEntity::kAttribute, "nope", tracking::Comparator::kEq, std::string("x")}};
-  EXPECT_EQ(BuildSearchRunsQuery(spec).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(BuildSearchRunsQuery(spec, SqliteDialect()).status().code(), StatusCode::kInvalidArgument);
   spec.filters = {};
   spec.order_by = {{tracking::FilterEntity::kDataset, "name", true}};
-  EXPECT_EQ(BuildSearchRunsQuery(spec).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(BuildSearchRunsQuery(spec, SqliteDialect()).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(BuildSearchExperimentsQueryTest, DefaultOrderAndTieBreaker) {
   ExperimentSearchSpec spec;
-  auto query = BuildSearchExperimentsQuery(spec);
+  auto query = BuildSearchExperimentsQuery(spec, SqliteDialect());
   ASSERT_TRUE(query.ok());
   EXPECT_NE(query->sql.find("ORDER BY e.creation_time DESC, e.experiment_id ASC"), std::string::npos);
   spec.order_by = {{tracking::FilterEntity::kAttribute, "name", true}};
-  query = BuildSearchExperimentsQuery(spec);
+  query = BuildSearchExperimentsQuery(spec, SqliteDialect());
   ASSERT_TRUE(query.ok());
   EXPECT_NE(query->sql.find("ORDER BY e.name ASC, e.experiment_id DESC"), std::string::npos);
 }
 
 }  // namespace
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

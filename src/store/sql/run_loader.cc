@@ -1,19 +1,19 @@
-#include "store/sqlite/sqlite_run_loader.h"
+#include "store/sql/run_loader.h"
 
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 
-#include "store/sqlite/sqlite_rows.h"
+#include "store/sql/rows.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 namespace {
 
 // Runs `sql` (one `?` bound to `ids_json`) and hands each row to `on_row`.
 template <typename OnRow>
-Status ForEachRow(Database& db, std::string_view sql, const std::string& ids_json, OnRow&& on_row) {
-  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
+Status ForEachRow(Connection& db, std::string_view sql, const std::string& ids_json, OnRow&& on_row) {
+  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(db.dialect().Expand(sql)));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, ids_json));
   for (;;) {
     CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -24,7 +24,7 @@ Status ForEachRow(Database& db, std::string_view sql, const std::string& ids_jso
 
 }  // namespace
 
-Status LoadRunChildren(Database& db, std::vector<tracking::Run>* runs) {
+Status LoadRunChildren(Connection& db, std::vector<tracking::Run>* runs) {
   if (runs->empty()) return Status();
   std::unordered_map<std::string_view, size_t> index;
   index.reserve(runs->size());
@@ -42,7 +42,7 @@ Status LoadRunChildren(Database& db, std::vector<tracking::Run>* runs) {
 
   CAIRN_RETURN_IF_ERROR(ForEachRow(
       db,
-      "SELECT run_uuid, key, value FROM params WHERE run_uuid IN (SELECT value FROM json_each(?)) "
+      "SELECT run_uuid, key, value FROM params WHERE run_uuid IN ({text_list}) "
       "ORDER BY run_uuid, key",
       ids_json, [&](const Statement& row) {
         if (tracking::Run* run = find(row.ColumnTextView(0))) {
@@ -51,7 +51,7 @@ Status LoadRunChildren(Database& db, std::vector<tracking::Run>* runs) {
       }));
   CAIRN_RETURN_IF_ERROR(ForEachRow(
       db,
-      "SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (SELECT value FROM json_each(?)) "
+      "SELECT run_uuid, key, value FROM tags WHERE run_uuid IN ({text_list}) "
       "ORDER BY run_uuid, key",
       ids_json, [&](const Statement& row) {
         if (tracking::Run* run = find(row.ColumnTextView(0))) {
@@ -61,7 +61,7 @@ Status LoadRunChildren(Database& db, std::vector<tracking::Run>* runs) {
   CAIRN_RETURN_IF_ERROR(ForEachRow(
       db,
       "SELECT run_uuid, key, value, is_nan, timestamp, step FROM latest_metrics "
-      "WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY run_uuid, key",
+      "WHERE run_uuid IN ({text_list}) ORDER BY run_uuid, key",
       ids_json, [&](const Statement& row) {
         if (tracking::Run* run = find(row.ColumnTextView(0))) {
           tracking::Metric metric;
@@ -84,7 +84,7 @@ Status LoadRunChildren(Database& db, std::vector<tracking::Run>* runs) {
       "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
       "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
       "WHERE i.destination_type = 'RUN' AND i.source_type = 'DATASET' "
-      "AND i.destination_id IN (SELECT value FROM json_each(?)) ORDER BY i.destination_id, i.rowid",
+      "AND i.destination_id IN ({text_list}) ORDER BY i.destination_id, i.rowid",
       ids_json, [&](const Statement& row) {
         tracking::Run* run = find(row.ColumnTextView(0));
         if (run == nullptr) return;
@@ -103,7 +103,7 @@ Status LoadRunChildren(Database& db, std::vector<tracking::Run>* runs) {
                     "SELECT t.input_uuid, t.name, t.value FROM input_tags t "
                     "JOIN inputs i ON i.input_uuid = t.input_uuid "
                     "WHERE i.destination_type = 'RUN' AND i.source_type = 'DATASET' "
-                    "AND i.destination_id IN (SELECT value FROM json_each(?)) ORDER BY t.input_uuid, t.name",
+                    "AND i.destination_id IN ({text_list}) ORDER BY t.input_uuid, t.name",
                     ids_json, [&](const Statement& row) {
                       auto it = inputs.find(std::string(row.ColumnTextView(0)));
                       if (it == inputs.end()) return;
@@ -112,7 +112,7 @@ Status LoadRunChildren(Database& db, std::vector<tracking::Run>* runs) {
                     });
 }
 
-Status LoadExperimentTags(Database& db, std::vector<tracking::Experiment>* experiments) {
+Status LoadExperimentTags(Connection& db, std::vector<tracking::Experiment>* experiments) {
   if (experiments->empty()) return Status();
   std::unordered_map<int64_t, size_t> index;
   // A JSON array of integers so the IN comparison is integer to integer.
@@ -126,7 +126,7 @@ Status LoadExperimentTags(Database& db, std::vector<tracking::Experiment>* exper
   ids_json += ']';
   return ForEachRow(db,
                     "SELECT experiment_id, key, value FROM experiment_tags "
-                    "WHERE experiment_id IN (SELECT value FROM json_each(?)) ORDER BY experiment_id, key",
+                    "WHERE experiment_id IN ({int_list}) ORDER BY experiment_id, key",
                     ids_json, [&](const Statement& row) {
                       auto it = index.find(row.ColumnInt64(0));
                       if (it == index.end()) return;
@@ -134,4 +134,4 @@ Status LoadExperimentTags(Database& db, std::vector<tracking::Experiment>* exper
                     });
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

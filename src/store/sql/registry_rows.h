@@ -5,7 +5,7 @@
 //
 // Children come sorted: tags by key, aliases by alias, latest_versions by
 // stage (None, Staging, Production, Archived).
-// Errors: kInternal / kUnavailable from sqlite. Thread-compatible: the
+// Errors: kInternal / kUnavailable from the database. Thread-compatible: the
 // caller owns `db` for the duration of the call (a read transaction or the
 // writer's transaction).
 #pragma once
@@ -15,9 +15,9 @@
 
 #include "base/status.h"
 #include "registry/entities.h"
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/connection.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 // The stage value of soft-deleted versions; never leaves the store.
 inline constexpr std::string_view kStageDeletedInternal = "Deleted_Internal";
@@ -41,12 +41,12 @@ registry::LoggedModel ReadLoggedModel(const Statement& stmt);
 
 // Fills tags, aliases and latest_versions (each with its tags and aliases)
 // of each model (whose name is set). Names must be distinct.
-Status LoadRegisteredModelChildren(Database& db, std::vector<registry::RegisteredModel>* models);
+Status LoadRegisteredModelChildren(Connection& db, std::vector<registry::RegisteredModel>* models);
 
 // Fills tags and aliases of each version (whose name and version are set).
-Status LoadModelVersionChildren(Database& db, std::vector<registry::ModelVersion>* versions);
+Status LoadModelVersionChildren(Connection& db, std::vector<registry::ModelVersion>* versions);
 
 // Fills tags and params of each logged model (whose model_id is set).
-Status LoadLoggedModelChildren(Database& db, std::vector<registry::LoggedModel>* models);
+Status LoadLoggedModelChildren(Connection& db, std::vector<registry::LoggedModel>* models);
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

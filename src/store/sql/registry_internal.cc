@@ -1,12 +1,12 @@
-#include "store/sqlite/sqlite_registry_internal.h"
+#include "store/sql/registry_internal.h"
 
 #include <fmt/format.h>
 
 #include <vector>
 
-#include "store/sqlite/sqlite_registry_rows.h"
+#include "store/sql/registry_rows.h"
 
-namespace cairn::store::sqlite::registry_internal {
+namespace cairn::store::sql::registry_internal {
 
 Status ModelNotFound(std::string_view name) {
   return NotFound(fmt::format("Registered Model with name={} not found", name));
@@ -25,14 +25,14 @@ Status ModelNameTaken(std::string_view name, const Status& cause) {
                 cause.internal_context());
 }
 
-Status RequireModel(Database& db, const std::string& name) {
+Status RequireModel(Connection& db, const std::string& name) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT 1 FROM registered_models WHERE name = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, name));
   CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
   return row ? Status() : ModelNotFound(name);
 }
 
-Status RequireVersion(Database& db, const std::string& name, int64_t version) {
+Status RequireVersion(Connection& db, const std::string& name, int64_t version) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT 1 FROM model_versions WHERE name = ? AND version = ? "
                                                "AND current_stage != 'Deleted_Internal'"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, name));
@@ -41,7 +41,7 @@ Status RequireVersion(Database& db, const std::string& name, int64_t version) {
   return row ? Status() : VersionNotFound(name, version);
 }
 
-Status RequireLoggedModel(Database& db, const std::string& model_id) {
+Status RequireLoggedModel(Connection& db, const std::string& model_id) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT 1 FROM logged_models WHERE model_id = ? "
                                                "AND lifecycle_stage = 'active'"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, model_id));
@@ -49,14 +49,14 @@ Status RequireLoggedModel(Database& db, const std::string& model_id) {
   return row ? Status() : LoggedModelNotFound(model_id);
 }
 
-Status TouchModel(Database& db, const std::string& name, int64_t now) {
+Status TouchModel(Connection& db, const std::string& name, int64_t now) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE registered_models SET last_updated_time = ? WHERE name = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindInt64(1, now));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(2, name));
   return stmt->Run();
 }
 
-Status TouchLoggedModel(Database& db, const std::string& model_id, int64_t now) {
+Status TouchLoggedModel(Connection& db, const std::string& model_id, int64_t now) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt,
                          db.Prepare("UPDATE logged_models SET last_updated_timestamp_ms = ? WHERE model_id = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindInt64(1, now));
@@ -64,7 +64,7 @@ Status TouchLoggedModel(Database& db, const std::string& model_id, int64_t now) 
   return stmt->Run();
 }
 
-Status UpsertModelTag(Database& db, const std::string& name, const registry::Tag& tag) {
+Status UpsertModelTag(Connection& db, const std::string& name, const registry::Tag& tag) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?) "
                                                "ON CONFLICT (name, key) DO UPDATE SET value = excluded.value"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, name));
@@ -73,7 +73,7 @@ Status UpsertModelTag(Database& db, const std::string& name, const registry::Tag
   return stmt->Run();
 }
 
-Status UpsertVersionTag(Database& db, const std::string& name, int64_t version, const registry::Tag& tag) {
+Status UpsertVersionTag(Connection& db, const std::string& name, int64_t version, const registry::Tag& tag) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt,
                          db.Prepare("INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?) "
                                     "ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value"));
@@ -84,7 +84,7 @@ Status UpsertVersionTag(Database& db, const std::string& name, int64_t version, 
   return stmt->Run();
 }
 
-Status UpsertLoggedModelTag(Database& db, const std::string& model_id, const registry::Tag& tag) {
+Status UpsertLoggedModelTag(Connection& db, const std::string& model_id, const registry::Tag& tag) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO logged_model_tags (model_id, key, value) VALUES (?, ?, ?) "
                                                "ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, model_id));
@@ -93,7 +93,7 @@ Status UpsertLoggedModelTag(Database& db, const std::string& model_id, const reg
   return stmt->Run();
 }
 
-Status InsertLoggedModelParam(Database& db, const std::string& model_id, const registry::Tag& param) {
+Status InsertLoggedModelParam(Connection& db, const std::string& model_id, const registry::Tag& param) {
   {
     CAIRN_ASSIGN_OR_RETURN(auto existing,
                            db.Prepare("SELECT value FROM logged_model_params WHERE model_id = ? AND key = ?"));
@@ -116,7 +116,7 @@ Status InsertLoggedModelParam(Database& db, const std::string& model_id, const r
   return stmt->Run();
 }
 
-Result<registry::RegisteredModel> LoadModel(Database& db, const std::string& name) {
+Result<registry::RegisteredModel> LoadModel(Connection& db, const std::string& name) {
   std::vector<registry::RegisteredModel> found;
   {
     CAIRN_ASSIGN_OR_RETURN(
@@ -130,7 +130,7 @@ Result<registry::RegisteredModel> LoadModel(Database& db, const std::string& nam
   return std::move(found.front());
 }
 
-Result<registry::ModelVersion> LoadVersion(Database& db, const std::string& name, int64_t version) {
+Result<registry::ModelVersion> LoadVersion(Connection& db, const std::string& name, int64_t version) {
   std::vector<registry::ModelVersion> found;
   {
     CAIRN_ASSIGN_OR_RETURN(auto stmt,
@@ -147,7 +147,7 @@ Result<registry::ModelVersion> LoadVersion(Database& db, const std::string& name
   return std::move(found.front());
 }
 
-Result<registry::LoggedModel> LoadLoggedModel(Database& db, const std::string& model_id) {
+Result<registry::LoggedModel> LoadLoggedModel(Connection& db, const std::string& model_id) {
   std::vector<registry::LoggedModel> found;
   {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(fmt::format("SELECT {} FROM logged_models l WHERE l.model_id = ? "
@@ -162,4 +162,4 @@ Result<registry::LoggedModel> LoadLoggedModel(Database& db, const std::string& m
   return std::move(found.front());
 }
 
-}  // namespace cairn::store::sqlite::registry_internal
+}  // namespace cairn::store::sql::registry_internal

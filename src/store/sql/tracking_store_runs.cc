@@ -1,4 +1,4 @@
-// SqliteTrackingStore: runs, their params / metrics / tags / inputs, and run
+// SqlTrackingStore: runs, their params / metrics / tags / inputs, and run
 // search.
 #include <fmt/format.h>
 
@@ -9,15 +9,15 @@
 #include <utility>
 
 #include "base/ids.h"
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_run_loader.h"
-#include "store/sqlite/sqlite_search.h"
-#include "store/sqlite/sqlite_store_internal.h"
-#include "store/sqlite/sqlite_tracking_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/run_loader.h"
+#include "store/sql/run_search.h"
+#include "store/sql/tracking_internal.h"
+#include "store/sql/tracking_store.h"
 #include "tracking/page_token.h"
 #include "tracking/search_filter.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 using internal::LookupActiveRun;
 using internal::LookupRun;
@@ -35,7 +35,7 @@ const tracking::Tag* FindTag(const std::vector<tracking::Tag>& tags, std::string
   return found;
 }
 
-Result<RunInfo> ReadRunInfoById(Database& db, const std::string& run_id) {
+Result<RunInfo> ReadRunInfoById(Connection& db, const std::string& run_id) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(fmt::format("SELECT {} FROM runs r WHERE r.run_uuid = ?", kRunColumns)));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
   CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -43,7 +43,7 @@ Result<RunInfo> ReadRunInfoById(Database& db, const std::string& run_id) {
   return ReadRunInfo(*stmt);
 }
 
-Status SetRunName(Database& db, const std::string& run_id, std::string_view name) {
+Status SetRunName(Connection& db, const std::string& run_id, std::string_view name) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE runs SET name = ? WHERE run_uuid = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, name));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(2, run_id));
@@ -52,7 +52,7 @@ Status SetRunName(Database& db, const std::string& run_id, std::string_view name
 
 // Params are immutable: re-logging the same value is a no-op, another value
 // is kInvalidArgument with MLflow's message.
-Status InsertParam(Database& db, const std::string& run_id, const tracking::Param& param) {
+Status InsertParam(Connection& db, const std::string& run_id, const tracking::Param& param) {
   {
     CAIRN_ASSIGN_OR_RETURN(auto insert, db.Prepare("INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?) "
                                                    "ON CONFLICT (run_uuid, key) DO NOTHING"));
@@ -84,7 +84,7 @@ bool NotOlderThan(const EncodedMetric& a, const EncodedMetric& b) {
          std::make_tuple(b.metric->step, b.metric->timestamp, b.stored.value);
 }
 
-Status InsertMetrics(Database& db, const std::string& run_id, const std::vector<tracking::Metric>& metrics) {
+Status InsertMetrics(Connection& db, const std::string& run_id, const std::vector<tracking::Metric>& metrics) {
   if (metrics.empty()) return Status();
   std::vector<EncodedMetric> encoded;
   encoded.reserve(metrics.size());
@@ -92,9 +92,9 @@ Status InsertMetrics(Database& db, const std::string& run_id, const std::vector<
 
   {
     // Exact duplicates hit the primary key and are ignored.
-    CAIRN_ASSIGN_OR_RETURN(auto insert, db.Prepare("INSERT OR IGNORE INTO metrics "
+    CAIRN_ASSIGN_OR_RETURN(auto insert, db.Prepare("INSERT INTO metrics "
                                                    "(run_uuid, key, value, is_nan, timestamp, step) "
-                                                   "VALUES (?, ?, ?, ?, ?, ?)"));
+                                                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
     for (const EncodedMetric& m : encoded) {
       CAIRN_RETURN_IF_ERROR(insert->BindText(1, run_id));
       CAIRN_RETURN_IF_ERROR(insert->BindText(2, m.metric->key));
@@ -139,7 +139,7 @@ Status InsertMetrics(Database& db, const std::string& run_id, const std::vector<
 }
 
 // Finds or creates the experiment's dataset with (name, digest); returns its uuid.
-Result<std::string> EnsureDataset(Database& db, int64_t experiment_id, const tracking::Dataset& dataset) {
+Result<std::string> EnsureDataset(Connection& db, int64_t experiment_id, const tracking::Dataset& dataset) {
   {
     CAIRN_ASSIGN_OR_RETURN(auto find, db.Prepare("SELECT dataset_uuid FROM datasets "
                                                  "WHERE experiment_id = ? AND name = ? AND digest = ?"));
@@ -166,7 +166,7 @@ Result<std::string> EnsureDataset(Database& db, int64_t experiment_id, const tra
 }
 
 // Links a dataset to a run once; the tags of an existing link are kept.
-Status LinkDatasetInput(Database& db, const std::string& dataset_uuid, const std::string& run_id,
+Status LinkDatasetInput(Connection& db, const std::string& dataset_uuid, const std::string& run_id,
                         const std::vector<tracking::Tag>& tags) {
   std::string input_uuid = NewUuidHex();
   {
@@ -194,7 +194,7 @@ Status LinkDatasetInput(Database& db, const std::string& dataset_uuid, const std
 
 }  // namespace
 
-Result<Run> SqliteTrackingStore::CreateRun(const tracking::CreateRunRequest& request) {
+Result<Run> SqlTrackingStore::CreateRun(const tracking::CreateRunRequest& request) {
   const tracking::Tag* name_tag = FindTag(request.tags, tracking::kRunNameTag);
   if (!request.run_name.empty() && name_tag != nullptr && name_tag->value != request.run_name) {
     return InvalidArgument(fmt::format(
@@ -222,7 +222,7 @@ Result<Run> SqliteTrackingStore::CreateRun(const tracking::CreateRunRequest& req
   for (const tracking::Tag& tag : request.tags) tags[tag.key] = tag.value;
   tags[std::string(tracking::kRunNameTag)] = info.run_name;
 
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(internal::ExperimentRow experiment, internal::LookupExperiment(db, info.experiment_id));
     CAIRN_RETURN_IF_ERROR(internal::CheckExperimentActive(experiment));
     info.artifact_uri = JoinUri(JoinUri(experiment.artifact_location, info.run_id), "artifacts");
@@ -245,18 +245,18 @@ Result<Run> SqliteTrackingStore::CreateRun(const tracking::CreateRunRequest& req
   return run;
 }
 
-Result<Run> SqliteTrackingStore::GetRun(const std::string& run_id) {
+Result<Run> SqlTrackingStore::GetRun(const std::string& run_id) {
   std::vector<Run> runs(1);
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(runs[0].info, ReadRunInfoById(db, run_id));
     return LoadRunChildren(db, &runs);
   }));
   return std::move(runs[0]);
 }
 
-Result<RunInfo> SqliteTrackingStore::UpdateRun(const tracking::UpdateRunRequest& request) {
+Result<RunInfo> SqlTrackingStore::UpdateRun(const tracking::UpdateRunRequest& request) {
   RunInfo info;
-  CAIRN_RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(LookupActiveRun(db, request.run_id).status());
     if (request.status) {
       CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE runs SET status = ? WHERE run_uuid = ?"));
@@ -282,7 +282,7 @@ Result<RunInfo> SqliteTrackingStore::UpdateRun(const tracking::UpdateRunRequest&
 
 namespace {
 
-Status SetRunStage(Database& db, const std::string& run_id, bool deleted, int64_t now) {
+Status SetRunStage(Connection& db, const std::string& run_id, bool deleted, int64_t now) {
   CAIRN_RETURN_IF_ERROR(LookupRun(db, run_id).status());
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE runs SET lifecycle_stage = ?, deleted_time = ? "
                                                "WHERE run_uuid = ?"));
@@ -294,19 +294,19 @@ Status SetRunStage(Database& db, const std::string& run_id, bool deleted, int64_
 
 }  // namespace
 
-Status SqliteTrackingStore::DeleteRun(const std::string& run_id) {
+Status SqlTrackingStore::DeleteRun(const std::string& run_id) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) { return SetRunStage(db, run_id, /*deleted=*/true, now); });
+  return Write([&](Connection& db) { return SetRunStage(db, run_id, /*deleted=*/true, now); });
 }
 
-Status SqliteTrackingStore::RestoreRun(const std::string& run_id) {
-  return Write([&](Database& db) { return SetRunStage(db, run_id, /*deleted=*/false, 0); });
+Status SqlTrackingStore::RestoreRun(const std::string& run_id) {
+  return Write([&](Connection& db) { return SetRunStage(db, run_id, /*deleted=*/false, 0); });
 }
 
-Status SqliteTrackingStore::LogBatch(const std::string& run_id, const std::vector<tracking::Metric>& metrics,
+Status SqlTrackingStore::LogBatch(const std::string& run_id, const std::vector<tracking::Metric>& metrics,
                                      const std::vector<tracking::Param>& params,
                                      const std::vector<tracking::Tag>& tags) {
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(LookupActiveRun(db, run_id).status());
     for (const tracking::Param& param : params) CAIRN_RETURN_IF_ERROR(InsertParam(db, run_id, param));
     CAIRN_RETURN_IF_ERROR(InsertMetrics(db, run_id, metrics));
@@ -319,8 +319,8 @@ Status SqliteTrackingStore::LogBatch(const std::string& run_id, const std::vecto
   });
 }
 
-Status SqliteTrackingStore::DeleteTag(const std::string& run_id, const std::string& key) {
-  return Write([&](Database& db) -> Status {
+Status SqlTrackingStore::DeleteTag(const std::string& run_id, const std::string& key) {
+  return Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(LookupActiveRun(db, run_id).status());
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("DELETE FROM tags WHERE run_uuid = ? AND key = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
@@ -331,8 +331,8 @@ Status SqliteTrackingStore::DeleteTag(const std::string& run_id, const std::stri
   });
 }
 
-Status SqliteTrackingStore::LogInputs(const std::string& run_id, const std::vector<tracking::DatasetInput>& inputs) {
-  return Write([&](Database& db) -> Status {
+Status SqlTrackingStore::LogInputs(const std::string& run_id, const std::vector<tracking::DatasetInput>& inputs) {
+  return Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(RunRow run, LookupActiveRun(db, run_id));
     std::vector<std::pair<std::string_view, std::string_view>> seen;  // (name, digest), first one wins
     for (const tracking::DatasetInput& input : inputs) {
@@ -346,7 +346,7 @@ Status SqliteTrackingStore::LogInputs(const std::string& run_id, const std::vect
   });
 }
 
-Result<tracking::Page<Run>> SqliteTrackingStore::SearchRuns(const tracking::SearchRunsRequest& request) {
+Result<tracking::Page<Run>> SqlTrackingStore::SearchRuns(const tracking::SearchRunsRequest& request) {
   RunSearchSpec spec;
   for (const std::string& id : request.experiment_ids) {
     // Ids that are not integers name no experiment, so they match no runs.
@@ -359,9 +359,9 @@ Result<tracking::Page<Run>> SqliteTrackingStore::SearchRuns(const tracking::Sear
   spec.limit = std::max<int64_t>(request.max_results, 1);
   tracking::Page<Run> page;
   if (spec.experiment_ids.empty()) return page;
-  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchRunsQuery(spec));
+  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchRunsQuery(spec, db_->dialect()));
 
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     {
       CAIRN_ASSIGN_OR_RETURN(auto stmt, db.PrepareQuery(query));
       for (;;) {
@@ -380,4 +380,4 @@ Result<tracking::Page<Run>> SqliteTrackingStore::SearchRuns(const tracking::Sear
   return page;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

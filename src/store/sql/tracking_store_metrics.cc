@@ -1,16 +1,18 @@
-// SqliteTrackingStore: metric history reads and dataset summaries.
+// SqlTrackingStore: metric history reads and dataset summaries.
 #include <fmt/format.h>
+
+#include <limits>
 
 #include <algorithm>
 #include <set>
 #include <utility>
 
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_store_internal.h"
-#include "store/sqlite/sqlite_tracking_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/tracking_internal.h"
+#include "store/sql/tracking_store.h"
 #include "tracking/page_token.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 namespace {
 
 std::string JsonIntArray(const std::vector<int64_t>& values) {
@@ -24,7 +26,7 @@ std::string JsonIntArray(const std::vector<int64_t>& values) {
 }
 
 // The distinct steps of one run's metric, ascending.
-Result<std::vector<int64_t>> MetricSteps(Database& db, const std::string& run_id, const std::string& key) {
+Result<std::vector<int64_t>> MetricSteps(Connection& db, const std::string& run_id, const std::string& key) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt,
                          db.Prepare("SELECT DISTINCT step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
@@ -48,13 +50,15 @@ std::set<int64_t> SampleSteps(const std::vector<int64_t>& steps, size_t count) {
 
 }  // namespace
 
-Result<tracking::Page<tracking::Metric>> SqliteTrackingStore::GetMetricHistory(
+Result<tracking::Page<tracking::Metric>> SqlTrackingStore::GetMetricHistory(
     const tracking::MetricHistoryRequest& request) {
   CAIRN_ASSIGN_OR_RETURN(int64_t offset, tracking::DecodePageToken(request.page_token));
-  // One extra row tells whether another page exists; -1 is "no limit".
-  const int64_t limit = request.max_results ? std::max<int64_t>(*request.max_results, 1) + 1 : -1;
+  // One extra row tells whether another page exists; INT64_MAX is "no limit"
+  // (PostgreSQL refuses SQLite's LIMIT -1).
+  const int64_t limit =
+      request.max_results ? std::max<int64_t>(*request.max_results, 1) + 1 : std::numeric_limits<int64_t>::max();
   tracking::Page<tracking::Metric> page;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(internal::LookupRun(db, request.run_id).status());
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT value, is_nan, timestamp, step FROM metrics "
                                                  "WHERE run_uuid = ? AND key = ? "
@@ -81,7 +85,7 @@ Result<tracking::Page<tracking::Metric>> SqliteTrackingStore::GetMetricHistory(
   return page;
 }
 
-Result<std::vector<tracking::Metric>> SqliteTrackingStore::GetMetricHistoryBulkInterval(
+Result<std::vector<tracking::Metric>> SqlTrackingStore::GetMetricHistoryBulkInterval(
     const tracking::BulkIntervalRequest& request) {
   if (request.start_step.has_value() != request.end_step.has_value()) {
     return InvalidArgument("If either start step or end step are specified, both must be specified.");
@@ -92,7 +96,7 @@ Result<std::vector<tracking::Metric>> SqliteTrackingStore::GetMetricHistoryBulkI
   }
   const size_t max_results = static_cast<size_t>(std::max<int64_t>(request.max_results, 1));
   std::vector<tracking::Metric> out;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     // Every step that exists across the runs; sampling is done over those.
     std::vector<std::vector<int64_t>> run_steps;
     std::set<int64_t> all;
@@ -127,10 +131,10 @@ Result<std::vector<tracking::Metric>> SqliteTrackingStore::GetMetricHistoryBulkI
     }
     const std::string steps_json = JsonIntArray(std::vector<int64_t>(chosen.begin(), chosen.end()));
 
-    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT value, is_nan, timestamp, step FROM metrics "
-                                                 "WHERE run_uuid = ? AND key = ? "
-                                                 "AND step IN (SELECT value FROM json_each(?)) "
-                                                 "ORDER BY step, timestamp, value"));
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(db.dialect().Expand("SELECT value, is_nan, timestamp, step FROM metrics "
+                                                                     "WHERE run_uuid = ? AND key = ? "
+                                                                     "AND step IN ({int_list}) "
+                                                                     "ORDER BY step, timestamp, value")));
     for (const std::string& run_id : request.run_ids) {
       CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
       CAIRN_RETURN_IF_ERROR(stmt->BindText(2, request.metric_key));
@@ -152,7 +156,7 @@ Result<std::vector<tracking::Metric>> SqliteTrackingStore::GetMetricHistoryBulkI
   return out;
 }
 
-Result<std::vector<tracking::DatasetSummary>> SqliteTrackingStore::SearchDatasets(
+Result<std::vector<tracking::DatasetSummary>> SqlTrackingStore::SearchDatasets(
     const std::vector<std::string>& experiment_ids) {
   std::vector<int64_t> ids;
   for (const std::string& id : experiment_ids) {
@@ -161,14 +165,15 @@ Result<std::vector<tracking::DatasetSummary>> SqliteTrackingStore::SearchDataset
   std::vector<tracking::DatasetSummary> out;
   if (ids.empty()) return out;
   const std::string ids_json = JsonIntArray(ids);
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     // MLflow caps the summaries at 1000.
     CAIRN_ASSIGN_OR_RETURN(auto stmt,
-                           db.Prepare("SELECT DISTINCT d.experiment_id, d.name, d.digest, t.value FROM datasets d "
-                                      "JOIN inputs i ON i.source_type = 'DATASET' AND i.source_id = d.dataset_uuid "
-                                      "LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid AND t.name = ? "
-                                      "WHERE d.experiment_id IN (SELECT value FROM json_each(?)) "
-                                      "ORDER BY d.experiment_id, d.name, d.digest, t.value LIMIT 1000"));
+                           db.Prepare(db.dialect().Expand(
+                               "SELECT DISTINCT d.experiment_id, d.name, d.digest, t.value FROM datasets d "
+                               "JOIN inputs i ON i.source_type = 'DATASET' AND i.source_id = d.dataset_uuid "
+                               "LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid AND t.name = ? "
+                               "WHERE d.experiment_id IN ({int_list}) "
+                               "ORDER BY d.experiment_id, d.name, d.digest, t.value LIMIT 1000")));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, tracking::kDatasetContextTag));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(2, ids_json));
     for (;;) {
@@ -184,4 +189,4 @@ Result<std::vector<tracking::DatasetSummary>> SqliteTrackingStore::SearchDataset
   return out;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

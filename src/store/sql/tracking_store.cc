@@ -1,18 +1,18 @@
-// SqliteTrackingStore: opening, the read/write plumbing, and experiments.
-#include "store/sqlite/sqlite_tracking_store.h"
+// SqlTrackingStore: opening, the read/write plumbing, and experiments.
+#include "store/sql/tracking_store.h"
 
 #include <fmt/format.h>
 
 #include <utility>
 
-#include "store/sqlite/sqlite_rows.h"
-#include "store/sqlite/sqlite_run_loader.h"
-#include "store/sqlite/sqlite_search.h"
-#include "store/sqlite/sqlite_store_internal.h"
+#include "store/sql/rows.h"
+#include "store/sql/run_loader.h"
+#include "store/sql/run_search.h"
+#include "store/sql/tracking_internal.h"
 #include "tracking/page_token.h"
 #include "tracking/search_filter.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 using internal::CheckExperimentActive;
 using internal::ExperimentNotFound;
@@ -28,7 +28,7 @@ Status ExperimentNameTaken(std::string_view name, const Status& cause) {
                 cause.internal_context());
 }
 
-Status UpsertExperimentTag(Database& db, int64_t experiment_id, const tracking::Tag& tag) {
+Status UpsertExperimentTag(Connection& db, int64_t experiment_id, const tracking::Tag& tag) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO experiment_tags (experiment_id, key, value) "
                                                "VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) "
                                                "DO UPDATE SET value = excluded.value"));
@@ -51,22 +51,17 @@ Result<std::vector<Experiment>> ReadExperiments(Statement& stmt, size_t limit) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteTrackingStore>> SqliteTrackingStore::Open(const SqliteStoreOptions& options) {
-  CAIRN_ASSIGN_OR_RETURN(std::shared_ptr<SqliteDatabase> db, SqliteDatabase::Open(options));
-  return std::make_unique<SqliteTrackingStore>(std::move(db));
-}
-
-SqliteTrackingStore::SqliteTrackingStore(std::shared_ptr<SqliteDatabase> db)
+SqlTrackingStore::SqlTrackingStore(std::shared_ptr<Backend> db)
     : db_(std::move(db)), default_artifact_root_(db_->default_artifact_root()) {}
 
-SqliteTrackingStore::~SqliteTrackingStore() = default;
+SqlTrackingStore::~SqlTrackingStore() = default;
 
 // --- experiments ---
 
-Result<std::string> SqliteTrackingStore::CreateExperiment(const tracking::CreateExperimentRequest& request) {
+Result<std::string> SqlTrackingStore::CreateExperiment(const tracking::CreateExperimentRequest& request) {
   const int64_t now = NowMillis();
   int64_t id = 0;
-  Status status = Write([&](Database& db) -> Status {
+  Status status = Write([&](Connection& db) -> Status {
     {
       CAIRN_ASSIGN_OR_RETURN(auto next, db.Prepare("SELECT COALESCE(MAX(experiment_id), -1) + 1 FROM experiments"));
       CAIRN_ASSIGN_OR_RETURN(bool row, next->Step());
@@ -93,11 +88,11 @@ Result<std::string> SqliteTrackingStore::CreateExperiment(const tracking::Create
   return std::to_string(id);
 }
 
-Result<Experiment> SqliteTrackingStore::GetExperiment(const std::string& experiment_id) {
+Result<Experiment> SqlTrackingStore::GetExperiment(const std::string& experiment_id) {
   auto id = internal::ParseExperimentId(experiment_id);
   if (!id) return ExperimentNotFound(experiment_id);
   std::vector<Experiment> found;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(
         auto stmt, db.Prepare(fmt::format("SELECT {} FROM experiments e WHERE e.experiment_id = ?", kExperimentColumns)));
     CAIRN_RETURN_IF_ERROR(stmt->BindInt64(1, *id));
@@ -108,9 +103,9 @@ Result<Experiment> SqliteTrackingStore::GetExperiment(const std::string& experim
   return std::move(found.front());
 }
 
-Result<Experiment> SqliteTrackingStore::GetExperimentByName(const std::string& name) {
+Result<Experiment> SqlTrackingStore::GetExperimentByName(const std::string& name) {
   std::vector<Experiment> found;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(
         auto stmt, db.Prepare(fmt::format("SELECT {} FROM experiments e WHERE e.name = ?", kExperimentColumns)));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, name));
@@ -121,7 +116,7 @@ Result<Experiment> SqliteTrackingStore::GetExperimentByName(const std::string& n
   return std::move(found.front());
 }
 
-Result<tracking::Page<Experiment>> SqliteTrackingStore::SearchExperiments(
+Result<tracking::Page<Experiment>> SqlTrackingStore::SearchExperiments(
     const tracking::SearchExperimentsRequest& request) {
   ExperimentSearchSpec spec;
   spec.view_type = request.view_type;
@@ -130,11 +125,11 @@ Result<tracking::Page<Experiment>> SqliteTrackingStore::SearchExperiments(
   CAIRN_ASSIGN_OR_RETURN(spec.offset, tracking::DecodePageToken(request.page_token));
   const int64_t max_results = std::max<int64_t>(request.max_results, 1);
   spec.limit = max_results + 1;  // one extra row tells whether a next page exists
-  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchExperimentsQuery(spec));
+  CAIRN_ASSIGN_OR_RETURN(SqlQuery query, BuildSearchExperimentsQuery(spec, db_->dialect()));
 
   tracking::Page<Experiment> page;
   bool more = false;
-  CAIRN_RETURN_IF_ERROR(Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.PrepareQuery(query));
     CAIRN_ASSIGN_OR_RETURN(page.items, ReadExperiments(*stmt, static_cast<size_t>(spec.limit)));
     if (static_cast<int64_t>(page.items.size()) > max_results) {
@@ -147,9 +142,9 @@ Result<tracking::Page<Experiment>> SqliteTrackingStore::SearchExperiments(
   return page;
 }
 
-Status SqliteTrackingStore::RenameExperiment(const std::string& experiment_id, const std::string& new_name) {
+Status SqlTrackingStore::RenameExperiment(const std::string& experiment_id, const std::string& new_name) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) -> Status {
+  return Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(ExperimentRow experiment, LookupExperiment(db, experiment_id));
     if (experiment.stage != LifecycleStage::kActive) {
       return FailedPrecondition("Cannot rename a non-active experiment.");
@@ -169,7 +164,7 @@ namespace {
 
 // Moves an experiment and all its runs to `to`; the experiment must be in the
 // other stage (else kNotFound, as MLflow's SQL store looks it up by stage).
-Status SetExperimentStage(Database& db, const std::string& experiment_id, LifecycleStage to, int64_t now) {
+Status SetExperimentStage(Connection& db, const std::string& experiment_id, LifecycleStage to, int64_t now) {
   CAIRN_ASSIGN_OR_RETURN(ExperimentRow experiment, LookupExperiment(db, experiment_id));
   if (experiment.stage == to) return ExperimentNotFound(experiment_id);
   const bool deleting = to == LifecycleStage::kDeleted;
@@ -196,26 +191,26 @@ Status SetExperimentStage(Database& db, const std::string& experiment_id, Lifecy
 
 }  // namespace
 
-Status SqliteTrackingStore::DeleteExperiment(const std::string& experiment_id) {
+Status SqlTrackingStore::DeleteExperiment(const std::string& experiment_id) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) { return SetExperimentStage(db, experiment_id, LifecycleStage::kDeleted, now); });
+  return Write([&](Connection& db) { return SetExperimentStage(db, experiment_id, LifecycleStage::kDeleted, now); });
 }
 
-Status SqliteTrackingStore::RestoreExperiment(const std::string& experiment_id) {
+Status SqlTrackingStore::RestoreExperiment(const std::string& experiment_id) {
   const int64_t now = NowMillis();
-  return Write([&](Database& db) { return SetExperimentStage(db, experiment_id, LifecycleStage::kActive, now); });
+  return Write([&](Connection& db) { return SetExperimentStage(db, experiment_id, LifecycleStage::kActive, now); });
 }
 
-Status SqliteTrackingStore::SetExperimentTag(const std::string& experiment_id, const tracking::Tag& tag) {
-  return Write([&](Database& db) -> Status {
+Status SqlTrackingStore::SetExperimentTag(const std::string& experiment_id, const tracking::Tag& tag) {
+  return Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(ExperimentRow experiment, LookupExperiment(db, experiment_id));
     CAIRN_RETURN_IF_ERROR(CheckExperimentActive(experiment));
     return UpsertExperimentTag(db, experiment.experiment_id, tag);
   });
 }
 
-Status SqliteTrackingStore::DeleteExperimentTag(const std::string& experiment_id, const std::string& key) {
-  return Write([&](Database& db) -> Status {
+Status SqlTrackingStore::DeleteExperimentTag(const std::string& experiment_id, const std::string& key) {
+  return Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(ExperimentRow experiment, LookupExperiment(db, experiment_id));
     CAIRN_RETURN_IF_ERROR(CheckExperimentActive(experiment));
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?"));
@@ -229,4 +224,4 @@ Status SqliteTrackingStore::DeleteExperimentTag(const std::string& experiment_id
   });
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

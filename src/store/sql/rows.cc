@@ -1,9 +1,9 @@
-#include "store/sqlite/sqlite_rows.h"
+#include "store/sql/rows.h"
 
 #include <cmath>
 #include <limits>
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 tracking::RunInfo ReadRunInfo(const Statement& stmt) {
   tracking::RunInfo info;
@@ -86,4 +86,4 @@ std::string JoinUri(std::string_view root, std::string_view child) {
   return out;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql
