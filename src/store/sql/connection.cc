@@ -21,6 +21,10 @@ Status Statement::BindAll(const std::vector<SqlValue>& values) {
   return Status();
 }
 
+Status Statement::BindNamedIfPresent(const char* name, const SqlValue&) {
+  return Internal("Internal database error.", std::string("named parameters are not supported: ") + name);
+}
+
 Status Connection::Run(std::string_view sql) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, Prepare(sql));
   return stmt->Run();

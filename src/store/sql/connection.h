@@ -50,6 +50,10 @@ class Statement {
   Status Bind(int index, const SqlValue& value);
   // Binds values[i] to placeholder i + 1.
   Status BindAll(const std::vector<SqlValue>& values);
+  // Binds a named parameter (":name") if the statement uses it. Only the
+  // SQLite driver has named parameters (its migrations use them); the
+  // default reports kInternal.
+  virtual Status BindNamedIfPresent(const char* name, const SqlValue& value);
 
   // true: a row is available; false: done. The first Step executes.
   virtual Result<bool> Step() = 0;

@@ -22,9 +22,11 @@ std::string_view Dialect::JsonNameVersionPairs() const {
   return "(SELECT p.value->>0 AS name, (p.value->>1)::bigint AS version FROM json_array_elements(?::json) AS p(value))";
 }
 
+std::string_view Dialect::Greatest() const { return kind_ == DialectKind::kSqlite ? "MAX" : "GREATEST"; }
+
 std::string Dialect::Expand(std::string_view sql) const {
   return fmt::format(fmt::runtime(sql), fmt::arg("text_list", JsonTextList()), fmt::arg("int_list", JsonIntList()),
-                     fmt::arg("name_version_pairs", JsonNameVersionPairs()));
+                     fmt::arg("name_version_pairs", JsonNameVersionPairs()), fmt::arg("greatest", Greatest()));
 }
 
 std::string Dialect::CaseSensitiveLike(std::string_view column) const {

@@ -29,9 +29,12 @@ class Dialect {
   // ["name", version] pairs bound to its single `?`.
   std::string_view JsonNameVersionPairs() const;
 
-  // `sql` with {text_list}, {int_list} and {name_version_pairs} replaced by
-  // the three fragments above (fmt syntax: SQL with literal braces must
-  // double them).
+  // The two-argument maximum function: SQLite's scalar MAX(a, b), GREATEST.
+  std::string_view Greatest() const;
+
+  // `sql` with {text_list}, {int_list}, {name_version_pairs} and {greatest}
+  // replaced by the fragments above (fmt syntax: SQL with literal braces
+  // must double them).
   std::string Expand(std::string_view sql) const;
 
   // "<column> <case-sensitive LIKE> ?" and the pattern to bind for the

@@ -10,13 +10,6 @@
 namespace cairn::store::sql {
 namespace {
 
-TEST(LikeToGlobTest, TranslatesWildcardsAndEscapesGlobSyntax) {
-  EXPECT_EQ(LikeToGlob("a%b_c"), "a*b?c");
-  EXPECT_EQ(LikeToGlob("*?["), "[*][?][[]");
-  EXPECT_EQ(LikeToGlob("x]y"), "x]y");
-  EXPECT_EQ(LikeToGlob(""), "");
-}
-
 TEST(JoinUriTest, UsesExactlyOneSeparator) {
   EXPECT_EQ(JoinUri("mlflow-artifacts:", "1"), "mlflow-artifacts:/1");
   EXPECT_EQ(JoinUri("mlflow-artifacts:/", "1"), "mlflow-artifacts:/1");

@@ -464,8 +464,8 @@ constexpr std::string_view kCreateVersionTable =
 Status ApplyOne(Database& db, const Migration& migration, const MigrationContext& context) {
   for (std::string_view sql : migration.statements) {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.PrepareUncached(sql));
-    CAIRN_RETURN_IF_ERROR(Database::Native(stmt).BindNamedIfPresent(":default_experiment_location", context.default_experiment_location));
-    CAIRN_RETURN_IF_ERROR(Database::Native(stmt).BindNamedIfPresent(":now", context.now_ms));
+    CAIRN_RETURN_IF_ERROR(stmt->BindNamedIfPresent(":default_experiment_location", context.default_experiment_location));
+    CAIRN_RETURN_IF_ERROR(stmt->BindNamedIfPresent(":now", context.now_ms));
     CAIRN_RETURN_IF_ERROR(stmt->Run());
   }
   CAIRN_ASSIGN_OR_RETURN(auto mark, db.PrepareUncached(

@@ -27,39 +27,39 @@ Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
-// --- Statement ---
+// --- SqliteStatement ---
 
-Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
+SqliteStatement::SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
     : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
-Status Statement::Check(int rc) const {
+Status SqliteStatement::Check(int rc) const {
   if (rc == SQLITE_OK) return Status();
   return SqliteStatus(db_, rc, sql_);
 }
 
-Status Statement::BindInt64(int index, int64_t value) { return Check(sqlite3_bind_int64(stmt_, index, value)); }
-Status Statement::BindDouble(int index, double value) { return Check(sqlite3_bind_double(stmt_, index, value)); }
-Status Statement::BindText(int index, std::string_view value) {
+Status SqliteStatement::BindInt64(int index, int64_t value) { return Check(sqlite3_bind_int64(stmt_, index, value)); }
+Status SqliteStatement::BindDouble(int index, double value) { return Check(sqlite3_bind_double(stmt_, index, value)); }
+Status SqliteStatement::BindText(int index, std::string_view value) {
   return Check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
-Status Statement::BindNull(int index) { return Check(sqlite3_bind_null(stmt_, index)); }
+Status SqliteStatement::BindNull(int index) { return Check(sqlite3_bind_null(stmt_, index)); }
 
-Status Statement::BindNamedIfPresent(const char* name, const SqlValue& value) {
+Status SqliteStatement::BindNamedIfPresent(const char* name, const SqlValue& value) {
   int index = sqlite3_bind_parameter_index(stmt_, name);
   if (index == 0) return Status();
   return Bind(index, value);
 }
 
-Result<bool> Statement::Step() {
+Result<bool> SqliteStatement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return SqliteStatus(db_, rc, sql_);
 }
 
-Status Statement::Run() {
+Status SqliteStatement::Run() {
   for (;;) {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_DONE) return Status();
@@ -67,16 +67,16 @@ Status Statement::Run() {
   }
 }
 
-int64_t Statement::ColumnInt64(int column) const { return sqlite3_column_int64(stmt_, column); }
-double Statement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
-bool Statement::ColumnIsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-std::string_view Statement::ColumnTextView(int column) const {
+int64_t SqliteStatement::ColumnInt64(int column) const { return sqlite3_column_int64(stmt_, column); }
+double SqliteStatement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
+bool SqliteStatement::ColumnIsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+std::string_view SqliteStatement::ColumnTextView(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   if (text == nullptr) return {};
   return std::string_view(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column));
 }
 
-void Statement::Reset() {
+void SqliteStatement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
@@ -120,7 +120,7 @@ Status Database::Exec(std::string_view sql) {
   return SqliteStatus(db_, rc, text);
 }
 
-Result<std::unique_ptr<Statement>> Database::PrepareRaw(std::string_view sql, bool persistent) {
+Result<std::unique_ptr<SqliteStatement>> Database::PrepareRaw(std::string_view sql, bool persistent) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
@@ -128,7 +128,7 @@ Result<std::unique_ptr<Statement>> Database::PrepareRaw(std::string_view sql, bo
     sqlite3_finalize(stmt);
     return SqliteStatus(db_, rc, std::string("prepare ") + std::string(sql));
   }
-  return std::make_unique<Statement>(db_, stmt, std::string(sql));
+  return std::make_unique<SqliteStatement>(db_, stmt, std::string(sql));
 }
 
 Result<ScopedStatement> Database::Prepare(std::string_view sql) {

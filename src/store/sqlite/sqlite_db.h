@@ -1,6 +1,6 @@
 // A thin RAII layer over the sqlite3 C API, implementing the SQL seam
 // (store/sql/connection.h): Database (one connection plus a prepared-statement
-// cache) and Statement (bind / step / column helpers).
+// cache) and SqliteStatement (bind / step / column helpers).
 // Every sqlite error becomes a Status; user-facing messages never contain SQL
 // text or sqlite's own message, which go to internal_context for logs.
 //
@@ -36,13 +36,15 @@ namespace cairn::store::sqlite {
 using sql::ScopedStatement;
 using sql::SqlQuery;
 using sql::SqlValue;
+// Code on a sqlite::Database reads rows through the seam's Statement.
+using sql::Statement;
 
-class Statement final : public sql::Statement {
+class SqliteStatement final : public sql::Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);
-  ~Statement() override;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);
+  ~SqliteStatement() override;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
 
   // Placeholders are numbered from 1. Text is copied by sqlite.
   Status BindInt64(int index, int64_t value) override;
@@ -50,7 +52,7 @@ class Statement final : public sql::Statement {
   Status BindText(int index, std::string_view value) override;
   Status BindNull(int index) override;
   // Binds a named parameter (":name") if the statement uses it.
-  Status BindNamedIfPresent(const char* name, const SqlValue& value);
+  Status BindNamedIfPresent(const char* name, const SqlValue& value) override;
 
   // true: a row is available; false: done.
   Result<bool> Step() override;
@@ -107,8 +109,6 @@ class Database final : public sql::Connection {
   // A fresh statement, finalized on scope exit. Use for generated SQL that
   // varies per request (search queries), so the cache stays bounded.
   Result<ScopedStatement> PrepareUncached(std::string_view sql) override;
-  // The sqlite statement behind a ScopedStatement from this connection.
-  static Statement& Native(const ScopedStatement& stmt) { return static_cast<Statement&>(*stmt); }
 
   int64_t LastInsertRowId() const;
   // Rows changed by the most recent INSERT/UPDATE/DELETE.
@@ -122,11 +122,11 @@ class Database final : public sql::Connection {
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
-  Result<std::unique_ptr<Statement>> PrepareRaw(std::string_view sql, bool persistent);
+  Result<std::unique_ptr<SqliteStatement>> PrepareRaw(std::string_view sql, bool persistent);
 
   sqlite3* db_;
   // Keys view each Statement's own sql() text, so lookups do not allocate.
-  std::unordered_map<std::string_view, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<std::string_view, std::unique_ptr<SqliteStatement>> cache_;
 };
 
 // Converts an sqlite result code into a Status (see the header comment).

@@ -46,7 +46,7 @@ Status NotUpdated(Database& db, const std::string& id) {
 
 SqlValue Optional(const std::optional<double>& v) { return v ? SqlValue(*v) : SqlValue(); }
 
-ExperimentRecord ReadExperiment(const sql::Statement& s) {
+ExperimentRecord ReadExperiment(const Statement& s) {
   ExperimentRecord e;
   e.experiment_id = s.ColumnText(0);
   e.name = s.ColumnText(1);
@@ -76,7 +76,7 @@ ExperimentRecord ReadExperiment(const sql::Statement& s) {
   return e;
 }
 
-TrialRecord ReadTrial(const sql::Statement& s) {
+TrialRecord ReadTrial(const Statement& s) {
   TrialRecord t;
   t.experiment_id = s.ColumnText(0);
   t.name = s.ColumnText(1);
