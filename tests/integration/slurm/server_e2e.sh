@@ -13,7 +13,10 @@ cairn=${1:?usage: server_e2e.sh CAIRN_BINARY}
 source "$here/../../lib/cairn_server.sh"
 fail() { echo "FAIL: $*" >&2; [ -n "${CAIRN_WORKDIR:-}" ] && tail -n 30 "$CAIRN_WORKDIR/server.log" >&2; exit 1; }
 
-start_cairn "$cairn" --pipelines-executor slurm --tuning-executor slurm
+# One replica id for both lives of the server (the SIGKILL test below): the
+# restarted server takes its own runs over at once instead of after a lease.
+server_flags=(--pipelines-executor slurm --tuning-executor slurm --replica-id slurm-e2e)
+start_cairn "$cairn" "${server_flags[@]}"
 export MLFLOW_TRACKING_URI=$CAIRN_URL
 
 cat > "$CAIRN_WORKDIR/train.yaml" <<'YAML'
@@ -86,6 +89,50 @@ done
 loop_array=$(printf '%s\n' $arrays | head -1 | cut -d= -f2)
 [ "$(array_elements "$loop_array")" = 4 ] || fail "squeue does not list array $loop_array with 4 elements"
 squeue --states=all --noheader --format=%j --jobs="$loop_array" | grep -q '^cairn-a-' || fail "array $loop_array is not cairn's"
+
+# SIGKILL the server while a ParallelFor's array runs; the restarted server
+# (same data directory) adopts the array's elements: every item runs exactly
+# once, in the one array, and the run succeeds.
+ran="$CAIRN_WORKDIR/ran"
+cat > "$CAIRN_WORKDIR/crash.yaml" <<YAML
+name: slurm-crash
+steps:
+  shard:
+    for_each: [1, 2, 3, 4]
+    run: echo "\${{ item }} \$SLURM_ARRAY_JOB_ID" >> $ran && sleep 4 && echo "\${{ item }}" > "\${{ outputs.out }}"
+    outputs: {out: int}
+YAML
+out=$("$cairn" pipelines run "$CAIRN_WORKDIR/crash.yaml" 2>&1) || fail "crash run not submitted: $out"
+crash_id=$(printf '%s\n' "$out" | grep -oE '[0-9a-f]{32}' | head -1)
+# Killed as soon as one element runs: the others may still be pending.
+for _ in $(seq 300); do [ -s "$ran" ] && break; sleep 0.1; done
+[ -s "$ran" ] || fail "the crash run's iterations did not start"
+kill -KILL "$CAIRN_PID"; wait "$CAIRN_PID" 2>/dev/null || true
+(cd "$CAIRN_WORKDIR" && exec "$cairn" server --port 0 "${server_flags[@]}") >"$CAIRN_WORKDIR/server2.log" 2>&1 &
+CAIRN_PID=$!
+for _ in $(seq 200); do grep -q "listening on" "$CAIRN_WORKDIR/server2.log" 2>/dev/null && break; sleep 0.05; done
+CAIRN_URL=$(grep -o 'http://[0-9.]*:[0-9]*' "$CAIRN_WORKDIR/server2.log" | head -1)
+[ -n "$CAIRN_URL" ] || fail "the server did not restart: $(cat "$CAIRN_WORKDIR/server2.log")"
+export MLFLOW_TRACKING_URI=$CAIRN_URL
+state=""
+for _ in $(seq 600); do
+  state=$(curl -sf "$CAIRN_URL/api/2.0/cairn/pipelines/runs/get?run_id=$crash_id" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(JSON.parse(s).run.state));')
+  case "$state" in SUCCEEDED|FAILED|CANCELLED) break;; esac
+  sleep 0.1
+done
+[ "$state" = SUCCEEDED ] || fail "the crash run ended $state after the restart"
+grep -q "resuming pipeline run $crash_id" "$CAIRN_WORKDIR/server2.log" || fail "the restarted server did not resume $crash_id"
+get=$(curl -sf "$CAIRN_URL/api/2.0/cairn/pipelines/runs/get?run_id=$crash_id")
+node -e '
+  const its = JSON.parse(process.argv[1]).tasks.filter((t) => t.kind === "CONTAINER");
+  if (its.length !== 4) { console.error("FAIL: " + its.length + " containers"); process.exit(1); }
+  for (const t of its) if (t.attempt !== 1 || t.state !== "SUCCEEDED") {
+    console.error("FAIL: " + t.node_id + " attempt " + t.attempt + " " + t.state); process.exit(1);
+  }
+' "$get" || fail "crash run tasks: $get"
+[ "$(sort "$ran" | tr '\n' ' ')" = "$(sort "$ran" | head -1 | cut -d' ' -f2 | sed 's/.*/1 & 2 & 3 & 4 & /')" ] ||
+  fail "after SIGKILL each item must run once, in one array: $(cat "$ran")"
 
 cat > "$CAIRN_WORKDIR/study.yaml" <<'YAML'
 name: slurm-study
