@@ -304,6 +304,15 @@ class HttpServer::Impl {
       if (q != std::string_view::npos) request.query = std::string(target.substr(q + 1));
       request.content_type = std::string(header[http::field::content_type]);
       request.authorization = std::string(header[http::field::authorization]);
+      request.cookie = std::string(header[http::field::cookie]);
+      request.csrf_token = std::string(header["X-CSRF-Token"]);
+      request.workspace = std::string(header["X-Cairn-Workspace"]);
+      {
+        // For per-address rate limits and the audit log.
+        boost::system::error_code peer_ec;
+        auto peer = beast::get_lowest_layer(stream).socket().remote_endpoint(peer_ec);
+        if (!peer_ec) request.peer = peer.address().to_string();
+      }
       auto match = router_.Find(request.method, request.path);
       bool streams_body = match.kind == frontends::Router::MatchKind::kFound && match.route->streams_request_body;
 

@@ -139,6 +139,32 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
                   "Seconds before another replica takes over the runs of one that stopped renewing its leases")
       ->envname("CAIRN_LEASE_SECONDS")
       ->capture_default_str();
+  command.add_flag("--auth", c.auth, "Require authentication (users, tokens, permissions; docs/auth.md)")
+      ->envname("CAIRN_AUTH");
+  command.add_option("--auth-admin-user", c.auth_admin_user, "Name of the initial admin created with --auth")
+      ->envname("CAIRN_AUTH_ADMIN_USER")
+      ->capture_default_str();
+  command.add_option("--auth-admin-password-file", c.auth_admin_password_file,
+                     "File with the initial admin's password (or set CAIRN_AUTH_ADMIN_PASSWORD)")
+      ->envname("CAIRN_AUTH_ADMIN_PASSWORD_FILE");
+  command.add_option("--auth-default-permission", c.auth_default_permission,
+                     "Permission users have without an explicit grant: READ, EDIT, MANAGE or NO_PERMISSIONS")
+      ->envname("CAIRN_AUTH_DEFAULT_PERMISSION")
+      ->check(CLI::IsMember({"READ", "EDIT", "MANAGE", "NO_PERMISSIONS"}))
+      ->capture_default_str();
+  command.add_option("--auth-rate-limit", c.auth_rate_limit, "Requests per second per user with --auth (0: no limit)")
+      ->envname("CAIRN_AUTH_RATE_LIMIT")
+      ->capture_default_str();
+  command.add_option("--auth-max-failed-logins", c.auth_max_failed_logins,
+                     "Failed logins per user or client address before a lockout")
+      ->envname("CAIRN_AUTH_MAX_FAILED_LOGINS")
+      ->capture_default_str();
+  command.add_option("--auth-lockout", c.auth_lockout_s, "Seconds of the first lockout after too many failed logins")
+      ->envname("CAIRN_AUTH_LOCKOUT")
+      ->capture_default_str();
+  command.add_option("--auth-session-ttl", c.auth_session_ttl_s, "Seconds a web UI login lasts")
+      ->envname("CAIRN_AUTH_SESSION_TTL")
+      ->capture_default_str();
 }
 
 Status ValidateServerConfig(ServerConfig& c) {
@@ -163,6 +189,10 @@ Status ValidateServerConfig(ServerConfig& c) {
   c.tls_enabled = !c.tls_cert.empty();
   if (c.lease_seconds < 1 || c.lease_seconds > 3600) return InvalidArgument("--lease-seconds must be between 1 and 3600");
   if (c.replica_id.size() > 200) return InvalidArgument("--replica-id must be at most 200 characters");
+  if (c.auth_rate_limit < 0) return InvalidArgument("--auth-rate-limit must be >= 0");
+  if (c.auth_max_failed_logins < 1) return InvalidArgument("--auth-max-failed-logins must be >= 1");
+  if (c.auth_lockout_s < 1) return InvalidArgument("--auth-lockout must be >= 1");
+  if (c.auth_session_ttl_s < 60) return InvalidArgument("--auth-session-ttl must be >= 60");
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level)) {
     return InvalidArgument(fmt::format("--log-level '{}' is not one of debug, info, warn, error, off", c.log_level));

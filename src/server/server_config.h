@@ -86,6 +86,24 @@ struct ServerConfig {
   // A client that has not finished its TLS handshake by then is dropped,
   // so half-open handshakes cannot pile up.
   int tls_handshake_timeout_s = 10;
+  // Authentication and authorization (docs/auth.md); off: the embedded
+  // single-user mode, every request allowed.
+  bool auth = false;
+  // The initial admin, created on the first start with --auth; its password
+  // comes from --auth-admin-password-file or CAIRN_AUTH_ADMIN_PASSWORD
+  // (never a flag value: command lines are visible to every local user).
+  std::string auth_admin_user = "admin";
+  std::string auth_admin_password_file;
+  // What users get on experiments and models without an explicit
+  // permission (MLflow's default_permission).
+  std::string auth_default_permission = "READ";
+  // Requests per second per user (per address when anonymous); 0: no limit.
+  double auth_rate_limit = 200;
+  // Failed logins per user / client address before a lockout of
+  // auth_lockout_s seconds (doubling on repeat).
+  int auth_max_failed_logins = 5;
+  int64_t auth_lockout_s = 60;
+  int64_t auth_session_ttl_s = 12 * 60 * 60;
   // Derived by ValidateServerConfig (true when --tls-cert is given): the
   // auth code sets the Secure cookie flag from it.
   bool tls_enabled = false;

@@ -15,6 +15,7 @@
 #include "frontends/http/router.h"
 #include "frontends/mlflow_rest/mlflow_api.h"
 #include "server/artifact_stores.h"
+#include "server/auth_wiring.h"
 #include "server/http_server.h"
 #include "server/pipelines_wiring.h"
 #include "server/serving_wiring.h"
@@ -139,6 +140,17 @@ int RunServer(const ServerConfig& flags) {
   // registry's copies land by rename, and outside the served tree.
   deps.scratch_dir = destination + ".spool/registry";
   frontends::RegisterMlflowApi(router, deps);
+  // Authentication (--auth): before the pipelines and tuning services, whose
+  // executors then give each task its own token.
+  std::unique_ptr<AuthService> auth_service;
+  if (config.auth) {
+    auto created = AuthService::Create(config, *stores->auth);
+    if (!created) return Fail(created.error());
+    auth_service = std::move(*created);
+    auth_service->RegisterApi(router);
+  } else {
+    RegisterAuthOff(router);
+  }
   // Pipelines: the scheduler and local executor over the same database,
   // started once the listener has its address (tasks log back to it).
   auto pipelines_service =
@@ -154,6 +166,28 @@ int RunServer(const ServerConfig& flags) {
   // The web UI (embedded files, served as the router's GET fallback so it
   // never shadows an API path) and its chart-downsampling endpoint.
   frontends::RegisterDashboard(router, {stores->tracking.get(), frontends::EmbeddedWebAssets()});
+  if (auth_service) {
+    // Every route is on the router now: wrap them all.
+    frontends::AuthLayerDeps resolvers;
+    resolvers.tracking = stores->tracking.get();
+    resolvers.registry = stores->registry.get();
+    pipelines::PipelineRunStore* pipeline_runs = stores->pipelines.get();
+    resolvers.pipeline_run_experiment = [pipeline_runs](const std::string& id) -> Result<std::string> {
+      CAIRN_ASSIGN_OR_RETURN(auto run, pipeline_runs->GetRun(id));
+      return run.experiment_id;
+    };
+    tuning::ExperimentStore* tuning_experiments = stores->tuning.get();
+    resolvers.tuning_experiment_tracking = [tuning_experiments](const std::string& id) -> Result<std::string> {
+      CAIRN_ASSIGN_OR_RETURN(auto experiment, tuning_experiments->GetExperiment(id));
+      return experiment.tracking_experiment_id;
+    };
+    serving::ModelRepository* deployments = &(*serving_service)->repository();
+    resolvers.deployment_model_uri = [deployments](const std::string& name) -> Result<std::string> {
+      CAIRN_ASSIGN_OR_RETURN(auto deployment, deployments->Get(name));
+      return deployment.model_uri;
+    };
+    auth_service->Install(router, std::move(resolvers));
+  }
 
   HttpServerOptions http_options;
   http_options.host = config.host;
@@ -197,6 +231,8 @@ int RunServer(const ServerConfig& flags) {
   stores->registry.reset();
   stores->pipelines.reset();
   stores->tuning.reset();
+  auth_service.reset();
+  stores->auth.reset();
   CAIRN_LOG(kInfo, "server", "stopped");
   return 0;
 }

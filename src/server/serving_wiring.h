@@ -33,6 +33,9 @@ class ServingService {
                                                         frontends::Router& router, const std::string& version);
   ~ServingService();
 
+  // The deployments (the auth layer resolves a deployment's model through it).
+  serving::ModelRepository& repository() { return *repository_; }
+
  private:
   ServingService() = default;
   // Serves the saved deployments again (on a thread: readiness is false

@@ -13,7 +13,14 @@ namespace cairn::server {
 
 namespace fs = std::filesystem;
 
-Result<std::unique_ptr<pipelines::Executor>> CreateTaskExecutor(const ServerConfig& config, const std::string& kind) {
+namespace {
+// Set once by RunServer (auth on) before the services create executors.
+TaskTokenMinter& TaskTokens() {
+  static TaskTokenMinter* minter = new TaskTokenMinter();
+  return *minter;
+}
+
+Result<std::unique_ptr<pipelines::Executor>> CreateBareTaskExecutor(const ServerConfig& config, const std::string& kind) {
   if (kind == "slurm") {
     pipelines::SlurmExecutorOptions options;
     options.base_env = pipelines::LocalExecutor::ProcessEnvironment();
@@ -29,6 +36,15 @@ Result<std::unique_ptr<pipelines::Executor>> CreateTaskExecutor(const ServerConf
   options.base_env = pipelines::LocalExecutor::ProcessEnvironment();
   CAIRN_ASSIGN_OR_RETURN(auto local, pipelines::LocalExecutor::Create(std::move(options)));
   return std::unique_ptr<pipelines::Executor>(std::move(local));
+}
+}  // namespace
+
+void SetTaskTokenMinter(TaskTokenMinter minter) { TaskTokens() = std::move(minter); }
+
+Result<std::unique_ptr<pipelines::Executor>> CreateTaskExecutor(const ServerConfig& config, const std::string& kind) {
+  CAIRN_ASSIGN_OR_RETURN(auto executor, CreateBareTaskExecutor(config, kind));
+  if (!TaskTokens()) return executor;
+  return std::unique_ptr<pipelines::Executor>(std::make_unique<TaskTokenExecutor>(std::move(executor), TaskTokens()));
 }
 
 Status CopyIntoArtifacts(const artifacts::ArtifactRepositoryRegistry& registry, const std::string& scratch,

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/auth_store.h"
 #include "base/clock.h"
 #include "base/result.h"
 #include "pipelines/run_state/run_store.h"
@@ -44,6 +45,8 @@ struct SqliteStores {
   std::unique_ptr<pipelines::PipelineRunStore> pipelines;
   // Tuning experiments and trials (schema migration 4).
   std::unique_ptr<tuning::ExperimentStore> tuning;
+  // Users, tokens, permissions, workspaces, audit (schema migration 6).
+  std::unique_ptr<auth::AuthStore> auth;
 };
 
 // Opens (creating and migrating if needed) the database and both stores.

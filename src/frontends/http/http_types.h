@@ -17,6 +17,13 @@ struct HttpRequest {
   std::string query;   // raw query string, without '?'
   std::string content_type;
   std::string authorization;
+  // For the auth layer (frontends/auth): the Cookie and X-CSRF-Token
+  // headers, the client's address, and X-Cairn-Workspace (the workspace a
+  // new experiment or model goes to).
+  std::string cookie;
+  std::string csrf_token;
+  std::string peer;
+  std::string workspace;
   // The body, for routes that take it in memory.
   std::string body;
   // For routes declared with streams_request_body: the body spooled to this

@@ -25,6 +25,12 @@ void Router::Add(Route route) {
 
 void Router::SetFallback(Route route) { fallback_ = std::move(route); }
 
+void Router::WrapHandlers(const std::function<Handler(const Route&, bool)>& wrap) {
+  for (auto& [key, route] : exact_) route.handler = wrap(route, false);
+  for (Route& route : prefixes_) route.handler = wrap(route, false);
+  if (fallback_) fallback_->handler = wrap(*fallback_, true);
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   if (auto it = exact_.find(Key(method, path)); it != exact_.end()) return {MatchKind::kFound, &it->second, {}};
   std::vector<std::string> allowed;

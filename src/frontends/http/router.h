@@ -35,6 +35,11 @@ class Router {
   // single-page-app fallback. `path` is ignored.
   void SetFallback(Route route);
 
+  // Replaces every route's handler (exact, prefix and fallback) with
+  // wrap(route, is_fallback), which may call route.handler. For layers that
+  // apply to all routes (authentication); call after all routes are added.
+  void WrapHandlers(const std::function<Handler(const Route&, bool)>& wrap);
+
   enum class MatchKind { kFound, kNoPath, kWrongMethod };
   struct Match {
     MatchKind kind = MatchKind::kNoPath;

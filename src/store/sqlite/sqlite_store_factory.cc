@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "store/sqlite/sqlite_auth_store.h"
 #include "store/sqlite/sqlite_database.h"
 #include "store/sqlite/sqlite_pipeline_run_store.h"
 #include "store/sqlite/sqlite_registry_store.h"
@@ -18,6 +19,7 @@ Result<SqliteStores> OpenSqliteStores(const SqliteStoreOptions& options) {
   stores.tracking = std::make_unique<sqlite::SqliteTrackingStore>(db);
   stores.registry = std::make_unique<sqlite::SqliteRegistryStore>(db);
   stores.pipelines = std::make_unique<sqlite::SqlitePipelineRunStore>(db);
+  stores.auth = std::make_unique<sqlite::SqliteAuthStore>(db);
   stores.tuning = std::make_unique<sqlite::SqliteExperimentStore>(std::move(db));
   return stores;
 }

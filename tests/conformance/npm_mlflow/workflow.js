@@ -16,7 +16,16 @@ const realLog = console.log;
 console.log = () => {};
 
 async function main() {
-  const client = new MLflow({ endpoint });
+  // Credentials from the environment, as MLflow's own clients take them
+  // (the npm client has no such support itself, only extra headers).
+  const headers = {};
+  if (process.env.MLFLOW_TRACKING_TOKEN) {
+    headers.Authorization = `Bearer ${process.env.MLFLOW_TRACKING_TOKEN}`;
+  } else if (process.env.MLFLOW_TRACKING_USERNAME) {
+    const pair = `${process.env.MLFLOW_TRACKING_USERNAME}:${process.env.MLFLOW_TRACKING_PASSWORD || ''}`;
+    headers.Authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  }
+  const client = new MLflow({ endpoint, headers });
   const { Experiments, Runs, Metrics, Artifacts } = client;
   const name = `npm-conformance-${Date.now()}`;
 

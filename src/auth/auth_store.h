@@ -1,0 +1,142 @@
+// AuthStore: persistence of users, access tokens, UI sessions, MLflow-style
+// permissions, workspaces and the audit log (schema migration 6 in
+// store/sqlite). Secrets are stored only as hashes (see secrets.h,
+// password.h). Implementations: store/sqlite/sqlite_auth_store (the server),
+// auth/testing/fake_auth_store.h (unit tests).
+//
+// Errors: kNotFound / kAlreadyExists with messages users can act on;
+// kInternal / kUnavailable from the database. Thread-safety: implementations
+// are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/permission.h"
+#include "base/result.h"
+
+namespace cairn::auth {
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  std::string password_hash;  // argon2id encoded
+  bool is_admin = false;
+  int64_t created_time = 0;
+};
+
+struct AccessToken {
+  std::string token_id;  // public id (secrets.h)
+  int64_t user_id = 0;
+  std::string token_hash;  // SHA-256 hex of the token
+  std::string name;
+  std::string kind = "personal";  // "personal" or "task"
+  // Non-empty: the token reaches only resources of this workspace.
+  std::string workspace;
+  // Task tokens: the experiment they may read and the run (and its nested
+  // runs) they may write.
+  std::string scope_experiment_id;
+  std::string scope_run_id;
+  int64_t created_time = 0;
+  std::optional<int64_t> expires_time;  // ms since epoch; none: never
+  std::optional<int64_t> revoked_time;
+  std::optional<int64_t> last_used_time;
+};
+
+struct Session {
+  std::string session_hash;  // SHA-256 hex of the cookie value
+  int64_t user_id = 0;
+  std::string csrf_token;
+  int64_t created_time = 0;
+  int64_t expires_time = 0;
+};
+
+enum class ResourceKind { kExperiment, kRegisteredModel };
+std::string_view ResourceKindName(ResourceKind kind);  // "experiment", "registered_model"
+
+struct Workspace {
+  std::string name;
+  std::string description;
+  int64_t created_time = 0;
+};
+
+struct WorkspaceMember {
+  std::string workspace;
+  int64_t user_id = 0;
+  std::string username;
+  Permission role = Permission::kRead;
+};
+
+struct AuditEvent {
+  int64_t id = 0;  // assigned by the store, increasing
+  int64_t time = 0;
+  std::string username;
+  std::string client;
+  std::string action;
+  std::string target;
+  std::string outcome;  // "ok", "denied", "failed"
+  std::string detail;
+};
+
+class AuthStore {
+ public:
+  virtual ~AuthStore() = default;
+
+  // Users. CreateUser: kAlreadyExists for a taken name.
+  virtual Result<User> CreateUser(const std::string& username, const std::string& password_hash, bool is_admin,
+                                  int64_t now) = 0;
+  virtual Result<User> GetUser(const std::string& username) = 0;
+  virtual Result<User> GetUserById(int64_t id) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  virtual Status UpdatePassword(const std::string& username, const std::string& password_hash) = 0;
+  virtual Status UpdateAdmin(const std::string& username, bool is_admin) = 0;
+  // Removes the user with their tokens, sessions, permissions, memberships.
+  virtual Status DeleteUser(const std::string& username) = 0;
+  virtual Result<bool> HasAdmin() = 0;
+
+  // Tokens.
+  virtual Status CreateToken(const AccessToken& token) = 0;
+  virtual Result<AccessToken> FindTokenByHash(const std::string& token_hash) = 0;
+  virtual Result<std::vector<AccessToken>> ListTokens(int64_t user_id) = 0;
+  virtual Result<AccessToken> GetToken(const std::string& token_id) = 0;
+  virtual Status RevokeToken(const std::string& token_id, int64_t now) = 0;
+  virtual Status TouchToken(const std::string& token_id, int64_t now) = 0;
+
+  // Sessions.
+  virtual Status CreateSession(const Session& session) = 0;
+  virtual Result<Session> FindSession(const std::string& session_hash) = 0;
+  virtual Status DeleteSession(const std::string& session_hash) = 0;
+
+  // Permissions (MLflow semantics: create fails if present, the others if
+  // absent).
+  virtual Status CreatePermission(ResourceKind kind, const std::string& resource, int64_t user_id,
+                                  Permission permission) = 0;
+  virtual Result<Permission> GetPermission(ResourceKind kind, const std::string& resource, int64_t user_id) = 0;
+  virtual Status UpdatePermission(ResourceKind kind, const std::string& resource, int64_t user_id,
+                                  Permission permission) = 0;
+  virtual Status DeletePermission(ResourceKind kind, const std::string& resource, int64_t user_id) = 0;
+  // Registered model renamed: its permissions and workspace follow it.
+  virtual Status RenameResource(ResourceKind kind, const std::string& from, const std::string& to) = 0;
+
+  // Workspaces.
+  virtual Status CreateWorkspace(const Workspace& workspace) = 0;
+  virtual Result<std::vector<Workspace>> ListWorkspaces() = 0;
+  virtual Status DeleteWorkspace(const std::string& name) = 0;
+  virtual Status SetMember(const std::string& workspace, int64_t user_id, Permission role) = 0;
+  virtual Status RemoveMember(const std::string& workspace, int64_t user_id) = 0;
+  virtual Result<std::vector<WorkspaceMember>> ListMembers(const std::string& workspace) = 0;
+  // nullopt: not a member.
+  virtual Result<std::optional<Permission>> MemberRole(const std::string& workspace, int64_t user_id) = 0;
+  virtual Status AssignResource(ResourceKind kind, const std::string& resource, const std::string& workspace) = 0;
+  // "" when the resource is in no workspace.
+  virtual Result<std::string> ResourceWorkspace(ResourceKind kind, const std::string& resource) = 0;
+
+  // Audit log: append-only.
+  virtual Status AppendAudit(const AuditEvent& event) = 0;
+  // Events with id > after_id, oldest first, at most `max`.
+  virtual Result<std::vector<AuditEvent>> ListAudit(int64_t after_id, int max) = 0;
+};
+
+}  // namespace cairn::auth

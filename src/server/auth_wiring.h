@@ -1,0 +1,58 @@
+// AuthService: the composition of authentication and authorization for
+// `cairn server --auth` (docs/auth.md): it bootstraps the first admin,
+// registers the user/permission/token/workspace/session API, wraps every
+// route in the auth layer, and mints task tokens for pipeline tasks and
+// tuning trials. Without --auth, RegisterAuthOff only serves
+// /api/2.0/cairn/auth/me = {"user":null,"auth_enabled":false}.
+//
+// Lifecycle: Create (before the pipelines/tuning services: it installs the
+// task token minter), RegisterApi, then, after every route is on the
+// router, Install. Thread-safety: thread-safe after Install.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "auth/audit.h"
+#include "auth/authenticator.h"
+#include "auth/authorizer.h"
+#include "auth/rate_limiter.h"
+#include "frontends/auth/auth_layer.h"
+#include "frontends/http/router.h"
+#include "server/server_config.h"
+
+namespace cairn::server {
+
+class AuthService {
+ public:
+  // kFailedPrecondition when there is no admin and none is given: the
+  // server must not start without one (there is no default password).
+  static Result<std::unique_ptr<AuthService>> Create(const ServerConfig& config, auth::AuthStore& store);
+  ~AuthService();
+
+  void RegisterApi(frontends::Router& router);
+  // `resolvers` carries the stores and the pipeline/tuning/deployment
+  // resolvers (its auth fields are filled here).
+  void Install(frontends::Router& router, frontends::AuthLayerDeps resolvers);
+
+ private:
+  AuthService(const ServerConfig& config, auth::AuthStore& store);
+  Status Bootstrap(const ServerConfig& config);
+  Result<std::string> MintTaskToken(const std::string& experiment_id, const std::string& run_id);
+
+  auth::AuthStore& store_;
+  std::unique_ptr<Clock> clock_;
+  auth::FailedLoginGuard guard_;
+  auth::Authenticator authenticator_;
+  auth::Authorizer authorizer_;
+  auth::AuditLog audit_;
+  std::unique_ptr<auth::RateLimiter> limiter_;
+  bool secure_cookie_ = false;
+  frontends::AuthLayerDeps deps_;
+};
+
+// Without --auth.
+void RegisterAuthOff(frontends::Router& router);
+
+}  // namespace cairn::server

@@ -1,0 +1,76 @@
+// SqliteAuthStore: auth::AuthStore on the tracking database (schema
+// migration 6: auth_users, auth_tokens, auth_sessions,
+// experiment_permissions, registered_model_permissions, auth_workspaces,
+// auth_workspace_members, auth_workspace_resources, auth_audit).
+//
+// Contract and errors: those of auth/auth_store.h. Writes go through the
+// database's group committer, reads through its read pool. Deleting a user
+// deletes their rows explicitly (no reliance on PRAGMA foreign_keys).
+//
+// Thread-safety: thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/auth_store.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace cairn::store::sqlite {
+
+class SqliteAuthStore final : public auth::AuthStore {
+ public:
+  explicit SqliteAuthStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
+  SqliteAuthStore(const SqliteAuthStore&) = delete;
+  SqliteAuthStore& operator=(const SqliteAuthStore&) = delete;
+
+  Result<auth::User> CreateUser(const std::string& username, const std::string& password_hash, bool is_admin,
+                                int64_t now) override;
+  Result<auth::User> GetUser(const std::string& username) override;
+  Result<auth::User> GetUserById(int64_t id) override;
+  Result<std::vector<auth::User>> ListUsers() override;
+  Status UpdatePassword(const std::string& username, const std::string& password_hash) override;
+  Status UpdateAdmin(const std::string& username, bool is_admin) override;
+  Status DeleteUser(const std::string& username) override;
+  Result<bool> HasAdmin() override;
+
+  Status CreateToken(const auth::AccessToken& token) override;
+  Result<auth::AccessToken> FindTokenByHash(const std::string& token_hash) override;
+  Result<std::vector<auth::AccessToken>> ListTokens(int64_t user_id) override;
+  Result<auth::AccessToken> GetToken(const std::string& token_id) override;
+  Status RevokeToken(const std::string& token_id, int64_t now) override;
+  Status TouchToken(const std::string& token_id, int64_t now) override;
+
+  Status CreateSession(const auth::Session& session) override;
+  Result<auth::Session> FindSession(const std::string& session_hash) override;
+  Status DeleteSession(const std::string& session_hash) override;
+
+  Status CreatePermission(auth::ResourceKind kind, const std::string& resource, int64_t user_id,
+                          auth::Permission permission) override;
+  Result<auth::Permission> GetPermission(auth::ResourceKind kind, const std::string& resource,
+                                         int64_t user_id) override;
+  Status UpdatePermission(auth::ResourceKind kind, const std::string& resource, int64_t user_id,
+                          auth::Permission permission) override;
+  Status DeletePermission(auth::ResourceKind kind, const std::string& resource, int64_t user_id) override;
+  Status RenameResource(auth::ResourceKind kind, const std::string& from, const std::string& to) override;
+
+  Status CreateWorkspace(const auth::Workspace& workspace) override;
+  Result<std::vector<auth::Workspace>> ListWorkspaces() override;
+  Status DeleteWorkspace(const std::string& name) override;
+  Status SetMember(const std::string& workspace, int64_t user_id, auth::Permission role) override;
+  Status RemoveMember(const std::string& workspace, int64_t user_id) override;
+  Result<std::vector<auth::WorkspaceMember>> ListMembers(const std::string& workspace) override;
+  Result<std::optional<auth::Permission>> MemberRole(const std::string& workspace, int64_t user_id) override;
+  Status AssignResource(auth::ResourceKind kind, const std::string& resource, const std::string& workspace) override;
+  Result<std::string> ResourceWorkspace(auth::ResourceKind kind, const std::string& resource) override;
+
+  Status AppendAudit(const auth::AuditEvent& event) override;
+  Result<std::vector<auth::AuditEvent>> ListAudit(int64_t after_id, int max) override;
+
+ private:
+  const std::shared_ptr<SqliteDatabase> db_;
+};
+
+}  // namespace cairn::store::sqlite

@@ -1,0 +1,163 @@
+// auth::AuthStore contract, run on the fake (auth/testing) and on the SQLite
+// store (a file database, so reads go through the reader pool).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "auth/testing/fake_auth_store.h"
+#include "store/sqlite_store_factory.h"
+
+namespace cairn::store {
+namespace {
+
+using auth::Permission;
+using auth::ResourceKind;
+
+class AuthStoreTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    if (!GetParam()) {
+      fake_ = std::make_unique<auth::testing::FakeAuthStore>();
+      store_ = fake_.get();
+      return;
+    }
+    std::string pattern = (std::filesystem::temp_directory_path() / "cairn-auth-store-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    SqliteStoreOptions options;
+    options.path = dir_ + "/cairn.db";
+    options.default_artifact_root = "file:///tmp";
+    auto stores = OpenSqliteStores(options);
+    ASSERT_TRUE(stores.ok()) << stores.status().ToString();
+    stores_ = std::make_unique<SqliteStores>(std::move(stores).value());
+    store_ = stores_->auth.get();
+  }
+  void TearDown() override {
+    stores_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  std::string dir_;
+  std::unique_ptr<SqliteStores> stores_;
+  std::unique_ptr<auth::testing::FakeAuthStore> fake_;
+  auth::AuthStore* store_ = nullptr;
+};
+
+TEST_P(AuthStoreTest, Users) {
+  auto alice = store_->CreateUser("alice", "hash-a", false, 5);
+  ASSERT_TRUE(alice.ok()) << alice.status().ToString();
+  EXPECT_EQ(store_->CreateUser("alice", "x", false, 6).status().code(), StatusCode::kAlreadyExists);
+  EXPECT_FALSE(*store_->HasAdmin());
+  ASSERT_TRUE(store_->CreateUser("root", "hash-r", true, 7).ok());
+  EXPECT_TRUE(*store_->HasAdmin());
+  auto got = store_->GetUser("alice");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->id, alice->id);
+  EXPECT_EQ(got->password_hash, "hash-a");
+  EXPECT_EQ(store_->GetUserById(alice->id)->username, "alice");
+  ASSERT_TRUE(store_->UpdatePassword("alice", "hash-b").ok());
+  ASSERT_TRUE(store_->UpdateAdmin("alice", true).ok());
+  got = store_->GetUser("alice");
+  EXPECT_EQ(got->password_hash, "hash-b");
+  EXPECT_TRUE(got->is_admin);
+  EXPECT_EQ(store_->UpdatePassword("ghost", "x").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListUsers()->size(), 2u);
+  ASSERT_TRUE(store_->DeleteUser("alice").ok());
+  EXPECT_EQ(store_->GetUser("alice").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteUser("alice").code(), StatusCode::kNotFound);
+}
+
+TEST_P(AuthStoreTest, TokensAndSessions) {
+  auto user = store_->CreateUser("u", "h", false, 0);
+  ASSERT_TRUE(user.ok());
+  auth::AccessToken token;
+  token.token_id = "0123456789abcdef";
+  token.user_id = user->id;
+  token.token_hash = "hash";
+  token.name = "ci";
+  token.workspace = "red";
+  token.created_time = 1;
+  token.expires_time = 100;
+  ASSERT_TRUE(store_->CreateToken(token).ok());
+  auto found = store_->FindTokenByHash("hash");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->token_id, token.token_id);
+  EXPECT_EQ(found->workspace, "red");
+  EXPECT_EQ(found->expires_time, 100);
+  EXPECT_FALSE(found->revoked_time.has_value());
+  EXPECT_EQ(store_->FindTokenByHash("other").status().code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->RevokeToken(token.token_id, 50).ok());
+  EXPECT_EQ(store_->GetToken(token.token_id)->revoked_time, 50);
+  EXPECT_EQ(store_->RevokeToken("nope", 1).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListTokens(user->id)->size(), 1u);
+
+  ASSERT_TRUE(store_->CreateSession({"sess", user->id, "csrf", 1, 1000}).ok());
+  auto session = store_->FindSession("sess");
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(session->csrf_token, "csrf");
+  ASSERT_TRUE(store_->DeleteSession("sess").ok());
+  EXPECT_EQ(store_->FindSession("sess").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(AuthStoreTest, PermissionsFollowMlflowSemantics) {
+  auto user = store_->CreateUser("u", "h", false, 0);
+  ASSERT_TRUE(user.ok());
+  EXPECT_EQ(store_->GetPermission(ResourceKind::kExperiment, "1", user->id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->UpdatePermission(ResourceKind::kExperiment, "1", user->id, Permission::kRead).code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(store_->CreatePermission(ResourceKind::kExperiment, "1", user->id, Permission::kEdit).ok());
+  EXPECT_EQ(store_->CreatePermission(ResourceKind::kExperiment, "1", user->id, Permission::kRead).code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(*store_->GetPermission(ResourceKind::kExperiment, "1", user->id), Permission::kEdit);
+  EXPECT_EQ(store_->GetPermission(ResourceKind::kRegisteredModel, "1", user->id).status().code(),
+            StatusCode::kNotFound)
+      << "models and experiments are separate";
+  ASSERT_TRUE(store_->UpdatePermission(ResourceKind::kExperiment, "1", user->id, Permission::kManage).ok());
+  EXPECT_EQ(*store_->GetPermission(ResourceKind::kExperiment, "1", user->id), Permission::kManage);
+  ASSERT_TRUE(store_->DeletePermission(ResourceKind::kExperiment, "1", user->id).ok());
+  EXPECT_EQ(store_->DeletePermission(ResourceKind::kExperiment, "1", user->id).code(), StatusCode::kNotFound);
+
+  ASSERT_TRUE(store_->CreatePermission(ResourceKind::kRegisteredModel, "m", user->id, Permission::kRead).ok());
+  ASSERT_TRUE(store_->CreateWorkspace({"red", "", 0}).ok());
+  ASSERT_TRUE(store_->AssignResource(ResourceKind::kRegisteredModel, "m", "red").ok());
+  ASSERT_TRUE(store_->RenameResource(ResourceKind::kRegisteredModel, "m", "m2").ok());
+  EXPECT_EQ(*store_->GetPermission(ResourceKind::kRegisteredModel, "m2", user->id), Permission::kRead);
+  EXPECT_EQ(*store_->ResourceWorkspace(ResourceKind::kRegisteredModel, "m2"), "red") << "the workspace follows";
+}
+
+TEST_P(AuthStoreTest, WorkspacesAndAudit) {
+  auto user = store_->CreateUser("u", "h", false, 0);
+  ASSERT_TRUE(user.ok());
+  ASSERT_TRUE(store_->CreateWorkspace({"red", "team red", 1}).ok());
+  EXPECT_EQ(store_->CreateWorkspace({"red", "", 2}).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->SetMember("blue", user->id, Permission::kRead).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->SetMember("red", user->id, Permission::kRead).ok());
+  ASSERT_TRUE(store_->SetMember("red", user->id, Permission::kEdit).ok()) << "set twice updates the role";
+  EXPECT_EQ(**store_->MemberRole("red", user->id), Permission::kEdit);
+  auto members = store_->ListMembers("red");
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ((*members)[0].username, "u");
+  EXPECT_EQ(*store_->ResourceWorkspace(ResourceKind::kExperiment, "7"), "");
+  ASSERT_TRUE(store_->AssignResource(ResourceKind::kExperiment, "7", "red").ok());
+  EXPECT_EQ(*store_->ResourceWorkspace(ResourceKind::kExperiment, "7"), "red");
+  EXPECT_EQ(store_->AssignResource(ResourceKind::kExperiment, "8", "blue").code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->RemoveMember("red", user->id).ok());
+  EXPECT_FALSE(store_->MemberRole("red", user->id)->has_value());
+
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_->AppendAudit({0, i, "u", "127.0.0.1", "login", "u", i == 2 ? "ok" : "failed", ""}).ok());
+  }
+  auto all = store_->ListAudit(0, 10);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[2].outcome, "ok");
+  auto after = store_->ListAudit((*all)[0].id, 1);
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].id, (*all)[1].id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, AuthStoreTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "sqlite" : "fake"; });
+
+}  // namespace
+}  // namespace cairn::store

@@ -1,0 +1,82 @@
+// Helpers for the auth suites: requests as a given caller (Basic, Bearer,
+// session cookie + CSRF token, X-Cairn-Workspace) over raw HTTP, so every
+// response header (WWW-Authenticate, Set-Cookie, Retry-After) is visible,
+// and the users the suites share.
+#pragma once
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "base/base64.h"
+#include "integration/api.h"
+#include "integration/server_test.h"
+
+namespace cairn::integration {
+
+inline constexpr char kAdminUser[] = "admin";
+inline constexpr char kAdminPassword[] = "admin-password-for-tests";
+
+inline std::string UserPassword(const std::string& name) { return "pw-of-" + name + "-123"; }
+
+// A file with the admin password (the server reads it at start).
+inline std::string WriteAdminPasswordFile() {
+  std::string path = (std::filesystem::temp_directory_path() / fmt::format("cairn-admin-pw-{}-XXXXXX", getpid())).string();
+  int fd = mkstemp(path.data());
+  if (fd >= 0) close(fd);
+  std::ofstream(path) << kAdminPassword << "\n";
+  return path;
+}
+
+// Who sends a request.
+struct As {
+  std::string authorization;
+  std::string cookie;
+  std::string csrf;
+  std::string workspace;
+
+  static As Bearer(const std::string& token) { return As{"Bearer " + token, "", "", ""}; }
+  static As Cookie(const std::string& cookie, const std::string& csrf) { return As{"", cookie, csrf, ""}; }
+  As In(const std::string& ws) const {
+    As copy = *this;
+    copy.workspace = ws;
+    return copy;
+  }
+};
+
+class AuthClient {
+ public:
+  explicit AuthClient(uint16_t port) : port_(port) {}
+
+  As Basic(const std::string& user, const std::string& password) const {
+    return As{"Basic " + Base64Encode(user + ":" + password), "", "", ""};
+  }
+
+  Reply Call(const std::string& method, const std::string& target, const std::string& body, const As& who,
+             const std::string& content_type = "application/json") const {
+    std::string headers;
+    if (!who.authorization.empty()) headers += "Authorization: " + who.authorization + "\r\n";
+    if (!who.cookie.empty()) headers += "Cookie: " + who.cookie + "\r\n";
+    if (!who.csrf.empty()) headers += "X-CSRF-Token: " + who.csrf + "\r\n";
+    if (!who.workspace.empty()) headers += "X-Cairn-Workspace: " + who.workspace + "\r\n";
+    if (!body.empty()) headers += "Content-Type: " + content_type + "\r\n";
+    return SendRaw(port_, RawRequest(method, target, body, headers));
+  }
+
+  // Creates `name` (password UserPassword(name)) as the admin unless it exists.
+  void EnsureUser(const std::string& name) const {
+    Reply r = Call("POST", "/api/2.0/mlflow/users/create",
+                   fmt::format(R"({{"username":"{}","password":"{}"}})", name, UserPassword(name)),
+                   Basic(kAdminUser, kAdminPassword));
+    ASSERT_TRUE(r.status == 200 || r.status == 400) << r.Describe();
+  }
+
+ private:
+  uint16_t port_;
+};
+
+}  // namespace cairn::integration
