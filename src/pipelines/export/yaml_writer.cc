@@ -25,6 +25,30 @@ bool SafePlain(const std::string& s) {
   return true;
 }
 
+// Multi-line scripts (KFP Python components) read best as `|` blocks.
+// Only text whose lines start without blanks or tabs and end without
+// trailing blanks, so the block needs no indentation indicator and every
+// character survives (checked by the round-trip test).
+bool ReadsWellAsBlock(const std::string& s) {
+  // `|` keeps exactly one final newline (yaml-cpp writes no chomping indicator).
+  if (s.size() < 2 || s.size() > (1 << 20) || s.back() != '\n' || s[s.size() - 2] == '\n') return false;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find('\n', start);
+    if (end == std::string::npos) end = s.size();
+    const std::string_view line(s.data() + start, end - start);
+    if (!line.empty() && (line.front() == ' ' || line.front() == '\t' || line.back() == ' ' || line.back() == '\t' ||
+                          line.back() == '\r')) {
+      return false;
+    }
+    for (char c : line) {
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 void Emit(YAML::Emitter& out, const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull:
@@ -42,6 +66,8 @@ void Emit(YAML::Emitter& out, const Value& v) {
     case Value::Kind::kString:
       if (SafePlain(v.as_string())) {
         out << v.as_string();
+      } else if (ReadsWellAsBlock(v.as_string())) {
+        out << YAML::Literal << v.as_string();
       } else {
         out << YAML::DoubleQuoted << v.as_string();
       }
