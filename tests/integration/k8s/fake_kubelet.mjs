@@ -3,7 +3,8 @@
 // still Pending is reported finished. Its exit code is the number after
 // "CAIRN_FAKE_EXIT=" in the container's command, 0 when absent, so a test
 // pipeline says in its own step how that step ends; a command holding
-// "CAIRN_FAKE_HOLD" is left running.
+// "CAIRN_FAKE_HOLD" is left running; "CAIRN_FAKE_PUSH_METRIC name=value" logs
+// that metric to the pod's MLflow run first (a trial's Push collector).
 //   node fake_kubelet.mjs KUBECONFIG      (runs until killed)
 import fs from 'fs';
 
@@ -31,6 +32,20 @@ async function tick() {
     if (pod.status?.phase !== 'Pending' || done.has(key)) continue;
     const command = (pod.spec.containers[0].command ?? []).join(' ');
     if (command.includes('CAIRN_FAKE_HOLD')) continue;  // a step that never ends (cancel tests)
+    // A trial that reports its objective by pushing it to MLflow (Katib's
+    // Push collector): done here for the container that never runs, with
+    // the pod's own MLFLOW_TRACKING_URI and MLFLOW_RUN_ID.
+    const push = command.match(/CAIRN_FAKE_PUSH_METRIC (\w+)=([-0-9.e]+)/);
+    if (push) {
+      const env = Object.fromEntries((pod.spec.containers[0].env ?? []).map((e) => [e.name, e.value]));
+      const res = await fetch(`${env.MLFLOW_TRACKING_URI}/api/2.0/mlflow/runs/log-metric`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ run_id: env.MLFLOW_RUN_ID, key: push[1], value: Number(push[2]),
+                               timestamp: Date.now(), step: 0 }),
+      });
+      if (!res.ok) { console.error(`fake kubelet: log-metric for ${key}: HTTP ${res.status}`); continue; }
+    }
     const m = command.match(/CAIRN_FAKE_EXIT=(\d+)/);
     const exitCode = m ? Number(m[1]) : 0;
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');

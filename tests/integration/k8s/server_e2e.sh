@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# End to end as a user runs it: `cairn server --pipelines-executor kubernetes`
-# against the API server run.sh started; pipelines submitted with the CLI,
-# each task a batch/v1 Job, pods finished by fake_kubelet.mjs (exit code from
-# the step's own command), results read back over REST and from the API.
+# End to end as a user runs it: `cairn server --pipelines-executor kubernetes
+# --tuning-executor kubernetes` against the API server run.sh started;
+# pipelines (success, a failing step, the KFP GPU fixture's placement,
+# cancel) and a tuning study submitted with the CLI, each task and trial a
+# batch/v1 Job, pods finished by fake_kubelet.mjs (exit code and pushed
+# metric from the step's own command), results read back over REST and from
+# the API.
 #   server_e2e.sh CAIRN_BINARY      (KUBECONFIG set by run.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +26,7 @@ fi
 rm -rf "$scratch"
 printf '%s' "$out" | grep -q "kubernetes executor cannot load its cluster configuration" || fail "start error: $out"
 
-start_cairn "$cairn" --pipelines-executor kubernetes --kubeconfig "$KUBECONFIG" \
+start_cairn "$cairn" --pipelines-executor kubernetes --tuning-executor kubernetes --kubeconfig "$KUBECONFIG" \
   --kubernetes-default-image busybox:1.36 --pipelines-task-timeout 120
 node "$here/fake_kubelet.mjs" "$KUBECONFIG" > "$CAIRN_WORKDIR/kubelet.log" 2>&1 &
 kubelet_pid=$!
@@ -124,4 +127,38 @@ done
 for _ in $(seq 150); do [ "$(run_state "$run_id")" = CANCELLED ] && break; sleep 0.2; done
 [ "$(run_state "$run_id")" = CANCELLED ] || fail "run state after cancel: $(run_state "$run_id")"
 kapi "/apis/batch/v1/namespaces/default/jobs/$job" >/dev/null 2>&1 && fail "Job $job still exists after cancel"
+
+# 5. Tuning: `--tuning-executor kubernetes`, every trial a Job; the trials
+# push their objective to their MLflow run (Push collector), which the fake
+# kubelet does for them from the command the trial renders.
+cat > "$CAIRN_WORKDIR/study.yaml" <<'YAML'
+name: k8s-study
+objective: {type: minimize, metric: loss}
+algorithm: random
+parallelTrials: 2
+maxTrials: 4
+parameters:
+  x: {type: double, min: 0, max: 1}
+command: 'echo CAIRN_FAKE_PUSH_METRIC loss=${x}'
+metrics: {collector: Push}
+YAML
+tune=$("$cairn" tune "$CAIRN_WORKDIR/study.yaml" --wait 2>&1) || fail "tuning did not succeed: $tune"
+exp_id=$(curl -sf "$CAIRN_URL/api/2.0/cairn/tuning/experiments/list" | node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    const e = JSON.parse(s).experiments.find((x) => x.name === "k8s-study");
+    process.stdout.write(e ? e.experiment_id : "");
+  });')
+[ -n "$exp_id" ] || fail "experiment not listed: $tune"
+exp=$(curl -sf "$CAIRN_URL/api/2.0/cairn/tuning/experiments/get?experiment_id=$exp_id")
+node -e '
+  const r = JSON.parse(process.argv[1]);
+  const bad = (m) => { console.error("FAIL: " + m); process.exit(1); };
+  if (r.experiment.state !== "SUCCEEDED") bad("experiment state " + r.experiment.state);
+  const trials = r.trials || [];
+  if (trials.length !== 4) bad("expected 4 trials, got " + trials.length);
+  for (const t of trials) if (t.state !== "SUCCEEDED" || t.executor !== "kubernetes") bad(t.name + " " + t.state + " on " + t.executor);
+' "$exp" || fail "tuning get: $exp"
+trial_jobs=$(kapi "/apis/batch/v1/namespaces/default/jobs?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dcairn" |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).items.filter(j=>j.metadata.annotations["cairn.dev/attempt-key"].startsWith("tune/"+process.argv[1]+"/")).length))' "$exp_id")
+[ "$trial_jobs" = 4 ] || fail "expected 4 trial Jobs, found $trial_jobs"
 echo "server_e2e: OK"
