@@ -121,7 +121,8 @@ class SlurmExecutorTest : public ::testing::Test {
   // Slurm's states of the elements of array `array_job_id`, by index, as
   // squeue lists them one per line.
   static std::map<std::string, std::string> ArrayStates(const std::string& array_job_id) {
-    auto listed = Command({"squeue", "--states=all", "--array", "--noheader", "--format=%i|%T", "--jobs=" + array_job_id});
+    auto listed =
+        Command({"squeue", "--states=all", "--array", "--noheader", "--format=%i|%T", "--jobs=" + array_job_id});
     EXPECT_TRUE(listed.ok());
     std::map<std::string, std::string> states;
     std::istringstream lines(listed.ok() ? listed->stdout_data : "");
@@ -265,8 +266,8 @@ TEST_F(SlurmExecutorTest, ABatchIsOneArrayJobWithItsOwnLogsPerElement) {
   for (size_t i = 0; i < handles.size(); ++i) {
     ExecutionStatus done = WaitFor(handles[i]);
     EXPECT_EQ(done.state, ExecutionState::kSucceeded) << done.message;
-    EXPECT_EQ(Log(handles[i], LogStream::kStdout),
-              fmt::format("element {} of {} index {} who=w{}'$(x)\n{}/work\n", i, array, i, i, launches[i].attempt_dir));
+    EXPECT_EQ(Log(handles[i], LogStream::kStdout), fmt::format("element {} of {} index {} who=w{}'$(x)\n{}/work\n", i,
+                                                               array, i, i, launches[i].attempt_dir));
     EXPECT_EQ(Log(handles[i], LogStream::kStderr), fmt::format("err{}\n", i));
   }
 }

@@ -92,7 +92,9 @@ Result<std::string> SlurmExecutor::WriteAttemptFiles(const TaskLaunch& launch, b
   if (!WriteFile(script_path, AttemptScript(launch, work_dir, in_array), fs::perms::owner_all)) {
     return Internal("Cannot write the job script.", script_path);
   }
-  if (launch.timeout_ms > 0) WriteFile(launch.attempt_dir + "/" + kTimeoutFile, fmt::format("{}\n", launch.timeout_ms / 1000));
+  if (launch.timeout_ms > 0) {
+    WriteFile(launch.attempt_dir + "/" + kTimeoutFile, fmt::format("{}\n", launch.timeout_ms / 1000));
+  }
   // What an earlier, never-submitted try of this attempt left (a server
   // that crashed before sbatch) must not point Find at another job.
   fs::remove(launch.attempt_dir + "/" + (in_array ? kJobIdFile : kArrayFile), ec);
@@ -130,12 +132,13 @@ Result<std::string> SlurmExecutor::RunSbatch(std::vector<std::string> args, cons
 Result<std::string> SlurmExecutor::Submit(const TaskLaunch& launch) {
   CAIRN_ASSIGN_OR_RETURN(std::string work_dir, WriteAttemptFiles(launch, /*in_array=*/false));
   CAIRN_ASSIGN_OR_RETURN(std::vector<std::string> resources, SbatchResourceOptions(launch));
-  CAIRN_ASSIGN_OR_RETURN(
-      std::string job_id,
-      RunSbatch({"--job-name=" + AttemptJobName(launch.attempt_key),
-                 "--output=" + launch.attempt_dir + "/" + kStdoutFile,
-                 "--error=" + launch.attempt_dir + "/" + kStderrFile, "--chdir=" + work_dir},
-                resources, launch.attempt_dir + "/" + kScript, platform::MergeEnvironment(options_.base_env, launch.env)));
+  // A job of its own takes the task's environment from sbatch.
+  CAIRN_ASSIGN_OR_RETURN(std::string job_id,
+                         RunSbatch({"--job-name=" + AttemptJobName(launch.attempt_key),
+                                    "--output=" + launch.attempt_dir + "/" + kStdoutFile,
+                                    "--error=" + launch.attempt_dir + "/" + kStderrFile, "--chdir=" + work_dir},
+                                   resources, launch.attempt_dir + "/" + kScript,
+                                   platform::MergeEnvironment(options_.base_env, launch.env)));
   WriteFile(launch.attempt_dir + "/" + kJobIdFile, job_id + "\n");
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -371,7 +374,8 @@ Status SlurmExecutor::Cancel(const std::string& handle) {
 Result<LogChunk> SlurmExecutor::Logs(const std::string& handle, LogStream stream, int64_t offset,
                                      int64_t max_bytes) {
   CAIRN_ASSIGN_OR_RETURN(SlurmHandle parsed, ParseSlurmHandle(handle));
-  return ReadLogFile(parsed.attempt_dir + "/" + (stream == LogStream::kStdout ? kStdoutFile : kStderrFile), offset, max_bytes);
+  return ReadLogFile(parsed.attempt_dir + "/" + (stream == LogStream::kStdout ? kStdoutFile : kStderrFile), offset,
+                     max_bytes);
 }
 
 Result<std::optional<std::string>> SlurmExecutor::Find(const TaskLaunch& launch) {
