@@ -8,6 +8,8 @@
 #include <sstream>
 #include <exception>
 
+#include "server/client_credentials.h"
+
 namespace cairn::cli {
 namespace {
 
@@ -51,6 +53,7 @@ client::HttpClientOptions CliHttpOptions(const ClientFlags& flags) {
   client::HttpClientOptions options;
   options.retry.max_attempts = 3;
   server::ApplyClientTlsFlags(flags.tls, options);
+  server::ApplyClientCredentials(options);
   return options;
 }
 

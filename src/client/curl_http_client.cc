@@ -1,5 +1,7 @@
 #include "client/curl_http_client.h"
 
+#include <strings.h>
+
 #include <curl/curl.h>
 #include <fmt/format.h>
 
@@ -201,6 +203,11 @@ Status Configure(CURL* curl, const HttpRequest& request, const HttpClientOptions
 
   for (const auto& [name, value] : request.headers) {
     *headers = curl_slist_append(*headers, fmt::format("{}: {}", name, value).c_str());
+  }
+  if (!options.authorization.empty()) {
+    bool has_own = false;
+    for (const auto& [name, value] : request.headers) has_own = has_own || strcasecmp(name.c_str(), "Authorization") == 0;
+    if (!has_own) *headers = curl_slist_append(*headers, ("Authorization: " + options.authorization).c_str());
   }
   // curl would send "Expect: 100-continue" for large bodies and then stall a
   // second waiting for an interim response many servers never send.

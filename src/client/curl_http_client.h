@@ -44,6 +44,10 @@ struct HttpClientOptions {
   // MLFLOW_TRACKING_INSECURE_TLS): anyone on the path can read and change
   // the traffic. For tests only.
   bool insecure_tls = false;
+  // Sent as the Authorization header of every request that has none (a
+  // server running --auth: "Basic ..." or "Bearer ..."; see
+  // server/client_credentials.h). Empty: none.
+  std::string authorization;
 };
 
 class CurlHttpClient final : public HttpClient {

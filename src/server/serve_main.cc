@@ -22,6 +22,7 @@
 #include "serving/backends/builtin_backends.h"
 #include "serving/local_model_source.h"
 #include "serving/model_repository.h"
+#include "server/client_credentials.h"
 #include "server/http_server.h"
 #include "server/remote_model_source.h"
 #include "server/tls_context.h"
@@ -146,6 +147,7 @@ int RunServe(const ServeConfig& config) {
   if (from_registry) {
     client::HttpClientOptions tracking_http;
     ApplyClientTlsFlags(config.tracking_tls, tracking_http);
+    ApplyClientCredentials(tracking_http);
     auto remote = RemoteModelSource::Create(config.tracking_uri, tracking_http);
     if (!remote) return Fail(remote.error());
     source = std::move(remote).value();

@@ -111,4 +111,13 @@ if MLFLOW_TRACKING_TOKEN="$token" node "$npm_dir/workflow.js" "$CAIRN_URL" >/dev
 fi
 checks=$((checks + 1))
 
+# cairn's own CLI takes the same environment variables.
+cli_out=$(MLFLOW_TRACKING_URI="$CAIRN_URL" MLFLOW_TRACKING_USERNAME=carol MLFLOW_TRACKING_PASSWORD=carol-pw-123 \
+  "$1" experiments list 2>&1) || fail "cairn experiments list with Basic credentials: $cli_out"
+grep -q carols <<<"$cli_out" || fail "the CLI did not list carol's experiment: $cli_out"
+if MLFLOW_TRACKING_URI="$CAIRN_URL" "$1" experiments list >/dev/null 2>&1; then
+  fail "the CLI listed experiments without credentials"
+fi
+checks=$((checks + 2))
+
 echo "auth curl conformance: $checks checks passed"
