@@ -6,8 +6,9 @@
 // experiment. No user password or personal token ever reaches a task; any
 // MLFLOW_TRACKING_USERNAME/PASSWORD/TOKEN in the launch's env is dropped.
 //
-// SubmitBatch is not forwarded (each launch needs its own token), so batch
-// submitters fall back to one Submit per launch under auth.
+// SubmitBatch gives each launch its own token and forwards the batch, so a
+// Slurm job array keeps working under auth (each element's script sets its
+// own environment).
 // Thread-safety: as thread-safe as the wrapped executor.
 #pragma once
 
@@ -29,6 +30,8 @@ class TaskTokenExecutor final : public pipelines::Executor {
 
   std::string_view Name() const override { return inner_->Name(); }
   Result<std::string> Submit(const pipelines::TaskLaunch& launch) override;
+  std::vector<Result<std::string>> SubmitBatch(const std::vector<pipelines::TaskLaunch>& launches,
+                                               int64_t max_running) override;
   Result<pipelines::ExecutionStatus> Poll(const std::string& handle) override { return inner_->Poll(handle); }
   Status Cancel(const std::string& handle) override { return inner_->Cancel(handle); }
   Result<pipelines::LogChunk> Logs(const std::string& handle, pipelines::LogStream stream, int64_t offset,
@@ -41,6 +44,9 @@ class TaskTokenExecutor final : public pipelines::Executor {
   }
 
  private:
+  // `launch` without user credentials and with its own task token.
+  Result<pipelines::TaskLaunch> WithToken(const pipelines::TaskLaunch& launch) const;
+
   std::unique_ptr<pipelines::Executor> inner_;
   TaskTokenMinter minter_;
 };

@@ -1,0 +1,85 @@
+#include "server/task_token_executor.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace cairn::server {
+namespace {
+
+// Records what reaches the wrapped executor; a handle names its launch.
+class FakeExecutor final : public pipelines::Executor {
+ public:
+  std::string_view Name() const override { return "fake"; }
+  Result<std::string> Submit(const pipelines::TaskLaunch& launch) override {
+    singles.push_back(launch);
+    return "single:" + launch.attempt_key;
+  }
+  std::vector<Result<std::string>> SubmitBatch(const std::vector<pipelines::TaskLaunch>& launches,
+                                               int64_t max_running) override {
+    batches.push_back(launches);
+    last_max_running = max_running;
+    std::vector<Result<std::string>> handles;
+    for (const auto& launch : launches) handles.push_back("batch:" + launch.attempt_key);
+    return handles;
+  }
+  Result<pipelines::ExecutionStatus> Poll(const std::string&) override { return pipelines::ExecutionStatus{}; }
+  Status Cancel(const std::string&) override { return Status::Ok(); }
+  Result<pipelines::LogChunk> Logs(const std::string&, pipelines::LogStream, int64_t, int64_t) override {
+    return pipelines::LogChunk{};
+  }
+  Result<std::optional<std::string>> Find(const pipelines::TaskLaunch&) override {
+    return std::optional<std::string>();
+  }
+
+  std::vector<pipelines::TaskLaunch> singles;
+  std::vector<std::vector<pipelines::TaskLaunch>> batches;
+  int64_t last_max_running = -1;
+};
+
+std::string EnvValue(const pipelines::TaskLaunch& launch, const std::string& name) {
+  auto it = std::find_if(launch.env.begin(), launch.env.end(), [&](const auto& kv) { return kv.first == name; });
+  return it == launch.env.end() ? "<unset>" : it->second;
+}
+
+pipelines::TaskLaunch Launch(const std::string& key, const std::string& run_id) {
+  pipelines::TaskLaunch launch;
+  launch.attempt_key = key;
+  launch.argv = {"true"};
+  launch.env = {{"MLFLOW_EXPERIMENT_ID", "7"}, {"MLFLOW_TRACKING_PASSWORD", "secret"}};
+  if (!run_id.empty()) launch.env.emplace_back("MLFLOW_RUN_ID", run_id);
+  return launch;
+}
+
+TEST(TaskTokenExecutorTest, EachLaunchOfABatchGetsItsOwnTokenAndTheBatchStaysOne) {
+  auto fake = std::make_unique<FakeExecutor>();
+  FakeExecutor* inner = fake.get();
+  TaskTokenExecutor executor(std::move(fake), [](const std::string& experiment, const std::string& run)
+                                                  -> Result<std::string> {
+    if (run == "bad") return Status(StatusCode::kInternal, "cannot mint");
+    return "token-" + experiment + "-" + run;
+  });
+  auto results = executor.SubmitBatch({Launch("a", "r1"), Launch("b", "bad"), Launch("c", "r3"), Launch("d", "")}, 2);
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(*results[0], "batch:a");
+  EXPECT_EQ(results[1].status().code(), StatusCode::kInternal) << "a token that cannot be minted fails its launch";
+  EXPECT_EQ(*results[2], "batch:c");
+  EXPECT_EQ(*results[3], "batch:d");
+  EXPECT_TRUE(inner->singles.empty());
+  ASSERT_EQ(inner->batches.size(), 1u);
+  EXPECT_EQ(inner->last_max_running, 2);
+  const auto& batch = inner->batches[0];
+  ASSERT_EQ(batch.size(), 3u);
+  EXPECT_EQ(EnvValue(batch[0], "MLFLOW_TRACKING_TOKEN"), "token-7-r1");
+  EXPECT_EQ(EnvValue(batch[1], "MLFLOW_TRACKING_TOKEN"), "token-7-r3");
+  EXPECT_EQ(EnvValue(batch[2], "MLFLOW_TRACKING_TOKEN"), "<unset>");  // no run, no token
+  for (const auto& launch : batch) EXPECT_EQ(EnvValue(launch, "MLFLOW_TRACKING_PASSWORD"), "<unset>");
+
+  auto single = executor.Submit(Launch("e", "r5"));
+  ASSERT_TRUE(single.ok());
+  ASSERT_EQ(inner->singles.size(), 1u);
+  EXPECT_EQ(EnvValue(inner->singles[0], "MLFLOW_TRACKING_TOKEN"), "token-7-r5");
+}
+
+}  // namespace
+}  // namespace cairn::server
