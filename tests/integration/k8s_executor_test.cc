@@ -165,6 +165,13 @@ TEST_F(KubernetesExecutorTest, CancelDeletesTheJob) {
   EXPECT_EQ(job->http_status, 404) << "the Job is deleted at once (propagation Background)";
   ExecutionStatus done = WaitTerminal(*executor_, *handle);
   EXPECT_EQ(done.state, ExecutionState::kCancelled);
+  // Without an attempt directory the executor remembers the cancel itself.
+  TaskLaunch no_dir = Launch("cancel-no-dir");
+  no_dir.attempt_dir.clear();
+  auto bare = executor_->Submit(no_dir);
+  ASSERT_TRUE(bare.ok()) << bare.status().ToString();
+  ASSERT_TRUE(executor_->Cancel(*bare).ok());
+  EXPECT_EQ(WaitTerminal(*executor_, *bare).state, ExecutionState::kCancelled);
   // A new executor (a restarted server) agrees, and cancelling again is fine.
   auto again = NewExecutor();
   EXPECT_EQ(again->Poll(*handle)->state, ExecutionState::kCancelled);

@@ -281,7 +281,11 @@ Result<ExecutionStatus> KubernetesExecutor::Poll(const std::string& handle) {
       }
     }
   }
-  const bool cancelled = !h.dir.empty() && fs::exists(h.dir + "/" + kCancelledFile);
+  bool cancelled = !h.dir.empty() && fs::exists(h.dir + "/" + kCancelledFile);
+  if (!cancelled) {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled = cancelled_.contains(h.ns + "/" + h.job);
+  }
   CAIRN_ASSIGN_OR_RETURN(std::optional<Value> job, GetJob(h));
   ExecutionStatus status;
   if (!job) {
@@ -324,6 +328,7 @@ Status KubernetesExecutor::Cancel(const std::string& handle) {
   if (deleted.http_status == 404 || deleted.http_status == 200 || deleted.http_status == 202) {
     std::lock_guard<std::mutex> lock(mu_);
     jobs_.erase(h.job);
+    cancelled_.insert(h.ns + "/" + h.job);
     return Status::Ok();
   }
   return KubeApiError(deleted, fmt::format("delete Job {} in namespace {}", h.job, h.ns));

@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "pipelines/executor/executor.h"
@@ -90,6 +91,9 @@ class KubernetesExecutor : public Executor {
   // When this executor created each Job (one newer than the cached list
   // must not be judged missing from it).
   std::map<std::string, std::chrono::steady_clock::time_point> submitted_;
+  // Jobs this executor deleted ("ns/job"), for handles without an attempt
+  // directory to hold the `cancelled` mark.
+  std::set<std::string> cancelled_;
 };
 
 }  // namespace cairn::pipelines::kubernetes
