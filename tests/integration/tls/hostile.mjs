@@ -82,7 +82,8 @@ await new Promise((r) => setTimeout(r, 200));
 for (let i = 0; i < 5; i++) {
   const [status, , ms] = await goodRequest();
   assert.equal(status, 200);
-  assert.ok(ms < 2000, `a request took ${ms} ms while handshakes were stalled`);
+  // Blocked behind the stalled handshakes it would take the whole timeout.
+  assert.ok(ms < (timeoutArg * 1000) / 2, `a request took ${ms} ms while handshakes were stalled`);
 }
 log('65 stalled handshakes: other clients are served meanwhile');
 const closed = await Promise.all(stalled);

@@ -66,7 +66,7 @@ expect_start_error "does not belong to the certificate" --tls-cert "$cert" --tls
 expect_start_error "expired on 2020-01-02 00:00:00 UTC" --tls-cert "$work/expired-cert.pem" --tls-key "$key"
 
 # --- the HTTPS server ----------------------------------------------------------
-handshake_timeout=2
+handshake_timeout=4
 start_cairn "$binary" --tls-cert "$cert" --tls-key "$key" --workers 2 --tls-handshake-timeout "$handshake_timeout"
 trap cleanup EXIT
 case "$CAIRN_URL" in https://127.0.0.1:*) ;; *) fail "the server did not announce an https URL: $CAIRN_URL" ;; esac
@@ -142,4 +142,16 @@ ok "cairn serve over https, model fetched over https with --ca-cert"
 # --- hostile clients ----------------------------------------------------------------
 node "$here/hostile.mjs" "$port" "$cert" "$handshake_timeout" || fail "hostile TLS clients"
 kill -0 "$CAIRN_PID" || fail "the server died"
+
+# --- with --auth: the UI session cookie is Secure under TLS --------------------------
+stop_cairn
+CAIRN_AUTH_ADMIN_PASSWORD=tls-admin-pw start_cairn "$binary" --tls-cert "$cert" --tls-key "$key" --auth
+trap cleanup EXIT
+headers=$(curl -sS --cacert "$cert" -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"admin","password":"tls-admin-pw"}' "$CAIRN_URL/api/2.0/cairn/auth/login")
+cookie=$(grep -i '^set-cookie: cairn_session=' <<<"$headers" | tr -d '\r') || fail "no session cookie: $headers"
+for attribute in Secure HttpOnly SameSite=Strict; do
+  grep -qi "; *$attribute" <<<"$cookie" || fail "the session cookie lacks $attribute: $cookie"
+done
+ok "with --auth over TLS the session cookie is Secure, HttpOnly, SameSite=Strict"
 echo "tls: all checks passed"
