@@ -99,11 +99,18 @@ grep -q -- "--ca-cert" <<<"$out" || fail "the CLI's certificate error does not s
 cli "$binary" experiments list --tracking-uri "$CAIRN_URL" --ca-cert "$cert" | grep -q over-tls || fail "CLI --ca-cert"
 cli CAIRN_CA_CERT="$cert" "$binary" experiments list --tracking-uri "$CAIRN_URL" | grep -q over-tls ||
   fail "CLI with CAIRN_CA_CERT"
+cli MLFLOW_TRACKING_SERVER_CERT_PATH="$cert" "$binary" experiments list --tracking-uri "$CAIRN_URL" |
+  grep -q over-tls || fail "CLI with MLFLOW_TRACKING_SERVER_CERT_PATH"
 cli CURL_CA_BUNDLE="$cert" "$binary" experiments list --tracking-uri "$CAIRN_URL" | grep -q over-tls ||
   fail "CLI with CURL_CA_BUNDLE"
+cli "$binary" experiments list --tracking-uri "$CAIRN_URL" --insecure-tls | grep -q over-tls ||
+  fail "CLI --insecure-tls"
+# The explicit CA wins over the variables: a wrong one there must fail.
+out=$(cli CURL_CA_BUNDLE="$cert" "$binary" experiments list --tracking-uri "$CAIRN_URL" \
+  --ca-cert "$work/other-cert.pem" 2>&1) && fail "CLI trusted a server with --ca-cert naming another CA: $out"
 cli MLFLOW_TRACKING_INSECURE_TLS=true "$binary" experiments list --tracking-uri "$CAIRN_URL" | grep -q over-tls ||
   fail "CLI with MLFLOW_TRACKING_INSECURE_TLS=true"
-ok "CLI over https: refused without trust; --ca-cert, CAIRN_CA_CERT, CURL_CA_BUNDLE, MLFLOW_TRACKING_INSECURE_TLS"
+ok "CLI over https: refused without trust; --ca-cert, CAIRN_CA_CERT, MLFLOW_TRACKING_SERVER_CERT_PATH, CURL_CA_BUNDLE, --insecure-tls, MLFLOW_TRACKING_INSECURE_TLS"
 
 # --- cairn serve: TLS listener, model fetched from the https tracking server --------
 api() { curl -sS --cacert "$cert" -H 'Content-Type: application/json' -d "$2" "$CAIRN_URL/api/2.0/mlflow/$1"; }
