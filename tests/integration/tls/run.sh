@@ -128,7 +128,11 @@ api registered-models/create '{"name":"tls-model"}' >/dev/null
 api model-versions/create "{\"name\":\"tls-model\",\"source\":\"runs:/$run_id/model\"}" | grep -q '"version"' ||
   fail "model-versions/create"
 api registered-models/alias '{"name":"tls-model","alias":"champion","version":"1"}' >/dev/null
-cli "$binary" serve models:/tls-model@champion --port 0 --tracking-uri "$CAIRN_URL" --ca-cert "$cert" \
+# Not through cli(): a function in the background is a subshell, and $! would
+# be its PID rather than the server's.
+env -u MLFLOW_TRACKING_URI -u CAIRN_CA_CERT -u CURL_CA_BUNDLE -u MLFLOW_TRACKING_SERVER_CERT_PATH \
+  -u MLFLOW_TRACKING_INSECURE_TLS \
+  "$binary" serve models:/tls-model@champion --port 0 --tracking-uri "$CAIRN_URL" --ca-cert "$cert" \
   --tls-cert "$cert" --tls-key "$key" >"$work/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 1 300); do
