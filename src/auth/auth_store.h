@@ -119,6 +119,10 @@ class AuthStore {
   virtual Status DeletePermission(ResourceKind kind, const std::string& resource, int64_t user_id) = 0;
   // Registered model renamed: its permissions and workspace follow it.
   virtual Status RenameResource(ResourceKind kind, const std::string& from, const std::string& to) = 0;
+  // The resource is gone: its permission rows and workspace assignment go
+  // too, so a new resource of the same name inherits nothing (as MLflow
+  // deletes a registered model's permissions with it).
+  virtual Status ForgetResource(ResourceKind kind, const std::string& resource) = 0;
 
   // Workspaces.
   virtual Status CreateWorkspace(const Workspace& workspace) = 0;

@@ -189,6 +189,13 @@ TEST_F(AuthTest, RegistryRoles) {
                    403, "PERMISSION_DENIED");
   EXPECT_OK_JSON(auth().Call("DELETE", "/api/2.0/mlflow/registered-models/delete",
                              fmt::format(R"({{"name":"{}"}})", renamed), User("owner")));
+  // A new model of the same name inherits none of the old grants.
+  ASSERT_OK_JSON(auth().Call("POST", "/api/2.0/mlflow/registered-models/create",
+                             fmt::format(R"({{"name":"{}"}})", renamed), User("editor")));
+  EXPECT_OK_JSON(auth().Call("GET", "/api/2.0/mlflow/registered-models/get?name=" + renamed, "", User("nobody")));
+  EXPECT_API_ERROR(auth().Call("DELETE", "/api/2.0/mlflow/registered-models/delete",
+                               fmt::format(R"({{"name":"{}"}})", renamed), User("owner")),
+                   403, "PERMISSION_DENIED");
 }
 
 TEST_F(AuthTest, ArtifactsRolesAndPaths) {

@@ -165,6 +165,16 @@ class FakeAuthStore final : public AuthStore {
     return Status::Ok();
   }
 
+  Status ForgetResource(ResourceKind kind, const std::string& resource) override {
+    std::lock_guard lock(mu_);
+    for (auto it = permissions_.begin(); it != permissions_.end();) {
+      bool match = std::get<0>(it->first) == static_cast<int>(kind) && std::get<1>(it->first) == resource;
+      it = match ? permissions_.erase(it) : std::next(it);
+    }
+    resources_.erase({static_cast<int>(kind), resource});
+    return Status::Ok();
+  }
+
   Status CreateWorkspace(const Workspace& w) override {
     std::lock_guard lock(mu_);
     if (workspaces_.count(w.name)) return AlreadyExists("workspace exists");

@@ -382,6 +382,11 @@ void ApplyAfter(const AuthLayerDeps& deps, const auth::Identity& identity, Acces
       if (!from.empty() && !to.empty()) (void)deps.store->RenameResource(ResourceKind::kRegisteredModel, from, to);
       return;
     }
+    case After::kForgetRegisteredModel: {
+      std::string name = param("name");
+      if (!name.empty()) (void)deps.store->ForgetResource(ResourceKind::kRegisteredModel, name);
+      return;
+    }
     case After::kGrantSubmitted: {
       if (!check.creates_experiment()) return;
       std::string id = JsonStringField(response.body, "run.experiment_id");

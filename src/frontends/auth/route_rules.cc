@@ -65,7 +65,7 @@ const std::unordered_map<std::string, Rule>& MlflowRules() {
     Put(r, ep::kGetRegisteredModel, {Target::kRegisteredModel, Need::kRead, "name"});
     Put(r, ep::kRenameRegisteredModel, {Target::kRegisteredModel, Need::kUpdate, "name", After::kRenameRegisteredModel});
     Put(r, ep::kUpdateRegisteredModel, {Target::kRegisteredModel, Need::kUpdate, "name"});
-    Put(r, ep::kDeleteRegisteredModel, {Target::kRegisteredModel, Need::kDelete, "name"});
+    Put(r, ep::kDeleteRegisteredModel, {Target::kRegisteredModel, Need::kDelete, "name", After::kForgetRegisteredModel});
     Put(r, ep::kSearchRegisteredModels, {Target::kAuthenticated, Need::kRead, {}, After::kFilterRegisteredModels});
     Put(r, ep::kGetLatestVersions, {Target::kRegisteredModel, Need::kRead, "name"});
     Put(r, ep::kGetLatestVersionsGet, {Target::kRegisteredModel, Need::kRead, "name"});

@@ -44,6 +44,7 @@ enum class After {
   kGrantExperiment,        // experiments/create: creator gets MANAGE, workspace assigned
   kGrantRegisteredModel,   // registered-models/create
   kRenameRegisteredModel,  // registered-models/rename: permissions follow the name
+  kForgetRegisteredModel,  // registered-models/delete: its permissions go with it
   kFilterExperiments,      // experiments/search, list: drop unreadable
   kFilterRuns,             // runs/search
   kFilterRegisteredModels, // registered-models/search

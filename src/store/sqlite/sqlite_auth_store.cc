@@ -357,6 +357,20 @@ Status SqliteAuthStore::RenameResource(ResourceKind kind, const std::string& fro
   });
 }
 
+Status SqliteAuthStore::ForgetResource(ResourceKind kind, const std::string& resource) {
+  auto [table, column] = PermissionTable(kind);
+  const std::string sql = fmt::format("DELETE FROM {} WHERE {} = ?", table, column);
+  return db_->Write([&](Database& db) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
+    CAIRN_RETURN_IF_ERROR(stmt->BindText(1, resource));
+    CAIRN_RETURN_IF_ERROR(stmt->Run());
+    CAIRN_ASSIGN_OR_RETURN(auto ws, db.Prepare("DELETE FROM auth_workspace_resources WHERE kind = ? AND "
+                                               "resource_id = ?"));
+    CAIRN_RETURN_IF_ERROR(ws->BindAll({std::string(auth::ResourceKindName(kind)), resource}));
+    return ws->Run();
+  });
+}
+
 // --- workspaces ------------------------------------------------------------
 
 Status SqliteAuthStore::CreateWorkspace(const auth::Workspace& w) {

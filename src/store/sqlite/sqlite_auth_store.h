@@ -55,6 +55,7 @@ class SqliteAuthStore final : public auth::AuthStore {
                           auth::Permission permission) override;
   Status DeletePermission(auth::ResourceKind kind, const std::string& resource, int64_t user_id) override;
   Status RenameResource(auth::ResourceKind kind, const std::string& from, const std::string& to) override;
+  Status ForgetResource(auth::ResourceKind kind, const std::string& resource) override;
 
   Status CreateWorkspace(const auth::Workspace& workspace) override;
   Result<std::vector<auth::Workspace>> ListWorkspaces() override;

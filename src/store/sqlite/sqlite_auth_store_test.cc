@@ -124,6 +124,10 @@ TEST_P(AuthStoreTest, PermissionsFollowMlflowSemantics) {
   ASSERT_TRUE(store_->RenameResource(ResourceKind::kRegisteredModel, "m", "m2").ok());
   EXPECT_EQ(*store_->GetPermission(ResourceKind::kRegisteredModel, "m2", user->id), Permission::kRead);
   EXPECT_EQ(*store_->ResourceWorkspace(ResourceKind::kRegisteredModel, "m2"), "red") << "the workspace follows";
+  ASSERT_TRUE(store_->ForgetResource(ResourceKind::kRegisteredModel, "m2").ok());
+  EXPECT_EQ(store_->GetPermission(ResourceKind::kRegisteredModel, "m2", user->id).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(*store_->ResourceWorkspace(ResourceKind::kRegisteredModel, "m2"), "");
 }
 
 TEST_P(AuthStoreTest, WorkspacesAndAudit) {
