@@ -16,7 +16,8 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
       ->capture_default_str();
   command
       .add_option("--backend-store-uri", c.backend_store_uri,
-                  "Metadata store: sqlite:///relative/path.db, sqlite:////absolute/path.db")
+                  "Metadata store: sqlite:///relative/path.db, sqlite:////absolute/path.db, "
+                  "postgresql://user[:password]@host[:port]/database")
       ->envname("CAIRN_BACKEND_STORE_URI")
       ->capture_default_str();
   command

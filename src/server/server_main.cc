@@ -22,6 +22,7 @@
 #include "server/tls_context.h"
 #include "server/tuning_wiring.h"
 #include "store/sqlite_store_factory.h"
+#include "store/store_factory.h"
 
 #ifndef CAIRN_VERSION
 #define CAIRN_VERSION "0.0.0"
@@ -89,11 +90,17 @@ int RunServer(const ServerConfig& flags) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto db_path = store::SqlitePathFromUri(config.backend_store_uri);
-  if (!db_path) return Fail(db_path.error());
+  // The SQLite file, if the metadata lives in one; PostgreSQL has none, and
+  // an s3:// destination's local state then goes under ./cairn-data.
+  std::string db_path = "cairn-data/cairn.db";
+  if (!store::IsPostgresUri(config.backend_store_uri)) {
+    auto path = store::SqlitePathFromUri(config.backend_store_uri);
+    if (!path) return Fail(path.error());
+    db_path = *path;
+  }
   // `destination` is always a local directory (see LocalDestination);
   // `destination_uri` names where the proxied artifacts really live.
-  const std::string local_destination = LocalDestination(config, *db_path);
+  const std::string local_destination = LocalDestination(config, db_path);
   std::error_code ec;
   std::filesystem::create_directories(local_destination, ec);
   if (ec) return Fail(InvalidArgument(fmt::format("Cannot create the directory '{}': {}", local_destination, ec.message())));
@@ -105,11 +112,13 @@ int RunServer(const ServerConfig& flags) {
   auto proxied = OpenArtifactsDestination(remote_destination ? config.artifacts_destination : destination, s3_options);
   if (!proxied) return Fail(proxied.error());
 
-  store::SqliteStoreOptions store_options;
-  store_options.path = *db_path;
+  store::StoreOptions store_options;
+  store_options.uri = config.backend_store_uri;
   store_options.default_artifact_root = DefaultArtifactRoot(config, destination_uri);
-  // Tracking and registry share one database: one writer, one read pool.
-  auto stores = store::OpenSqliteStores(store_options);
+  // All stores share one database (SQLite: one writer, one read pool;
+  // PostgreSQL: one connection pool). An unreachable PostgreSQL server is a
+  // clean exit with the reason, not a crash.
+  auto stores = store::OpenStores(store_options);
   if (!stores) return Fail(stores.error());
 
   artifacts::ArtifactRepositoryRegistry registry;
@@ -144,6 +153,10 @@ int RunServer(const ServerConfig& flags) {
   // executors then give each task its own token.
   std::unique_ptr<AuthService> auth_service;
   if (config.auth) {
+    if (!stores->auth) {
+      return Fail(FailedPrecondition("--auth needs a SQLite --backend-store-uri for now; the PostgreSQL store "
+                                     "has no auth store yet."));
+    }
     auto created = AuthService::Create(config, *stores->auth);
     if (!created) return Fail(created.error());
     auth_service = std::move(*created);
@@ -216,7 +229,7 @@ int RunServer(const ServerConfig& flags) {
 
   // Tests and scripts read this line to learn the port.
   std::printf("cairn %s listening on %s://%s:%u (store %s, artifacts %s)\n", CAIRN_VERSION, tls ? "https" : "http",
-              config.host.c_str(), http.port(), config.backend_store_uri.c_str(),
+              config.host.c_str(), http.port(), store::RedactedUri(config.backend_store_uri).c_str(),
               remote_destination ? destination_uri.c_str() : destination.c_str());
   std::fflush(stdout);
 

@@ -1,21 +1,17 @@
-// Factory for the SQLite stores (the default; see DESIGN.md): the
-// TrackingStore, the RegistryStore and the PipelineRunStore over one
-// database file. The
-// composition root (server/) calls these; nothing else needs the
-// implementation headers under store/sqlite/.
+// Factory for the SQLite stores (the default; see DESIGN.md): every store
+// over one database file. The composition root goes through
+// store/store_factory.h (OpenStores picks SQLite or PostgreSQL by URI);
+// tests and benches that want SQLite specifically call these.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "auth/auth_store.h"
 #include "base/clock.h"
 #include "base/result.h"
-#include "pipelines/run_state/run_store.h"
-#include "registry/registry_store.h"
+#include "store/store_factory.h"
 #include "tracking/tracking_store.h"
-#include "tuning/state/experiment_store.h"
 
 namespace cairn::store {
 
@@ -35,21 +31,11 @@ struct SqliteStoreOptions {
   int read_connections = 4;
 };
 
-// Both stores over one opened database: one file, one writer connection
-// whose group commits serve writes from either store, one read pool. Either
-// store may be destroyed first; the database closes with the last one.
-struct SqliteStores {
-  std::unique_ptr<tracking::TrackingStore> tracking;
-  std::unique_ptr<registry::RegistryStore> registry;
-  // Pipeline runs and task states (schema migration 3).
-  std::unique_ptr<pipelines::PipelineRunStore> pipelines;
-  // Tuning experiments and trials (schema migration 4).
-  std::unique_ptr<tuning::ExperimentStore> tuning;
-  // Users, tokens, permissions, workspaces, audit (schema migration 6).
-  std::unique_ptr<auth::AuthStore> auth;
-};
+// All stores over one opened database: one file, one writer connection
+// whose group commits serve writes from every store, one read pool.
+using SqliteStores = Stores;
 
-// Opens (creating and migrating if needed) the database and both stores.
+// Opens (creating and migrating if needed) the database and all stores.
 // Errors: kInvalidArgument for an empty path; kInternal if the file cannot
 // be created or opened; kFailedPrecondition if it was written by a newer
 // cairn schema. The stores are thread-safe (see tracking/tracking_store.h,

@@ -1,6 +1,9 @@
 // The PipelineRunStore contract (pipelines/run_state/run_store.h), run
-// against every implementation: the in-memory store and the SQLite store
-// (on a file, sharing the tracking database, and in memory).
+// against every implementation: the in-memory store, the SQLite store (on a
+// file, sharing the tracking database, and in memory) and, when
+// CAIRN_TEST_POSTGRES_URI names a database (the
+// pipeline_run_store_contract_test_postgres ctest entry), the PostgreSQL
+// store (a schema per test).
 //
 // Hermetic: temp directories, no sleeps.
 #include <gtest/gtest.h>
@@ -15,7 +18,9 @@
 #include <vector>
 
 #include "pipelines/run_state/run_store.h"
+#include "store/postgres/pg_test_env.h"
 #include "store/sqlite_store_factory.h"
+#include "store/store_factory.h"
 
 namespace cairn::pipelines {
 namespace {
@@ -44,7 +49,22 @@ Result<std::unique_ptr<PipelineRunStore>> OpenSqlite(const std::string& path, st
   return std::move(stores.pipelines);
 }
 
-const StoreEnv kEnvs[] = {
+Result<std::unique_ptr<PipelineRunStore>> OpenPostgres(const std::string& dir, std::shared_ptr<void>* keepalive) {
+  store::StoreOptions options;
+  CAIRN_ASSIGN_OR_RETURN(options.uri, testing_support::PostgresSchemaUri(dir));
+  options.default_artifact_root = "file:///tmp/artifacts";
+  CAIRN_ASSIGN_OR_RETURN(store::Stores stores, store::OpenStores(options));
+  *keepalive = std::shared_ptr<void>(stores.tracking.release(), [](void* p) {
+    delete static_cast<tracking::TrackingStore*>(p);
+  });
+  return std::move(stores.pipelines);
+}
+
+std::vector<StoreEnv> AllEnvs();
+const std::vector<StoreEnv> kEnvs = AllEnvs();
+
+std::vector<StoreEnv> AllEnvs() {
+  std::vector<StoreEnv> envs = {
     {"memory", [](const std::string&, std::shared_ptr<void>*) -> Result<std::unique_ptr<PipelineRunStore>> {
        return CreateMemoryPipelineRunStore();
      },
@@ -53,7 +73,10 @@ const StoreEnv kEnvs[] = {
      [](const std::string& dir, std::shared_ptr<void>* keep) { return OpenSqlite(dir + "/cairn.db", keep); }, true},
     {"sqlite_memory", [](const std::string&, std::shared_ptr<void>* keep) { return OpenSqlite(":memory:", keep); },
      false},
-};
+  };
+  if (testing_support::PostgresTestUri()) envs.push_back({"Postgres", OpenPostgres, true});
+  return envs;
+}
 
 class PipelineRunStoreContract : public ::testing::TestWithParam<StoreEnv> {
  protected:

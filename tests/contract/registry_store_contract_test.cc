@@ -1,7 +1,9 @@
 // The RegistryStore contract (registry/registry_store.h), run against every
-// implementation: today the SQLite store on a file and in memory (sharing
-// its database with the SQLite tracking store); other stores join by adding
-// a StoreEnv to kStoreEnvs.
+// implementation: the SQLite store on a file and in memory (sharing its
+// database with the tracking store), and the PostgreSQL store (one schema
+// per test) when CAIRN_TEST_POSTGRES_URI names a database — the
+// `registry_store_contract_test_postgres` ctest entry runs the `*Postgres*`
+// instances that way.
 //
 // Hermetic: temp directories, a FakeClock, no sleeps.
 #include <gmock/gmock.h>
@@ -22,7 +24,9 @@
 
 #include "base/clock.h"
 #include "registry/registry_store.h"
+#include "store/postgres/pg_test_env.h"
 #include "store/sqlite_store_factory.h"
+#include "store/store_factory.h"
 #include "tracking/page_token.h"
 #include "tracking/tracking_store.h"
 
@@ -65,11 +69,26 @@ Result<Stores> OpenSqlite(const std::string& path, const Clock* clock) {
   return Stores{std::move(opened.tracking), std::move(opened.registry)};
 }
 
-const StoreEnv kStoreEnvs[] = {
-    {"SqliteFile",
-     [](const std::string& dir, const Clock* clock) { return OpenSqlite(dir + "/db/registry.db", clock); }, true},
-    {"SqliteMemory", [](const std::string&, const Clock* clock) { return OpenSqlite(":memory:", clock); }, false},
-};
+// PostgreSQL: one schema per test on CAIRN_TEST_POSTGRES_URI's database.
+Result<Stores> OpenPostgres(const std::string& dir, const Clock* clock) {
+  store::StoreOptions options;
+  CAIRN_ASSIGN_OR_RETURN(options.uri, testing_support::PostgresSchemaUri(dir));
+  options.default_artifact_root = "mlflow-artifacts:";
+  options.clock = clock;
+  CAIRN_ASSIGN_OR_RETURN(store::Stores opened, store::OpenStores(options));
+  return Stores{std::move(opened.tracking), std::move(opened.registry)};
+}
+
+std::vector<StoreEnv> AllStoreEnvs() {
+  std::vector<StoreEnv> envs = {
+      {"SqliteFile",
+       [](const std::string& dir, const Clock* clock) { return OpenSqlite(dir + "/db/registry.db", clock); }, true},
+      {"SqliteMemory", [](const std::string&, const Clock* clock) { return OpenSqlite(":memory:", clock); }, false},
+  };
+  if (testing_support::PostgresTestUri()) envs.push_back({"Postgres", OpenPostgres, true});
+  return envs;
+}
+const std::vector<StoreEnv> kStoreEnvs = AllStoreEnvs();
 
 inline const Status& AsStatus(const Status& status) { return status; }
 template <typename T>

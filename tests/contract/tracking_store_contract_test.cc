@@ -1,6 +1,8 @@
 // The TrackingStore contract (tracking/tracking_store.h), run against every
-// implementation: today the SQLite store on a file and in memory; the
-// PostgreSQL store joins by adding a StoreEnv to kStoreEnvs.
+// implementation: the SQLite store on a file and in memory, and the
+// PostgreSQL store (one schema per test) when CAIRN_TEST_POSTGRES_URI names a
+// database — the `tracking_store_contract_test_postgres` ctest entry runs the
+// `*Postgres*` instances that way.
 //
 // Hermetic: temp directories, a FakeClock, no sleeps.
 #include <gmock/gmock.h>
@@ -25,7 +27,9 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "store/postgres/pg_test_env.h"
 #include "store/sqlite_store_factory.h"
+#include "store/store_factory.h"
 #include "tracking/page_token.h"
 #include "tracking/tracking_store.h"
 
@@ -46,7 +50,20 @@ struct StoreEnv {
   bool persistent;
 };
 
-const StoreEnv kStoreEnvs[] = {
+Result<std::unique_ptr<TrackingStore>> OpenPostgres(const std::string& dir, const Clock* clock) {
+  store::StoreOptions options;
+  CAIRN_ASSIGN_OR_RETURN(options.uri, testing_support::PostgresSchemaUri(dir));
+  options.default_artifact_root = "mlflow-artifacts:";
+  options.clock = clock;
+  CAIRN_ASSIGN_OR_RETURN(store::Stores stores, store::OpenStores(options));
+  return std::move(stores.tracking);
+}
+
+std::vector<StoreEnv> AllStoreEnvs();
+const std::vector<StoreEnv> kStoreEnvs = AllStoreEnvs();
+
+std::vector<StoreEnv> AllStoreEnvs() {
+  std::vector<StoreEnv> envs = {
     {"SqliteFile",
      [](const std::string& dir, const Clock* clock) {
        store::SqliteStoreOptions options;
@@ -65,7 +82,10 @@ const StoreEnv kStoreEnvs[] = {
        return store::OpenSqliteTrackingStore(options);
      },
      false},
-};
+  };
+  if (testing_support::PostgresTestUri()) envs.push_back({"Postgres", OpenPostgres, true});
+  return envs;
+}
 
 inline const Status& AsStatus(const Status& status) { return status; }
 template <typename T>

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "store/postgres/pg_test_env.h"
+
 #ifndef CAIRN_BINARY_PATH
 #error "CAIRN_BINARY_PATH must name the cairn binary (see tests/CMakeLists.txt)"
 #endif
@@ -55,6 +57,13 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(std::vector<std::str
     return Internal(fmt::format("mkdtemp failed: {}", std::strerror(errno)));
   }
   std::unique_ptr<ServerProcess> server(new ServerProcess(fs::path(pattern), std::move(extra_args)));
+  // With CAIRN_TEST_POSTGRES_URI (the *_postgres ctest entries), the server
+  // keeps its state in a PostgreSQL schema of its own instead of cairn.db.
+  if (testing_support::PostgresTestUri()) {
+    CAIRN_ASSIGN_OR_RETURN(server->store_uri_, testing_support::PostgresSchemaUri(pattern));
+  } else {
+    server->store_uri_ = "sqlite:///" + server->db_path().string();  // absolute: sqlite:////tmp/...
+  }
   CAIRN_RETURN_IF_ERROR(server->Launch(start_timeout));
   return server;
 }
@@ -77,7 +86,7 @@ Status ServerProcess::Launch(std::chrono::milliseconds start_timeout) {
                                    "--port",
                                    "0",
                                    "--backend-store-uri",
-                                   "sqlite:///" + db_path().string(),  // absolute: sqlite:////tmp/...
+                                   store_uri_,
                                    "--artifacts-destination",
                                    artifacts_dir().string()};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());

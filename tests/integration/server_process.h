@@ -1,7 +1,9 @@
 // ServerProcess: runs the real `cairn server` binary (CAIRN_BINARY_PATH) as a
 // child process for end-to-end tests, in a fresh temporary directory:
 //
-//   <dir>/cairn.db      --backend-store-uri sqlite:///<dir>/cairn.db
+//   <dir>/cairn.db      --backend-store-uri sqlite:///<dir>/cairn.db, or a
+//                       PostgreSQL schema of its own when CAIRN_TEST_POSTGRES_URI
+//                       names a database (tests/lib/postgres_test_env.h)
 //   <dir>/artifacts/    --artifacts-destination
 //   <dir>/server.log    the server's stdout and stderr (appended across restarts)
 //
@@ -49,6 +51,8 @@ class ServerProcess {
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path artifacts_dir() const { return dir_ / "artifacts"; }
   std::filesystem::path db_path() const { return dir_ / "cairn.db"; }
+  // The --backend-store-uri the server runs with.
+  const std::string& store_uri() const { return store_uri_; }
   std::filesystem::path log_path() const { return dir_ / "server.log"; }
 
   // The server log from byte `offset` on (see LogSize()).
@@ -75,6 +79,7 @@ class ServerProcess {
 
   const std::filesystem::path dir_;
   const std::vector<std::string> extra_args_;
+  std::string store_uri_;
   pid_t pid_ = -1;
   std::optional<int> exit_status_;
   std::string url_;

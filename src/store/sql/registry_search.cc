@@ -140,7 +140,7 @@ void AppendTieBreaker(std::string& order, std::string_view term) {
 
 Result<SqlQuery> BuildSearchRegisteredModelsQuery(const RegistrySearchSpec& spec, const Dialect& dialect) {
   SqlQuery query;
-  query.sql = fmt::format("SELECT {} FROM registered_models m WHERE 1", kRegisteredModelColumns);
+  query.sql = fmt::format("SELECT {} FROM registered_models m WHERE 1 = 1", kRegisteredModelColumns);
   const bool prompts = IsQueryingPrompts(spec.filters);
   for (const FilterClause& clause : spec.filters) {
     if (!prompts && IsPromptTagClause(clause)) continue;

@@ -40,8 +40,13 @@ Result<ModelVersion> SqlRegistryStore::CreateModelVersion(const Actor& actor,
   ModelVersion created;
   CAIRN_RETURN_IF_ERROR(Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireModel(db, request.name));
-    // Writes are serialised on the writer connection, so MAX + 1 cannot race;
-    // soft-deleted rows keep their numbers taken.
+    // Touching the model first takes its row lock, so concurrent creations on
+    // one model run one after the other and MAX + 1 cannot race: on SQLite
+    // writes are serialised anyway; on PostgreSQL a concurrent creator waits
+    // for the lock and is then retried as a serialization conflict (instead
+    // of colliding on the (name, version) key). Soft-deleted rows keep their
+    // numbers taken.
+    CAIRN_RETURN_IF_ERROR(TouchModel(db, request.name, now));
     int64_t version = 0;
     {
       CAIRN_ASSIGN_OR_RETURN(auto next, db.Prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions "
@@ -69,7 +74,6 @@ Result<ModelVersion> SqlRegistryStore::CreateModelVersion(const Actor& actor,
     CAIRN_RETURN_IF_ERROR(insert->BindText(11, request.model_id));
     CAIRN_RETURN_IF_ERROR(insert->Run());
     for (const Tag& tag : request.tags) CAIRN_RETURN_IF_ERROR(UpsertVersionTag(db, request.name, version, tag));
-    CAIRN_RETURN_IF_ERROR(TouchModel(db, request.name, now));
     AuditDetails details;
     details.Add("source", request.source).Add("run_id", request.run_id).Add("tags", request.tags);
     if (!request.model_id.empty()) details.Add("model_id", request.model_id);

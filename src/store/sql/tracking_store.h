@@ -28,7 +28,7 @@
 
 namespace cairn::store::sql {
 
-class SqlTrackingStore : public tracking::TrackingStore {
+class SqlTrackingStore final : public tracking::TrackingStore {
  public:
   // A store over an opened (possibly shared) database.
   explicit SqlTrackingStore(std::shared_ptr<Backend> db);

@@ -4,29 +4,29 @@
 
 #include <utility>
 
+#include "store/sql/pipeline_run_store.h"
+#include "store/sql/registry_store.h"
+#include "store/sql/tracking_store.h"
+#include "store/sql/tuning_store.h"
 #include "store/sqlite/sqlite_auth_store.h"
 #include "store/sqlite/sqlite_database.h"
-#include "store/sqlite/sqlite_pipeline_run_store.h"
-#include "store/sqlite/sqlite_registry_store.h"
-#include "store/sqlite/sqlite_tracking_store.h"
-#include "store/sqlite/sqlite_tuning_store.h"
 
 namespace cairn::store {
 
 Result<SqliteStores> OpenSqliteStores(const SqliteStoreOptions& options) {
   CAIRN_ASSIGN_OR_RETURN(std::shared_ptr<sqlite::SqliteDatabase> db, sqlite::SqliteDatabase::Open(options));
   SqliteStores stores;
-  stores.tracking = std::make_unique<sqlite::SqliteTrackingStore>(db);
-  stores.registry = std::make_unique<sqlite::SqliteRegistryStore>(db);
-  stores.pipelines = std::make_unique<sqlite::SqlitePipelineRunStore>(db);
+  stores.tracking = std::make_unique<sql::SqlTrackingStore>(db);
+  stores.registry = std::make_unique<sql::SqlRegistryStore>(db);
+  stores.pipelines = std::make_unique<sql::SqlPipelineRunStore>(db);
   stores.auth = std::make_unique<sqlite::SqliteAuthStore>(db);
-  stores.tuning = std::make_unique<sqlite::SqliteExperimentStore>(std::move(db));
+  stores.tuning = std::make_unique<sql::SqlExperimentStore>(std::move(db));
   return stores;
 }
 
 Result<std::unique_ptr<tracking::TrackingStore>> OpenSqliteTrackingStore(const SqliteStoreOptions& options) {
-  CAIRN_ASSIGN_OR_RETURN(auto store, sqlite::SqliteTrackingStore::Open(options));
-  return std::unique_ptr<tracking::TrackingStore>(std::move(store));
+  CAIRN_ASSIGN_OR_RETURN(std::shared_ptr<sqlite::SqliteDatabase> db, sqlite::SqliteDatabase::Open(options));
+  return std::unique_ptr<tracking::TrackingStore>(std::make_unique<sql::SqlTrackingStore>(std::move(db)));
 }
 
 Result<std::string> SqlitePathFromUri(std::string_view uri) {

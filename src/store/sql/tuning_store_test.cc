@@ -1,12 +1,17 @@
-// tuning::ExperimentStore contract, run on the in-memory store and on the
-// SQLite store (file database, so reads go through the reader pool).
+// tuning::ExperimentStore contract, run on the in-memory store, on the
+// SQLite store (file database, so reads go through the reader pool) and, when
+// CAIRN_TEST_POSTGRES_URI names a database (the cairn_store_test_postgres
+// ctest entry), on the PostgreSQL store (a schema per test).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <vector>
 
+#include "store/postgres/pg_test_env.h"
 #include "store/sqlite_store_factory.h"
+#include "store/store_factory.h"
 #include "tuning/state/experiment_store.h"
 
 namespace cairn::store {
@@ -17,21 +22,40 @@ using tuning::ExperimentState;
 using tuning::TrialPhase;
 using tuning::TrialRecord;
 
+enum class Kind { kMemory, kSqlite, kPostgres };
+
 struct Backend {
   const char* name;
-  bool sqlite;
+  Kind kind;
 };
+
+std::vector<Backend> Backends() {
+  std::vector<Backend> out = {{"memory", Kind::kMemory}, {"sqlite", Kind::kSqlite}};
+  if (testing_support::PostgresTestUri()) out.push_back({"Postgres", Kind::kPostgres});
+  return out;
+}
 
 class ExperimentStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (!GetParam().sqlite) {
+    if (GetParam().kind == Kind::kMemory) {
       store_ = tuning::CreateMemoryExperimentStore();
       return;
     }
     std::string pattern = (std::filesystem::temp_directory_path() / "cairn-tuning-store-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
+    if (GetParam().kind == Kind::kPostgres) {
+      StoreOptions options;
+      auto uri = testing_support::PostgresSchemaUri(dir_);
+      ASSERT_TRUE(uri.ok()) << uri.status().ToString();
+      options.uri = *uri;
+      auto stores = OpenStores(options);
+      ASSERT_TRUE(stores.ok()) << stores.status().ToString();
+      pg_stores_ = std::make_unique<Stores>(std::move(stores).value());
+      store_ = std::move(pg_stores_->tuning);
+      return;
+    }
     SqliteStoreOptions options;
     options.path = dir_ + "/cairn.db";
     options.default_artifact_root = "file:///tmp";
@@ -43,6 +67,7 @@ class ExperimentStoreTest : public ::testing::TestWithParam<Backend> {
   void TearDown() override {
     store_.reset();
     stores_.reset();
+    pg_stores_.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
   static ExperimentRecord Experiment(const std::string& id, const std::string& name, int64_t created) {
@@ -68,6 +93,7 @@ class ExperimentStoreTest : public ::testing::TestWithParam<Backend> {
 
   std::string dir_;
   std::unique_ptr<SqliteStores> stores_;
+  std::unique_ptr<Stores> pg_stores_;
   std::unique_ptr<tuning::ExperimentStore> store_;
 };
 
@@ -177,7 +203,7 @@ TEST_P(ExperimentStoreTest, LeasesAreRenewedFencedReleasedAndTakenOver) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ExperimentStoreTest,
-                         ::testing::Values(Backend{"memory", false}, Backend{"sqlite", true}),
+                         ::testing::ValuesIn(Backends()),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

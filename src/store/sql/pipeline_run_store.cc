@@ -1,4 +1,4 @@
-#include "store/sqlite/sqlite_pipeline_run_store.h"
+#include "store/sql/pipeline_run_store.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "tracking/page_token.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 using pipelines::CacheEntry;
 using pipelines::ListRunsRequest;
@@ -35,7 +35,7 @@ Status NotFoundRun(const std::string& run_id) {
 
 // Why a fenced UPDATE of a run changed nothing: the run is missing, or
 // another scheduler holds it.
-Status NotUpdated(Database& db, const std::string& run_id) {
+Status NotUpdated(Connection& db, const std::string& run_id) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT owner FROM pipeline_runs WHERE run_id = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
   CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
@@ -100,14 +100,14 @@ TaskRecord ReadTask(const Statement& s) {
   return t;
 }
 
-Status RequireRun(Database& db, const std::string& run_id) {
+Status RequireRun(Connection& db, const std::string& run_id) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT 1 FROM pipeline_runs WHERE run_id = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
   CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
   return found ? Status() : NotFoundRun(run_id);
 }
 
-Status UpsertTasks(Database& db, const std::string& run_id, const std::vector<TaskRecord>& tasks) {
+Status UpsertTasks(Connection& db, const std::string& run_id, const std::vector<TaskRecord>& tasks) {
   if (tasks.empty()) return Status();
   static const std::string sql = fmt::format(
       "INSERT INTO pipeline_tasks ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -159,12 +159,12 @@ Status UpsertTasks(Database& db, const std::string& run_id, const std::vector<Ta
 
 }  // namespace
 
-SqlitePipelineRunStore::SqlitePipelineRunStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
+SqlPipelineRunStore::SqlPipelineRunStore(std::shared_ptr<Backend> db) : db_(std::move(db)) {}
 
-SqlitePipelineRunStore::~SqlitePipelineRunStore() = default;
+SqlPipelineRunStore::~SqlPipelineRunStore() = default;
 
-Status SqlitePipelineRunStore::CreateRun(const PipelineRunRecord& run) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlPipelineRunStore::CreateRun(const PipelineRunRecord& run) {
+  return db_->Write([&](Connection& db) -> Status {
     static const std::string sql =
         fmt::format("INSERT INTO pipeline_runs ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kRunColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
@@ -198,9 +198,9 @@ Status SqlitePipelineRunStore::CreateRun(const PipelineRunRecord& run) {
   });
 }
 
-Result<PipelineRunRecord> SqlitePipelineRunStore::GetRun(const std::string& run_id) {
+Result<PipelineRunRecord> SqlPipelineRunStore::GetRun(const std::string& run_id) {
   PipelineRunRecord run;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql = fmt::format("SELECT {} FROM pipeline_runs WHERE run_id = ?", kRunColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
@@ -212,13 +212,13 @@ Result<PipelineRunRecord> SqlitePipelineRunStore::GetRun(const std::string& run_
   return run;
 }
 
-Result<RunPage> SqlitePipelineRunStore::ListRuns(const ListRunsRequest& request) {
+Result<RunPage> SqlPipelineRunStore::ListRuns(const ListRunsRequest& request) {
   if (request.max_results < 1 || request.max_results > 1000) {
     return InvalidArgument("max_results must be between 1 and 1000.");
   }
   CAIRN_ASSIGN_OR_RETURN(int64_t offset, tracking::DecodePageToken(request.page_token));
   RunPage page;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     // One extra row tells whether another page exists.
     static const std::string all_sql = fmt::format(
         "SELECT {} FROM pipeline_runs ORDER BY created_ms DESC, run_id DESC LIMIT ? OFFSET ?", kRunColumnsNoSpec);
@@ -244,15 +244,16 @@ Result<RunPage> SqlitePipelineRunStore::ListRuns(const ListRunsRequest& request)
   return page;
 }
 
-Status SqlitePipelineRunStore::SaveRun(const PipelineRunRecord& run, const std::vector<TaskRecord>& tasks) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlPipelineRunStore::SaveRun(const PipelineRunRecord& run, const std::vector<TaskRecord>& tasks) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt,
-                           db.Prepare("UPDATE pipeline_runs SET display_name = ?, pipeline_name = ?, source_name = ?, "
-                                      "parameters_json = ?, state = ?, cache_enabled = ?, parallelism = ?, "
-                                      "pipeline_root = ?, experiment_id = ?, mlflow_run_id = ?, outputs_json = ?, "
-                                      "error = ?, owner = ?, started_ms = ?, finished_ms = ?, "
-                                      "lease_expires_ms = MAX(lease_expires_ms, ?) WHERE run_id = ? AND "
-                                      "(owner = '' OR owner = ? OR state IN ('SUCCEEDED', 'FAILED', 'CANCELLED'))"));
+                           db.Prepare(db.dialect().Expand(
+                               "UPDATE pipeline_runs SET display_name = ?, pipeline_name = ?, source_name = ?, "
+                               "parameters_json = ?, state = ?, cache_enabled = ?, parallelism = ?, "
+                               "pipeline_root = ?, experiment_id = ?, mlflow_run_id = ?, outputs_json = ?, "
+                               "error = ?, owner = ?, started_ms = ?, finished_ms = ?, "
+                               "lease_expires_ms = {greatest}(lease_expires_ms, ?) WHERE run_id = ? AND "
+                               "(owner = '' OR owner = ? OR state IN ('SUCCEEDED', 'FAILED', 'CANCELLED'))")));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({
         run.display_name,
         run.pipeline_name,
@@ -279,8 +280,8 @@ Status SqlitePipelineRunStore::SaveRun(const PipelineRunRecord& run, const std::
   });
 }
 
-Status SqlitePipelineRunStore::RequestCancel(const std::string& run_id) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlPipelineRunStore::RequestCancel(const std::string& run_id) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE pipeline_runs SET cancel_requested = 1 WHERE run_id = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
     CAIRN_RETURN_IF_ERROR(stmt->Run());
@@ -288,16 +289,16 @@ Status SqlitePipelineRunStore::RequestCancel(const std::string& run_id) {
   });
 }
 
-Status SqlitePipelineRunStore::PutTasks(const std::string& run_id, const std::vector<TaskRecord>& tasks) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlPipelineRunStore::PutTasks(const std::string& run_id, const std::vector<TaskRecord>& tasks) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireRun(db, run_id));
     return UpsertTasks(db, run_id, tasks);
   });
 }
 
-Result<std::vector<TaskRecord>> SqlitePipelineRunStore::ListTasks(const std::string& run_id) {
+Result<std::vector<TaskRecord>> SqlPipelineRunStore::ListTasks(const std::string& run_id) {
   std::vector<TaskRecord> tasks;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireRun(db, run_id));
     static const std::string sql =
         fmt::format("SELECT {} FROM pipeline_tasks WHERE run_id = ? ORDER BY node_id", kTaskColumns);
@@ -313,9 +314,9 @@ Result<std::vector<TaskRecord>> SqlitePipelineRunStore::ListTasks(const std::str
   return tasks;
 }
 
-Result<TaskRecord> SqlitePipelineRunStore::GetTask(const std::string& run_id, const std::string& node_id) {
+Result<TaskRecord> SqlPipelineRunStore::GetTask(const std::string& run_id, const std::string& node_id) {
   TaskRecord task;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql =
         fmt::format("SELECT {} FROM pipeline_tasks WHERE run_id = ? AND node_id = ?", kTaskColumns);
     {
@@ -334,10 +335,10 @@ Result<TaskRecord> SqlitePipelineRunStore::GetTask(const std::string& run_id, co
   return task;
 }
 
-Result<std::vector<PipelineRunRecord>> SqlitePipelineRunStore::ClaimUnfinishedRuns(const std::string& owner,
+Result<std::vector<PipelineRunRecord>> SqlPipelineRunStore::ClaimUnfinishedRuns(const std::string& owner,
                                                                                 int64_t now_ms, int64_t lease_ms) {
   std::vector<PipelineRunRecord> runs;
-  CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
     runs.clear();  // a retried closure starts over
     static const std::string sql = fmt::format(
         "SELECT {} FROM pipeline_runs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') "
@@ -365,10 +366,10 @@ Result<std::vector<PipelineRunRecord>> SqlitePipelineRunStore::ClaimUnfinishedRu
   return runs;
 }
 
-Result<std::vector<pipelines::RunLease>> SqlitePipelineRunStore::RenewRunLeases(const std::string& owner,
+Result<std::vector<pipelines::RunLease>> SqlPipelineRunStore::RenewRunLeases(const std::string& owner,
                                                                                 int64_t now_ms, int64_t lease_ms) {
   std::vector<pipelines::RunLease> held;
-  CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
     held.clear();
     {
       CAIRN_ASSIGN_OR_RETURN(auto renew, db.Prepare("UPDATE pipeline_runs SET lease_expires_ms = ? WHERE owner = ? "
@@ -389,29 +390,33 @@ Result<std::vector<pipelines::RunLease>> SqlitePipelineRunStore::RenewRunLeases(
   return held;
 }
 
-Status SqlitePipelineRunStore::ReleaseRunLeases(const std::string& owner) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlPipelineRunStore::ReleaseRunLeases(const std::string& owner) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE pipeline_runs SET lease_expires_ms = 0 WHERE owner = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, owner));
     return stmt->Run();
   });
 }
 
-Status SqlitePipelineRunStore::PutCacheEntry(const CacheEntry& entry) {
-  return db_->Write([&](Database& db) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT OR REPLACE INTO pipeline_cache (pipeline_name, fingerprint, "
+Status SqlPipelineRunStore::PutCacheEntry(const CacheEntry& entry) {
+  return db_->Write([&](Connection& db) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO pipeline_cache (pipeline_name, fingerprint, "
                                                  "run_id, node_id, outputs_json, mlflow_run_id, created_ms) "
-                                                 "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                                                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pipeline_name, fingerprint) "
+                                                 "DO UPDATE SET run_id = excluded.run_id, node_id = excluded.node_id, "
+                                                 "outputs_json = excluded.outputs_json, "
+                                                 "mlflow_run_id = excluded.mlflow_run_id, "
+                                                 "created_ms = excluded.created_ms"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({entry.pipeline_name, entry.fingerprint, entry.run_id, entry.node_id,
                                          entry.outputs_json, entry.mlflow_run_id, entry.created_ms}));
     return stmt->Run();
   });
 }
 
-Result<std::optional<CacheEntry>> SqlitePipelineRunStore::FindCacheEntry(const std::string& pipeline_name,
+Result<std::optional<CacheEntry>> SqlPipelineRunStore::FindCacheEntry(const std::string& pipeline_name,
                                                                         const std::string& fingerprint) {
   std::optional<CacheEntry> entry;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT run_id, node_id, outputs_json, mlflow_run_id, created_ms "
                                                  "FROM pipeline_cache WHERE pipeline_name = ? AND fingerprint = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, pipeline_name));
@@ -425,4 +430,4 @@ Result<std::optional<CacheEntry>> SqlitePipelineRunStore::FindCacheEntry(const s
   return entry;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

@@ -1,6 +1,6 @@
-// SqliteExperimentStore: tuning::ExperimentStore on the tracking database
-// (SqliteDatabase: one writer with group commit, one read pool; schema
-// migration 4: tuning_experiments, tuning_trials).
+// SqlExperimentStore: tuning::ExperimentStore on the tracking database,
+// SQLite or PostgreSQL (a sql::Backend; schema migrations 4, 5 and 7:
+// tuning_experiments, tuning_trials, leases).
 //
 // Contract, errors and durability: those of tuning/state/experiment_store.h.
 // Trials are upserted (INSERT ... ON CONFLICT DO UPDATE), a batch in one
@@ -13,17 +13,17 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite/sqlite_database.h"
+#include "store/sql/backend.h"
 #include "tuning/state/experiment_store.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
-class SqliteExperimentStore final : public tuning::ExperimentStore {
+class SqlExperimentStore final : public tuning::ExperimentStore {
  public:
-  explicit SqliteExperimentStore(std::shared_ptr<SqliteDatabase> db);
-  ~SqliteExperimentStore() override;
-  SqliteExperimentStore(const SqliteExperimentStore&) = delete;
-  SqliteExperimentStore& operator=(const SqliteExperimentStore&) = delete;
+  explicit SqlExperimentStore(std::shared_ptr<Backend> db);
+  ~SqlExperimentStore() override;
+  SqlExperimentStore(const SqlExperimentStore&) = delete;
+  SqlExperimentStore& operator=(const SqlExperimentStore&) = delete;
 
   Status CreateExperiment(const tuning::ExperimentRecord& experiment) override;
   Result<tuning::ExperimentRecord> GetExperiment(const std::string& experiment_id) override;
@@ -41,7 +41,7 @@ class SqliteExperimentStore final : public tuning::ExperimentStore {
   Status ReleaseExperimentLeases(const std::string& owner) override;
 
  private:
-  const std::shared_ptr<SqliteDatabase> db_;
+  const std::shared_ptr<Backend> db_;
 };
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

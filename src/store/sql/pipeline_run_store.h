@@ -1,6 +1,6 @@
-// SqlitePipelineRunStore: pipelines::PipelineRunStore on the tracking
-// database (SqliteDatabase: one writer with group commit, one read pool;
-// schema migration 3: pipeline_runs, pipeline_tasks, pipeline_cache).
+// SqlPipelineRunStore: pipelines::PipelineRunStore on the tracking
+// database, SQLite or PostgreSQL (a sql::Backend; schema migrations 3 and 7:
+// pipeline_runs, pipeline_tasks, pipeline_cache, leases).
 //
 // Contract, errors and durability: those of pipelines/run_state/run_store.h.
 // Task records are upserted (INSERT ... ON CONFLICT DO UPDATE), a batch in
@@ -15,16 +15,16 @@
 #include <vector>
 
 #include "pipelines/run_state/run_store.h"
-#include "store/sqlite/sqlite_database.h"
+#include "store/sql/backend.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
-class SqlitePipelineRunStore final : public pipelines::PipelineRunStore {
+class SqlPipelineRunStore final : public pipelines::PipelineRunStore {
  public:
-  explicit SqlitePipelineRunStore(std::shared_ptr<SqliteDatabase> db);
-  ~SqlitePipelineRunStore() override;
-  SqlitePipelineRunStore(const SqlitePipelineRunStore&) = delete;
-  SqlitePipelineRunStore& operator=(const SqlitePipelineRunStore&) = delete;
+  explicit SqlPipelineRunStore(std::shared_ptr<Backend> db);
+  ~SqlPipelineRunStore() override;
+  SqlPipelineRunStore(const SqlPipelineRunStore&) = delete;
+  SqlPipelineRunStore& operator=(const SqlPipelineRunStore&) = delete;
 
   Status CreateRun(const pipelines::PipelineRunRecord& run) override;
   Result<pipelines::PipelineRunRecord> GetRun(const std::string& run_id) override;
@@ -44,7 +44,7 @@ class SqlitePipelineRunStore final : public pipelines::PipelineRunStore {
                                                              const std::string& fingerprint) override;
 
  private:
-  const std::shared_ptr<SqliteDatabase> db_;
+  const std::shared_ptr<Backend> db_;
 };
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

@@ -1,4 +1,4 @@
-#include "store/sqlite/sqlite_tuning_store.h"
+#include "store/sql/tuning_store.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "tracking/page_token.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 using tuning::ExperimentPage;
 using tuning::ExperimentRecord;
@@ -36,7 +36,7 @@ Status NotFoundExperiment(const std::string& id) {
 
 // Why a fenced UPDATE of an experiment changed nothing: it is missing, or
 // another controller holds it.
-Status NotUpdated(Database& db, const std::string& id) {
+Status NotUpdated(Connection& db, const std::string& id) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT owner FROM tuning_experiments WHERE experiment_id = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, id));
   CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
@@ -104,14 +104,14 @@ TrialRecord ReadTrial(const Statement& s) {
   return t;
 }
 
-Status RequireExperiment(Database& db, const std::string& id) {
+Status RequireExperiment(Connection& db, const std::string& id) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT 1 FROM tuning_experiments WHERE experiment_id = ?"));
   CAIRN_RETURN_IF_ERROR(stmt->BindText(1, id));
   CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
   return found ? Status() : NotFoundExperiment(id);
 }
 
-Status UpsertTrials(Database& db, const std::string& id, const std::vector<TrialRecord>& trials) {
+Status UpsertTrials(Connection& db, const std::string& id, const std::vector<TrialRecord>& trials) {
   static const std::string sql = fmt::format(
       "INSERT INTO tuning_trials ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT (experiment_id, name) DO UPDATE SET trial_index = excluded.trial_index, "
@@ -158,12 +158,12 @@ Status UpsertTrials(Database& db, const std::string& id, const std::vector<Trial
 
 }  // namespace
 
-SqliteExperimentStore::SqliteExperimentStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
+SqlExperimentStore::SqlExperimentStore(std::shared_ptr<Backend> db) : db_(std::move(db)) {}
 
-SqliteExperimentStore::~SqliteExperimentStore() = default;
+SqlExperimentStore::~SqlExperimentStore() = default;
 
-Status SqliteExperimentStore::CreateExperiment(const ExperimentRecord& e) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlExperimentStore::CreateExperiment(const ExperimentRecord& e) {
+  return db_->Write([&](Connection& db) -> Status {
     static const std::string sql = fmt::format(
         "INSERT INTO tuning_experiments ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         kExperimentColumns);
@@ -183,9 +183,9 @@ Status SqliteExperimentStore::CreateExperiment(const ExperimentRecord& e) {
   });
 }
 
-Result<ExperimentRecord> SqliteExperimentStore::GetExperiment(const std::string& id) {
+Result<ExperimentRecord> SqlExperimentStore::GetExperiment(const std::string& id) {
   ExperimentRecord e;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql =
         fmt::format("SELECT {} FROM tuning_experiments WHERE experiment_id = ?", kExperimentColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
@@ -198,9 +198,9 @@ Result<ExperimentRecord> SqliteExperimentStore::GetExperiment(const std::string&
   return e;
 }
 
-Result<ExperimentRecord> SqliteExperimentStore::GetExperimentByName(const std::string& name) {
+Result<ExperimentRecord> SqlExperimentStore::GetExperimentByName(const std::string& name) {
   ExperimentRecord e;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql = fmt::format(
         "SELECT {} FROM tuning_experiments WHERE name = ? ORDER BY created_ms DESC, experiment_id DESC LIMIT 1",
         kExperimentColumns);
@@ -214,10 +214,10 @@ Result<ExperimentRecord> SqliteExperimentStore::GetExperimentByName(const std::s
   return e;
 }
 
-Result<ExperimentPage> SqliteExperimentStore::ListExperiments(const ListExperimentsRequest& request) {
+Result<ExperimentPage> SqlExperimentStore::ListExperiments(const ListExperimentsRequest& request) {
   CAIRN_ASSIGN_OR_RETURN(int64_t offset, tracking::DecodePageToken(request.page_token));
   ExperimentPage page;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     page.experiments.clear();
     // One extra row tells whether another page exists.
     static const std::string all = fmt::format(
@@ -248,16 +248,17 @@ Result<ExperimentPage> SqliteExperimentStore::ListExperiments(const ListExperime
   return page;
 }
 
-Status SqliteExperimentStore::SaveExperiment(const ExperimentRecord& e, const std::vector<TrialRecord>& trials) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlExperimentStore::SaveExperiment(const ExperimentRecord& e, const std::vector<TrialRecord>& trials) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(
         auto stmt,
-        db.Prepare("UPDATE tuning_experiments SET name = ?, namespace_name = ?, source_name = ?, overrides_json = ?, "
-                   "format = ?, algorithm = ?, objective_type = ?, objective_metric = ?, max_trial_count = ?, "
-                   "parallel_trial_count = ?, state = ?, reason = ?, message = ?, tracking_experiment_id = ?, "
-                   "mlflow_run_id = ?, best_trial_name = ?, best_objective = ?, owner = ?, started_ms = ?, "
-                   "finished_ms = ?, lease_expires_ms = MAX(lease_expires_ms, ?) WHERE experiment_id = ? "
-                   "AND (owner = '' OR owner = ? OR state IN ('SUCCEEDED', 'FAILED', 'STOPPED'))"));
+        db.Prepare(db.dialect().Expand(
+            "UPDATE tuning_experiments SET name = ?, namespace_name = ?, source_name = ?, overrides_json = ?, "
+            "format = ?, algorithm = ?, objective_type = ?, objective_metric = ?, max_trial_count = ?, "
+            "parallel_trial_count = ?, state = ?, reason = ?, message = ?, tracking_experiment_id = ?, "
+            "mlflow_run_id = ?, best_trial_name = ?, best_objective = ?, owner = ?, started_ms = ?, "
+            "finished_ms = ?, lease_expires_ms = {greatest}(lease_expires_ms, ?) WHERE experiment_id = ? "
+            "AND (owner = '' OR owner = ? OR state IN ('SUCCEEDED', 'FAILED', 'STOPPED'))")));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({
         e.name, e.namespace_name, e.source_name, e.overrides_json, e.format, e.algorithm, e.objective_type,
         e.objective_metric, e.max_trial_count, e.parallel_trial_count,
@@ -271,8 +272,8 @@ Status SqliteExperimentStore::SaveExperiment(const ExperimentRecord& e, const st
   });
 }
 
-Status SqliteExperimentStore::RequestStop(const std::string& id) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlExperimentStore::RequestStop(const std::string& id) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt,
                            db.Prepare("UPDATE tuning_experiments SET stop_requested = 1 WHERE experiment_id = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, id));
@@ -281,16 +282,16 @@ Status SqliteExperimentStore::RequestStop(const std::string& id) {
   });
 }
 
-Status SqliteExperimentStore::PutTrials(const std::string& id, const std::vector<TrialRecord>& trials) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlExperimentStore::PutTrials(const std::string& id, const std::vector<TrialRecord>& trials) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RequireExperiment(db, id));
     return UpsertTrials(db, id, trials);
   });
 }
 
-Result<std::vector<TrialRecord>> SqliteExperimentStore::ListTrials(const std::string& id) {
+Result<std::vector<TrialRecord>> SqlExperimentStore::ListTrials(const std::string& id) {
   std::vector<TrialRecord> trials;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     trials.clear();
     CAIRN_RETURN_IF_ERROR(RequireExperiment(db, id));
     static const std::string sql =
@@ -307,11 +308,11 @@ Result<std::vector<TrialRecord>> SqliteExperimentStore::ListTrials(const std::st
   return trials;
 }
 
-Result<std::vector<ExperimentRecord>> SqliteExperimentStore::ClaimUnfinishedExperiments(const std::string& owner,
+Result<std::vector<ExperimentRecord>> SqlExperimentStore::ClaimUnfinishedExperiments(const std::string& owner,
                                                                                     int64_t now_ms,
                                                                                     int64_t lease_ms) {
   std::vector<ExperimentRecord> out;
-  CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
     out.clear();  // a retried closure starts over
     static const std::string sql = fmt::format(
         "SELECT {} FROM tuning_experiments WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'STOPPED') "
@@ -340,11 +341,11 @@ Result<std::vector<ExperimentRecord>> SqliteExperimentStore::ClaimUnfinishedExpe
   return out;
 }
 
-Result<std::vector<tuning::ExperimentLease>> SqliteExperimentStore::RenewExperimentLeases(const std::string& owner,
+Result<std::vector<tuning::ExperimentLease>> SqlExperimentStore::RenewExperimentLeases(const std::string& owner,
                                                                                           int64_t now_ms,
                                                                                           int64_t lease_ms) {
   std::vector<tuning::ExperimentLease> held;
-  CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
     held.clear();
     {
       CAIRN_ASSIGN_OR_RETURN(auto renew,
@@ -367,8 +368,8 @@ Result<std::vector<tuning::ExperimentLease>> SqliteExperimentStore::RenewExperim
   return held;
 }
 
-Status SqliteExperimentStore::ReleaseExperimentLeases(const std::string& owner) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlExperimentStore::ReleaseExperimentLeases(const std::string& owner) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt,
                            db.Prepare("UPDATE tuning_experiments SET lease_expires_ms = 0 WHERE owner = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, owner));
@@ -376,4 +377,4 @@ Status SqliteExperimentStore::ReleaseExperimentLeases(const std::string& owner) 
   });
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql
