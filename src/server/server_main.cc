@@ -153,10 +153,6 @@ int RunServer(const ServerConfig& flags) {
   // executors then give each task its own token.
   std::unique_ptr<AuthService> auth_service;
   if (config.auth) {
-    if (!stores->auth) {
-      return Fail(FailedPrecondition("--auth needs a SQLite --backend-store-uri for now; the PostgreSQL store "
-                                     "has no auth store yet."));
-    }
     auto created = AuthService::Create(config, *stores->auth);
     if (!created) return Fail(created.error());
     auth_service = std::move(*created);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/postgres/postgres_database.h"
+#include "store/sql/auth_store.h"
 #include "store/sql/pipeline_run_store.h"
 #include "store/sql/registry_store.h"
 #include "store/sql/tracking_store.h"
@@ -42,8 +43,7 @@ Result<Stores> OpenPostgresStores(const StoreOptions& options) {
   stores.tracking = std::make_unique<sql::SqlTrackingStore>(db);
   stores.registry = std::make_unique<sql::SqlRegistryStore>(db);
   stores.pipelines = std::make_unique<sql::SqlPipelineRunStore>(db);
-  // auth: not on PostgreSQL yet (SqliteAuthStore is being extended on
-  // main; it moves to store/sql/ next). `auth` stays null.
+  stores.auth = std::make_unique<sql::SqlAuthStore>(db);
   stores.tuning = std::make_unique<sql::SqlExperimentStore>(std::move(db));
   return stores;
 }

@@ -31,7 +31,6 @@ struct Stores {
   // Tuning experiments and trials (schema migrations 4, 5).
   std::unique_ptr<tuning::ExperimentStore> tuning;
   // Users, tokens, permissions, workspaces, audit (schema migration 6).
-  // Null on PostgreSQL for now (the server refuses --auth there).
   std::unique_ptr<auth::AuthStore> auth;
 };
 

@@ -4,11 +4,11 @@
 
 #include <utility>
 
+#include "store/sql/auth_store.h"
 #include "store/sql/pipeline_run_store.h"
 #include "store/sql/registry_store.h"
 #include "store/sql/tracking_store.h"
 #include "store/sql/tuning_store.h"
-#include "store/sqlite/sqlite_auth_store.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace cairn::store {
@@ -19,7 +19,7 @@ Result<SqliteStores> OpenSqliteStores(const SqliteStoreOptions& options) {
   stores.tracking = std::make_unique<sql::SqlTrackingStore>(db);
   stores.registry = std::make_unique<sql::SqlRegistryStore>(db);
   stores.pipelines = std::make_unique<sql::SqlPipelineRunStore>(db);
-  stores.auth = std::make_unique<sqlite::SqliteAuthStore>(db);
+  stores.auth = std::make_unique<sql::SqlAuthStore>(db);
   stores.tuning = std::make_unique<sql::SqlExperimentStore>(std::move(db));
   return stores;
 }

@@ -1,12 +1,16 @@
-// auth::AuthStore contract, run on the fake (auth/testing) and on the SQLite
-// store (a file database, so reads go through the reader pool).
+// auth::AuthStore contract, run on the fake (auth/testing), on the SQLite
+// store (a file database, so reads go through the reader pool) and, when
+// CAIRN_TEST_POSTGRES_URI names a database (the cairn_store_test_postgres
+// ctest entry), on the PostgreSQL store (a schema per test).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "auth/testing/fake_auth_store.h"
-#include "store/sqlite_store_factory.h"
+#include "store/postgres/pg_test_env.h"
+#include "store/store_factory.h"
 
 namespace cairn::store {
 namespace {
@@ -14,10 +18,18 @@ namespace {
 using auth::Permission;
 using auth::ResourceKind;
 
-class AuthStoreTest : public ::testing::TestWithParam<bool> {
+enum class AuthBackend { kFake, kSqlite, kPostgres };
+
+std::vector<AuthBackend> AuthBackends() {
+  std::vector<AuthBackend> out = {AuthBackend::kFake, AuthBackend::kSqlite};
+  if (testing_support::PostgresTestUri()) out.push_back(AuthBackend::kPostgres);
+  return out;
+}
+
+class AuthStoreTest : public ::testing::TestWithParam<AuthBackend> {
  protected:
   void SetUp() override {
-    if (!GetParam()) {
+    if (GetParam() == AuthBackend::kFake) {
       fake_ = std::make_unique<auth::testing::FakeAuthStore>();
       store_ = fake_.get();
       return;
@@ -25,12 +37,18 @@ class AuthStoreTest : public ::testing::TestWithParam<bool> {
     std::string pattern = (std::filesystem::temp_directory_path() / "cairn-auth-store-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
-    SqliteStoreOptions options;
-    options.path = dir_ + "/cairn.db";
+    StoreOptions options;
+    if (GetParam() == AuthBackend::kPostgres) {
+      auto uri = testing_support::PostgresSchemaUri(dir_);
+      ASSERT_TRUE(uri.ok()) << uri.status().ToString();
+      options.uri = *uri;
+    } else {
+      options.uri = "sqlite:///" + dir_ + "/cairn.db";
+    }
     options.default_artifact_root = "file:///tmp";
-    auto stores = OpenSqliteStores(options);
+    auto stores = OpenStores(options);
     ASSERT_TRUE(stores.ok()) << stores.status().ToString();
-    stores_ = std::make_unique<SqliteStores>(std::move(stores).value());
+    stores_ = std::make_unique<Stores>(std::move(stores).value());
     store_ = stores_->auth.get();
   }
   void TearDown() override {
@@ -39,7 +57,7 @@ class AuthStoreTest : public ::testing::TestWithParam<bool> {
   }
 
   std::string dir_;
-  std::unique_ptr<SqliteStores> stores_;
+  std::unique_ptr<Stores> stores_;
   std::unique_ptr<auth::testing::FakeAuthStore> fake_;
   auth::AuthStore* store_ = nullptr;
 };
@@ -160,8 +178,9 @@ TEST_P(AuthStoreTest, WorkspacesAndAudit) {
   EXPECT_EQ((*after)[0].id, (*all)[1].id);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuthStoreTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "sqlite" : "fake"; });
+INSTANTIATE_TEST_SUITE_P(Stores, AuthStoreTest, ::testing::ValuesIn(AuthBackends()), [](const auto& info) {
+  return info.param == AuthBackend::kFake ? "fake" : info.param == AuthBackend::kSqlite ? "sqlite" : "Postgres";
+});
 
 }  // namespace
 }  // namespace cairn::store

@@ -1,10 +1,11 @@
-// SqliteAuthStore: auth::AuthStore on the tracking database (schema
+// SqlAuthStore: auth::AuthStore on the tracking database, SQLite or
+// PostgreSQL (a sql::Backend; schema
 // migration 6: auth_users, auth_tokens, auth_sessions,
 // experiment_permissions, registered_model_permissions, auth_workspaces,
 // auth_workspace_members, auth_workspace_resources, auth_audit).
 //
-// Contract and errors: those of auth/auth_store.h. Writes go through the
-// database's group committer, reads through its read pool. Deleting a user
+// Contract and errors: those of auth/auth_store.h. Writes and reads are
+// Backend transactions (store/sql/backend.h). Deleting a user
 // deletes their rows explicitly (no reliance on PRAGMA foreign_keys).
 //
 // Thread-safety: thread-safe.
@@ -16,15 +17,15 @@
 #include <vector>
 
 #include "auth/auth_store.h"
-#include "store/sqlite/sqlite_database.h"
+#include "store/sql/backend.h"
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
-class SqliteAuthStore final : public auth::AuthStore {
+class SqlAuthStore final : public auth::AuthStore {
  public:
-  explicit SqliteAuthStore(std::shared_ptr<SqliteDatabase> db) : db_(std::move(db)) {}
-  SqliteAuthStore(const SqliteAuthStore&) = delete;
-  SqliteAuthStore& operator=(const SqliteAuthStore&) = delete;
+  explicit SqlAuthStore(std::shared_ptr<Backend> db) : db_(std::move(db)) {}
+  SqlAuthStore(const SqlAuthStore&) = delete;
+  SqlAuthStore& operator=(const SqlAuthStore&) = delete;
 
   Result<auth::User> CreateUser(const std::string& username, const std::string& password_hash, bool is_admin,
                                 int64_t now) override;
@@ -71,7 +72,7 @@ class SqliteAuthStore final : public auth::AuthStore {
   Result<std::vector<auth::AuditEvent>> ListAudit(int64_t after_id, int max) override;
 
  private:
-  const std::shared_ptr<SqliteDatabase> db_;
+  const std::shared_ptr<Backend> db_;
 };
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql

@@ -1,10 +1,10 @@
-#include "store/sqlite/sqlite_auth_store.h"
+#include "store/sql/auth_store.h"
 
 #include <fmt/format.h>
 
 #include <utility>
 
-namespace cairn::store::sqlite {
+namespace cairn::store::sql {
 
 using auth::AccessToken;
 using auth::AuditEvent;
@@ -63,7 +63,7 @@ Status UserNotFound(const std::string& username) {
 }
 
 // Runs a single-row UPDATE/DELETE; `missing` when no row changed.
-Status RunChanging(Database& db, const std::string& sql, const std::vector<SqlValue>& params, Status missing) {
+Status RunChanging(Connection& db, const std::string& sql, const std::vector<SqlValue>& params, Status missing) {
   CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
   CAIRN_RETURN_IF_ERROR(stmt->BindAll(params));
   CAIRN_RETURN_IF_ERROR(stmt->Run());
@@ -75,25 +75,30 @@ Status RunChanging(Database& db, const std::string& sql, const std::vector<SqlVa
 
 // --- users -----------------------------------------------------------------
 
-Result<User> SqliteAuthStore::CreateUser(const std::string& username, const std::string& password_hash,
+Result<User> SqlAuthStore::CreateUser(const std::string& username, const std::string& password_hash,
                                          bool is_admin, int64_t now) {
   User user{0, username, password_hash, is_admin, now};
-  CAIRN_RETURN_IF_ERROR(db_->Write([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
+    // RETURNING id: the id the database numbered the row with (SQLite and
+    // PostgreSQL alike; no last-insert-id call).
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO auth_users (username, password_hash, is_admin, "
-                                                 "created_time) VALUES (?, ?, ?, ?)"));
+                                                 "created_time) VALUES (?, ?, ?, ?) RETURNING id"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({username, password_hash, int64_t{is_admin ? 1 : 0}, now}));
-    Status s = stmt->Run();
-    if (s.code() == StatusCode::kAlreadyExists) return AlreadyExists(fmt::format("User '{}' already exists.", username));
-    CAIRN_RETURN_IF_ERROR(s);
-    user.id = db.LastInsertRowId();
+    Result<bool> row = stmt->Step();
+    if (row.status().code() == StatusCode::kAlreadyExists) {
+      return AlreadyExists(fmt::format("User '{}' already exists.", username));
+    }
+    CAIRN_RETURN_IF_ERROR(row.status());
+    if (!*row) return Internal("Internal database error.", "INSERT ... RETURNING id returned no row");
+    user.id = stmt->ColumnInt64(0);
     return Status::Ok();
   }));
   return user;
 }
 
-Result<User> SqliteAuthStore::GetUser(const std::string& username) {
+Result<User> SqlAuthStore::GetUser(const std::string& username) {
   User user;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql = fmt::format("SELECT {} FROM auth_users WHERE username = ?", kUserColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, username));
@@ -105,9 +110,9 @@ Result<User> SqliteAuthStore::GetUser(const std::string& username) {
   return user;
 }
 
-Result<User> SqliteAuthStore::GetUserById(int64_t id) {
+Result<User> SqlAuthStore::GetUserById(int64_t id) {
   User user;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql = fmt::format("SELECT {} FROM auth_users WHERE id = ?", kUserColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindInt64(1, id));
@@ -119,9 +124,9 @@ Result<User> SqliteAuthStore::GetUserById(int64_t id) {
   return user;
 }
 
-Result<std::vector<User>> SqliteAuthStore::ListUsers() {
+Result<std::vector<User>> SqlAuthStore::ListUsers() {
   std::vector<User> users;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql = fmt::format("SELECT {} FROM auth_users ORDER BY username", kUserColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     for (;;) {
@@ -134,22 +139,22 @@ Result<std::vector<User>> SqliteAuthStore::ListUsers() {
   return users;
 }
 
-Status SqliteAuthStore::UpdatePassword(const std::string& username, const std::string& password_hash) {
-  return db_->Write([&](Database& db) {
+Status SqlAuthStore::UpdatePassword(const std::string& username, const std::string& password_hash) {
+  return db_->Write([&](Connection& db) {
     return RunChanging(db, "UPDATE auth_users SET password_hash = ? WHERE username = ?", {password_hash, username},
                        UserNotFound(username));
   });
 }
 
-Status SqliteAuthStore::UpdateAdmin(const std::string& username, bool is_admin) {
-  return db_->Write([&](Database& db) {
+Status SqlAuthStore::UpdateAdmin(const std::string& username, bool is_admin) {
+  return db_->Write([&](Connection& db) {
     return RunChanging(db, "UPDATE auth_users SET is_admin = ? WHERE username = ?",
                        {int64_t{is_admin ? 1 : 0}, username}, UserNotFound(username));
   });
 }
 
-Status SqliteAuthStore::DeleteUser(const std::string& username) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::DeleteUser(const std::string& username) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto find, db.Prepare("SELECT id FROM auth_users WHERE username = ?"));
     CAIRN_RETURN_IF_ERROR(find->BindText(1, username));
     CAIRN_ASSIGN_OR_RETURN(bool found, find->Step());
@@ -168,9 +173,9 @@ Status SqliteAuthStore::DeleteUser(const std::string& username) {
   });
 }
 
-Result<bool> SqliteAuthStore::HasAdmin() {
+Result<bool> SqlAuthStore::HasAdmin() {
   bool any = false;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT 1 FROM auth_users WHERE is_admin = 1 LIMIT 1"));
     CAIRN_ASSIGN_OR_RETURN(any, stmt->Step());
     return Status::Ok();
@@ -180,8 +185,8 @@ Result<bool> SqliteAuthStore::HasAdmin() {
 
 // --- tokens ----------------------------------------------------------------
 
-Status SqliteAuthStore::CreateToken(const AccessToken& t) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::CreateToken(const AccessToken& t) {
+  return db_->Write([&](Connection& db) -> Status {
     static const std::string sql =
         fmt::format("INSERT INTO auth_tokens ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", kTokenColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
@@ -193,9 +198,9 @@ Status SqliteAuthStore::CreateToken(const AccessToken& t) {
   });
 }
 
-Result<AccessToken> SqliteAuthStore::FindTokenByHash(const std::string& token_hash) {
+Result<AccessToken> SqlAuthStore::FindTokenByHash(const std::string& token_hash) {
   AccessToken token;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql = fmt::format("SELECT {} FROM auth_tokens WHERE token_hash = ?", kTokenColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, token_hash));
@@ -207,9 +212,9 @@ Result<AccessToken> SqliteAuthStore::FindTokenByHash(const std::string& token_ha
   return token;
 }
 
-Result<AccessToken> SqliteAuthStore::GetToken(const std::string& token_id) {
+Result<AccessToken> SqlAuthStore::GetToken(const std::string& token_id) {
   AccessToken token;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql = fmt::format("SELECT {} FROM auth_tokens WHERE token_id = ?", kTokenColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, token_id));
@@ -221,9 +226,9 @@ Result<AccessToken> SqliteAuthStore::GetToken(const std::string& token_id) {
   return token;
 }
 
-Result<std::vector<AccessToken>> SqliteAuthStore::ListTokens(int64_t user_id) {
+Result<std::vector<AccessToken>> SqlAuthStore::ListTokens(int64_t user_id) {
   std::vector<AccessToken> tokens;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     static const std::string sql = fmt::format(
         "SELECT {} FROM auth_tokens WHERE user_id = ? AND kind = 'personal' ORDER BY created_time", kTokenColumns);
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
@@ -238,15 +243,15 @@ Result<std::vector<AccessToken>> SqliteAuthStore::ListTokens(int64_t user_id) {
   return tokens;
 }
 
-Status SqliteAuthStore::RevokeToken(const std::string& token_id, int64_t now) {
-  return db_->Write([&](Database& db) {
+Status SqlAuthStore::RevokeToken(const std::string& token_id, int64_t now) {
+  return db_->Write([&](Connection& db) {
     return RunChanging(db, "UPDATE auth_tokens SET revoked_time = COALESCE(revoked_time, ?) WHERE token_id = ?",
                        {now, token_id}, NotFound(fmt::format("Access token '{}' not found.", token_id)));
   });
 }
 
-Status SqliteAuthStore::TouchToken(const std::string& token_id, int64_t now) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::TouchToken(const std::string& token_id, int64_t now) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE auth_tokens SET last_used_time = ? WHERE token_id = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({now, token_id}));
     return stmt->Run();
@@ -255,8 +260,8 @@ Status SqliteAuthStore::TouchToken(const std::string& token_id, int64_t now) {
 
 // --- sessions --------------------------------------------------------------
 
-Status SqliteAuthStore::CreateSession(const auth::Session& s) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::CreateSession(const auth::Session& s) {
+  return db_->Write([&](Connection& db) -> Status {
     // Expired sessions are swept here, so the table stays small without a
     // background job.
     CAIRN_ASSIGN_OR_RETURN(auto sweep, db.Prepare("DELETE FROM auth_sessions WHERE expires_time <= ?"));
@@ -269,9 +274,9 @@ Status SqliteAuthStore::CreateSession(const auth::Session& s) {
   });
 }
 
-Result<auth::Session> SqliteAuthStore::FindSession(const std::string& session_hash) {
+Result<auth::Session> SqlAuthStore::FindSession(const std::string& session_hash) {
   auth::Session session;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT session_hash, user_id, csrf_token, created_time, "
                                                  "expires_time FROM auth_sessions WHERE session_hash = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, session_hash));
@@ -284,8 +289,8 @@ Result<auth::Session> SqliteAuthStore::FindSession(const std::string& session_ha
   return session;
 }
 
-Status SqliteAuthStore::DeleteSession(const std::string& session_hash) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::DeleteSession(const std::string& session_hash) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("DELETE FROM auth_sessions WHERE session_hash = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, session_hash));
     return stmt->Run();
@@ -294,11 +299,11 @@ Status SqliteAuthStore::DeleteSession(const std::string& session_hash) {
 
 // --- permissions -----------------------------------------------------------
 
-Status SqliteAuthStore::CreatePermission(ResourceKind kind, const std::string& resource, int64_t user_id,
+Status SqlAuthStore::CreatePermission(ResourceKind kind, const std::string& resource, int64_t user_id,
                                          Permission permission) {
   auto [table, column] = PermissionTable(kind);
   const std::string sql = fmt::format("INSERT INTO {} ({}, user_id, permission) VALUES (?, ?, ?)", table, column);
-  return db_->Write([&](Database& db) -> Status {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({resource, user_id, std::string(auth::PermissionName(permission))}));
     Status s = stmt->Run();
@@ -309,11 +314,11 @@ Status SqliteAuthStore::CreatePermission(ResourceKind kind, const std::string& r
   });
 }
 
-Result<Permission> SqliteAuthStore::GetPermission(ResourceKind kind, const std::string& resource, int64_t user_id) {
+Result<Permission> SqlAuthStore::GetPermission(ResourceKind kind, const std::string& resource, int64_t user_id) {
   auto [table, column] = PermissionTable(kind);
   const std::string sql = fmt::format("SELECT permission FROM {} WHERE {} = ? AND user_id = ?", table, column);
   Permission permission = Permission::kNoPermissions;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({resource, user_id}));
     CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
@@ -324,29 +329,29 @@ Result<Permission> SqliteAuthStore::GetPermission(ResourceKind kind, const std::
   return permission;
 }
 
-Status SqliteAuthStore::UpdatePermission(ResourceKind kind, const std::string& resource, int64_t user_id,
+Status SqlAuthStore::UpdatePermission(ResourceKind kind, const std::string& resource, int64_t user_id,
                                          Permission permission) {
   auto [table, column] = PermissionTable(kind);
   const std::string sql = fmt::format("UPDATE {} SET permission = ? WHERE {} = ? AND user_id = ?", table, column);
-  return db_->Write([&](Database& db) {
+  return db_->Write([&](Connection& db) {
     return RunChanging(db, sql, {std::string(auth::PermissionName(permission)), resource, user_id},
                        NotFound(fmt::format("No permission for this user on {}.", ResourceLabel(kind, resource))));
   });
 }
 
-Status SqliteAuthStore::DeletePermission(ResourceKind kind, const std::string& resource, int64_t user_id) {
+Status SqlAuthStore::DeletePermission(ResourceKind kind, const std::string& resource, int64_t user_id) {
   auto [table, column] = PermissionTable(kind);
   const std::string sql = fmt::format("DELETE FROM {} WHERE {} = ? AND user_id = ?", table, column);
-  return db_->Write([&](Database& db) {
+  return db_->Write([&](Connection& db) {
     return RunChanging(db, sql, {resource, user_id},
                        NotFound(fmt::format("No permission for this user on {}.", ResourceLabel(kind, resource))));
   });
 }
 
-Status SqliteAuthStore::RenameResource(ResourceKind kind, const std::string& from, const std::string& to) {
+Status SqlAuthStore::RenameResource(ResourceKind kind, const std::string& from, const std::string& to) {
   auto [table, column] = PermissionTable(kind);
   const std::string sql = fmt::format("UPDATE {} SET {} = ? WHERE {} = ?", table, column, column);
-  return db_->Write([&](Database& db) -> Status {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({to, from}));
     CAIRN_RETURN_IF_ERROR(stmt->Run());
@@ -357,10 +362,10 @@ Status SqliteAuthStore::RenameResource(ResourceKind kind, const std::string& fro
   });
 }
 
-Status SqliteAuthStore::ForgetResource(ResourceKind kind, const std::string& resource) {
+Status SqlAuthStore::ForgetResource(ResourceKind kind, const std::string& resource) {
   auto [table, column] = PermissionTable(kind);
   const std::string sql = fmt::format("DELETE FROM {} WHERE {} = ?", table, column);
-  return db_->Write([&](Database& db) -> Status {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
     CAIRN_RETURN_IF_ERROR(stmt->BindText(1, resource));
     CAIRN_RETURN_IF_ERROR(stmt->Run());
@@ -373,8 +378,8 @@ Status SqliteAuthStore::ForgetResource(ResourceKind kind, const std::string& res
 
 // --- workspaces ------------------------------------------------------------
 
-Status SqliteAuthStore::CreateWorkspace(const auth::Workspace& w) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::CreateWorkspace(const auth::Workspace& w) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO auth_workspaces (name, description, created_time) "
                                                  "VALUES (?, ?, ?)"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({w.name, w.description, w.created_time}));
@@ -384,9 +389,9 @@ Status SqliteAuthStore::CreateWorkspace(const auth::Workspace& w) {
   });
 }
 
-Result<std::vector<auth::Workspace>> SqliteAuthStore::ListWorkspaces() {
+Result<std::vector<auth::Workspace>> SqlAuthStore::ListWorkspaces() {
   std::vector<auth::Workspace> out;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT name, description, created_time FROM auth_workspaces "
                                                  "ORDER BY name"));
     for (;;) {
@@ -399,8 +404,8 @@ Result<std::vector<auth::Workspace>> SqliteAuthStore::ListWorkspaces() {
   return out;
 }
 
-Status SqliteAuthStore::DeleteWorkspace(const std::string& name) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::DeleteWorkspace(const std::string& name) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_RETURN_IF_ERROR(RunChanging(db, "DELETE FROM auth_workspaces WHERE name = ?", {name},
                                       NotFound(fmt::format("Workspace '{}' not found.", name))));
     // Members go; resources stay assigned to the (now missing) workspace,
@@ -411,8 +416,8 @@ Status SqliteAuthStore::DeleteWorkspace(const std::string& name) {
   });
 }
 
-Status SqliteAuthStore::SetMember(const std::string& workspace, int64_t user_id, Permission role) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::SetMember(const std::string& workspace, int64_t user_id, Permission role) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto exists, db.Prepare("SELECT 1 FROM auth_workspaces WHERE name = ?"));
     CAIRN_RETURN_IF_ERROR(exists->BindText(1, workspace));
     CAIRN_ASSIGN_OR_RETURN(bool found, exists->Step());
@@ -425,16 +430,16 @@ Status SqliteAuthStore::SetMember(const std::string& workspace, int64_t user_id,
   });
 }
 
-Status SqliteAuthStore::RemoveMember(const std::string& workspace, int64_t user_id) {
-  return db_->Write([&](Database& db) {
+Status SqlAuthStore::RemoveMember(const std::string& workspace, int64_t user_id) {
+  return db_->Write([&](Connection& db) {
     return RunChanging(db, "DELETE FROM auth_workspace_members WHERE workspace = ? AND user_id = ?",
                        {workspace, user_id}, NotFound("This user is not a member of the workspace."));
   });
 }
 
-Result<std::vector<auth::WorkspaceMember>> SqliteAuthStore::ListMembers(const std::string& workspace) {
+Result<std::vector<auth::WorkspaceMember>> SqlAuthStore::ListMembers(const std::string& workspace) {
   std::vector<auth::WorkspaceMember> out;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT m.workspace, m.user_id, u.username, m.role FROM "
                                                  "auth_workspace_members m JOIN auth_users u ON u.id = m.user_id "
                                                  "WHERE m.workspace = ? ORDER BY u.username"));
@@ -450,9 +455,9 @@ Result<std::vector<auth::WorkspaceMember>> SqliteAuthStore::ListMembers(const st
   return out;
 }
 
-Result<std::optional<Permission>> SqliteAuthStore::MemberRole(const std::string& workspace, int64_t user_id) {
+Result<std::optional<Permission>> SqlAuthStore::MemberRole(const std::string& workspace, int64_t user_id) {
   std::optional<Permission> role;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT role FROM auth_workspace_members WHERE workspace = ? AND "
                                                  "user_id = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({workspace, user_id}));
@@ -463,8 +468,8 @@ Result<std::optional<Permission>> SqliteAuthStore::MemberRole(const std::string&
   return role;
 }
 
-Status SqliteAuthStore::AssignResource(ResourceKind kind, const std::string& resource, const std::string& workspace) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::AssignResource(ResourceKind kind, const std::string& resource, const std::string& workspace) {
+  return db_->Write([&](Connection& db) -> Status {
     if (workspace.empty()) {
       CAIRN_ASSIGN_OR_RETURN(auto del, db.Prepare("DELETE FROM auth_workspace_resources WHERE kind = ? AND "
                                                   "resource_id = ?"));
@@ -483,9 +488,9 @@ Status SqliteAuthStore::AssignResource(ResourceKind kind, const std::string& res
   });
 }
 
-Result<std::string> SqliteAuthStore::ResourceWorkspace(ResourceKind kind, const std::string& resource) {
+Result<std::string> SqlAuthStore::ResourceWorkspace(ResourceKind kind, const std::string& resource) {
   std::string workspace;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT workspace FROM auth_workspace_resources WHERE kind = ? AND "
                                                  "resource_id = ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({std::string(auth::ResourceKindName(kind)), resource}));
@@ -498,8 +503,8 @@ Result<std::string> SqliteAuthStore::ResourceWorkspace(ResourceKind kind, const 
 
 // --- audit -----------------------------------------------------------------
 
-Status SqliteAuthStore::AppendAudit(const AuditEvent& e) {
-  return db_->Write([&](Database& db) -> Status {
+Status SqlAuthStore::AppendAudit(const AuditEvent& e) {
+  return db_->Write([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO auth_audit (time, username, client, action, target, "
                                                  "outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({e.time, e.username, e.client, e.action, e.target, e.outcome, e.detail}));
@@ -507,9 +512,9 @@ Status SqliteAuthStore::AppendAudit(const AuditEvent& e) {
   });
 }
 
-Result<std::vector<AuditEvent>> SqliteAuthStore::ListAudit(int64_t after_id, int max) {
+Result<std::vector<AuditEvent>> SqlAuthStore::ListAudit(int64_t after_id, int max) {
   std::vector<AuditEvent> out;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Database& db) -> Status {
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
     CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT id, time, username, client, action, target, outcome, detail "
                                                  "FROM auth_audit WHERE id > ? ORDER BY id LIMIT ?"));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({after_id, int64_t{max}}));
@@ -524,4 +529,4 @@ Result<std::vector<AuditEvent>> SqliteAuthStore::ListAudit(int64_t after_id, int
   return out;
 }
 
-}  // namespace cairn::store::sqlite
+}  // namespace cairn::store::sql
