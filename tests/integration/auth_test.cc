@@ -233,6 +233,57 @@ TEST_F(AuthTest, ArtifactsRolesAndPaths) {
                    "PERMISSION_DENIED");
 }
 
+// EDIT on a model must not become a way to read other files: a new
+// version's source must be readable by its creator; experiment artifact
+// locations are chosen by admins only.
+TEST_F(AuthTest, SourcesAndLocationsCannotReachOthersFiles) {
+  const std::string exp = SharedExperiment();
+  Reply run = auth().Call("POST", "/api/2.0/mlflow/runs/create", fmt::format(R"({{"experiment_id":"{}"}})", exp),
+                          User("editor"));
+  ASSERT_OK_JSON(run);
+  const std::string run_id = run.json().Str("/run/info/run_id").value_or("");
+  ASSERT_EQ(auth().Call("PUT", fmt::format("/api/2.0/mlflow-artifacts/artifacts/{}/{}/artifacts/model/MLmodel", exp, run_id),
+                        "flavors: {}", User("editor"))
+                .status,
+            200);
+  const std::string model = UniqueName("versions");
+  ASSERT_OK_JSON(auth().Call("POST", "/api/2.0/mlflow/registered-models/create",
+                             fmt::format(R"({{"name":"{}"}})", model), User("owner")));
+  for (const char* user : {"editor", "nobody"}) {
+    ASSERT_OK_JSON(auth().Call("POST", "/api/2.0/mlflow/registered-models/permissions/create",
+                               fmt::format(R"({{"name":"{}","username":"{}","permission":"EDIT"}})", model, user),
+                               User("owner")));
+  }
+  auto create_version = [&](const std::string& source, const std::string& extra, const std::string& user) {
+    return auth().Call("POST", "/api/2.0/mlflow/model-versions/create",
+                       fmt::format(R"({{"name":"{}","source":"{}"{}}})", model, source, extra), User(user));
+  };
+  // nobody may not read the run's experiment.
+  EXPECT_API_ERROR(create_version("runs:/" + run_id + "/model", "", "nobody"), 403, "PERMISSION_DENIED");
+  EXPECT_API_ERROR(create_version(fmt::format("mlflow-artifacts:/{}/{}/artifacts/model", exp, run_id), "", "nobody"),
+                   403, "PERMISSION_DENIED");
+  EXPECT_API_ERROR(create_version("s3://bucket/x", fmt::format(R"(,"run_id":"{}")", run_id), "nobody"), 403,
+                   "PERMISSION_DENIED");
+  for (const char* source : {"file:///etc", "/etc", "s3://other-bucket/secret"}) {
+    EXPECT_API_ERROR(create_version(source, "", "editor"), 403, "PERMISSION_DENIED") << source;
+  }
+  Reply none = auth().Call("GET", "/api/2.0/mlflow/model-versions/search?filter=" + std::string("name%3D%27") + model +
+                                      "%27",
+                           "", Admin());
+  ASSERT_OK_JSON(none);
+  EXPECT_FALSE(none.json().Size("/model_versions").value_or(0) > 0) << none.body;
+  EXPECT_OK_JSON(create_version("runs:/" + run_id + "/model", "", "editor"));
+  // Artifact locations: admins only.
+  EXPECT_API_ERROR(auth().Call("POST", "/api/2.0/mlflow/experiments/create",
+                               fmt::format(R"({{"name":"{}","artifact_location":"file:///etc"}})", UniqueName("loc")),
+                               User("owner")),
+                   403, "PERMISSION_DENIED");
+  EXPECT_OK_JSON(auth().Call("POST", "/api/2.0/mlflow/experiments/create",
+                             fmt::format(R"({{"name":"{}","artifact_location":"file:///tmp/cairn-admin-loc"}})",
+                                         UniqueName("loc")),
+                             Admin()));
+}
+
 TEST_F(AuthTest, PipelinesTuningAndServingControl) {
   const std::string exp = SharedExperiment();
   const std::string spec = "name: auth-probe\nsteps:\n  hello:\n    run: echo hello\n";

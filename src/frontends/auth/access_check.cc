@@ -185,6 +185,39 @@ Status AccessCheck::NeedArtifactPath(const std::string& raw_path, auth::Need nee
                             path.substr(0, 200)));
 }
 
+// The files a new model version is copied from must be readable by the
+// caller: otherwise EDIT on any model would copy another team's run files
+// into the registry, or server files (file://) and the server's S3 bucket
+// into a version the caller can download.
+Status AccessCheck::NeedVersionSource() {
+  CAIRN_ASSIGN_OR_RETURN(std::string run_id, Param("run_id"));
+  if (!run_id.empty()) CAIRN_RETURN_IF_ERROR(NeedRun(run_id, Need::kRead));
+  CAIRN_ASSIGN_OR_RETURN(std::string source, Param("source"));
+  if (source.empty() || identity_.is_admin()) return Status::Ok();
+  if (registry::IsModelUri(source)) return NeedModelUri(source, Need::kRead);
+  constexpr std::string_view kProxy = "mlflow-artifacts:";
+  if (source.compare(0, kProxy.size(), kProxy) == 0) {
+    std::string_view path = std::string_view(source).substr(kProxy.size());
+    if (path.substr(0, 2) == "//") {  // mlflow-artifacts://host:port/path names this server
+      path.remove_prefix(2);
+      size_t slash = path.find('/');
+      path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+    }
+    while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    return NeedArtifactPath(std::string(path), Need::kRead);
+  }
+  // Another URI: allowed only inside the given run's own artifacts.
+  if (!run_id.empty()) {
+    auto run = deps_.tracking->GetRun(run_id);
+    if (run.ok() && !run->info.artifact_uri.empty() && source.compare(0, run->info.artifact_uri.size(), run->info.artifact_uri) == 0 &&
+        source.find("..") == std::string::npos) {
+      return Status::Ok();
+    }
+  }
+  return Denied("Permission denied: a model version's source must be a runs:/, models:/ or mlflow-artifacts:/ URI "
+                "you may read, or lie inside the artifacts of its run_id (other sources are for admins).");
+}
+
 Status AccessCheck::NeedSubmit(bool name_required) {
   CAIRN_ASSIGN_OR_RETURN(std::string experiment_id, Param("experiment_id"));
   CAIRN_ASSIGN_OR_RETURN(std::string experiment_name, Param("experiment_name"));
@@ -216,6 +249,15 @@ Status AccessCheck::Check(const Route& route, const Rule& rule) {
     case Target::kAuthenticated:
       if (rule.after == After::kGrantExperiment || rule.after == After::kGrantRegisteredModel) {
         if (identity_.is_task()) return Denied("Permission denied: task tokens cannot create experiments or models.");
+        if (rule.after == After::kGrantExperiment && !identity_.is_admin()) {
+          // An artifact location is where the server reads and writes run
+          // files for its users: pointing one at server paths or at another
+          // experiment's files is for admins.
+          CAIRN_ASSIGN_OR_RETURN(std::string location, Param("artifact_location"));
+          if (!location.empty()) {
+            return Denied("Permission denied: only admins may choose an experiment's artifact_location.");
+          }
+        }
         CAIRN_ASSIGN_OR_RETURN(new_workspace_, deps_.authorizer->WorkspaceForNew(identity_, request_.workspace));
       }
       return Status::Ok();
@@ -266,6 +308,14 @@ Status AccessCheck::Check(const Route& route, const Rule& rule) {
         return RequestParams::Missing(rule.param);
       }
       return Need(ResourceKind::kRegisteredModel, name, rule.need);
+    }
+    case Target::kModelVersionCreate: {
+      CAIRN_ASSIGN_OR_RETURN(std::string name, Param(rule.param));
+      if (name.empty()) return RequestParams::Missing(rule.param);
+      CAIRN_RETURN_IF_ERROR(Need(ResourceKind::kRegisteredModel, name, rule.need));
+      Status source = NeedVersionSource();
+      if (source.ok()) target_ = "registered_model " + name;
+      return source;
     }
     case Target::kLoggedModel: {
       if (deps_.registry == nullptr) return identity_.is_admin() ? Status::Ok() : Denied("Permission denied.");

@@ -46,6 +46,7 @@ class AccessCheck {
   Status NeedModelUri(const std::string& uri, auth::Need need);
   Status NeedArtifactPath(const std::string& raw_path, auth::Need need);
   Status NeedSubmit(bool name_required);
+  Status NeedVersionSource();
   Result<const RequestParams*> Params();
   Result<std::string> Param(std::string_view key);
   bool RunInTaskScope(const std::string& run_id);

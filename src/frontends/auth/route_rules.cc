@@ -74,7 +74,7 @@ const std::unordered_map<std::string, Rule>& MlflowRules() {
     Put(r, ep::kSetRegisteredModelAlias, {Target::kRegisteredModel, Need::kUpdate, "name"});
     Put(r, ep::kDeleteRegisteredModelAlias, {Target::kRegisteredModel, Need::kUpdate, "name"});
     Put(r, ep::kGetModelVersionByAlias, {Target::kRegisteredModel, Need::kRead, "name"});
-    Put(r, ep::kCreateModelVersion, {Target::kRegisteredModel, Need::kUpdate, "name"});
+    Put(r, ep::kCreateModelVersion, {Target::kModelVersionCreate, Need::kUpdate, "name"});
     Put(r, ep::kGetModelVersion, {Target::kRegisteredModel, Need::kRead, "name"});
     Put(r, ep::kUpdateModelVersion, {Target::kRegisteredModel, Need::kUpdate, "name"});
     Put(r, ep::kDeleteModelVersion, {Target::kRegisteredModel, Need::kDelete, "name"});

@@ -27,6 +27,7 @@ enum class Target {
   kRun,               // `param` holds a run id (run_id, else run_uuid)
   kRunList,           // `param` holds run ids
   kRegisteredModel,   // `param` holds a registered model name
+  kModelVersionCreate,  // EDIT on the model `name`, READ on what `source` / `run_id` name
   kLoggedModel,       // a logged model id in the path (or experiment_id in the body to create)
   kArtifactPath,      // mlflow-artifacts proxy path: <experiment>/<run>/... or models/<name>/...
   kPipelineSubmit,    // experiment_id / experiment_name of a pipeline submit
