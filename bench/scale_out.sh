@@ -32,19 +32,19 @@ stop_all() {
 }
 
 "$root/tests/infra/postgres.sh" up "$work/pg" >/dev/null
-db=0
-fresh_db() { db=$((db + 1)); "$root/tests/infra/postgres.sh" createdb "$work/pg" "bench$db"; }
+# A fresh database per setup (called in $(...), so the name comes in).
+fresh_db() { "$root/tests/infra/postgres.sh" createdb "$work/pg" "$1"; }
 
 echo "## one server, PostgreSQL"
 mkdir -p "$work/one"
-start_replica "$cairn" "$work/one" solo "$(fresh_db)" --log-level warn
+start_replica "$cairn" "$work/one" solo "$(fresh_db one)" --log-level warn
 pids+=("$PID_solo")
 "$bench" --url "http://127.0.0.1:$PORT_solo" "$@"
 stop_all
 
 echo "## two replicas, PostgreSQL, nginx"
 mkdir -p "$work/two"
-uri=$(fresh_db)
+uri=$(fresh_db two)
 start_replica "$cairn" "$work/two" r1 "$uri" --log-level warn
 pids+=("$PID_r1")
 start_replica "$cairn" "$work/two" r2 "$uri" --log-level warn

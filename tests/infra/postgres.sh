@@ -20,7 +20,9 @@ as_owner() {
 free_port() {
   local port
   for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 30000 ))
+    # Below the kernel's ephemeral range (32768+), so no outgoing
+    # connection holds it.
+    port=$(( 20000 + RANDOM % 12000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
   echo "postgres.sh: no free port" >&2; exit 1
@@ -28,15 +30,24 @@ free_port() {
 
 case "$action" in
   up)
-    port=${3:-$(free_port)}
     rm -rf "$dir"
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    # A port taken between the check and the bind: try another.
+    for attempt in 1 2 3 4 5; do
+      port=${3:-$(free_port)}
+      if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        start >/dev/null; then
+        break
+      fi
+      if [ "$attempt" = 5 ] || [ -n "${3:-}" ] || ! grep -q "could not bind" "$dir/server.log"; then
+        cat "$dir/server.log" >&2
+        exit 1
+      fi
+    done
     echo "$port" > "$dir/port"
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres cairn
     echo "postgresql://postgres@127.0.0.1:$port/cairn"

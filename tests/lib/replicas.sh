@@ -42,7 +42,7 @@ start_nginx_lb() {
     # connections, and nginx then passes the request on (below).
     servers+="    server 127.0.0.1:$p max_fails=1 fail_timeout=30s;"$'\n'
   done
-  port=$(( 20000 + RANDOM % 30000 ))
+  port=$(( 20000 + RANDOM % 12000 ))  # below the ephemeral range (32768+)
   local user_line=""
   [ "$(id -u)" = 0 ] && user_line="user root;"  # workers read the temp dirs we own
   cat > "$dir/nginx.conf" <<CONF
