@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The tracking workloads of bench/run.sh (cairn_bench) against:
 #   1. one server on PostgreSQL,
-#   2. two replicas on that PostgreSQL behind nginx (tests/lib/replicas.sh),
+#   2. one, then two replicas on PostgreSQL behind nginx
+#      (tests/lib/replicas.sh),
 #   3. (for reference) one server on SQLite.
 # Each setup gets a fresh database. Extra arguments go to cairn_bench, e.g.
 #   bench/scale_out.sh --only a,b --clients 8 --seconds 5
@@ -42,17 +43,22 @@ pids+=("$PID_solo")
 "$bench" --url "http://127.0.0.1:$PORT_solo" "$@"
 stop_all
 
-echo "## two replicas, PostgreSQL, nginx"
-mkdir -p "$work/two"
-uri=$(fresh_db two)
-start_replica "$cairn" "$work/two" r1 "$uri" --log-level warn
-pids+=("$PID_r1")
-start_replica "$cairn" "$work/two" r2 "$uri" --log-level warn
-pids+=("$PID_r2")
-start_nginx_lb "$work/two" "$PORT_r1" "$PORT_r2"
-pids+=("$LB_PID")
-"$bench" --url "$LB_URL" "$@"
-stop_all
+for n in 1 2; do
+  echo "## $n replica(s), PostgreSQL, nginx"
+  mkdir -p "$work/lb$n"
+  uri=$(fresh_db "lb$n")
+  ports=()
+  for r in $(seq 1 "$n"); do
+    start_replica "$cairn" "$work/lb$n" "r$r" "$uri" --log-level warn
+    pid_var="PID_r$r"; port_var="PORT_r$r"
+    pids+=("${!pid_var}")
+    ports+=("${!port_var}")
+  done
+  start_nginx_lb "$work/lb$n" "${ports[@]}"
+  pids+=("$LB_PID")
+  "$bench" --url "$LB_URL" "$@"
+  stop_all
+done
 
 echo "## one server, SQLite (reference)"
 mkdir -p "$work/sqlite"
