@@ -1,8 +1,11 @@
-// store_bench: the tracking workloads against SqliteTrackingStore in process,
+// store_bench: the tracking workloads against the tracking store in process,
 // without HTTP — separates store cost from server cost when profiling
 // (bench/RESULTS.md). Measures; asserts nothing.
 //
-// Usage: store_bench [dir]   (default: a fresh temp dir, removed afterwards)
+// Usage: store_bench [dir]     SQLite (default: a fresh temp dir, removed
+//                              afterwards)
+//        store_bench postgresql://user@host:port/db
+//                              PostgreSQL (use an empty database)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "store/sqlite_store_factory.h"
+#include "store/store_factory.h"
 #include "tracking/tracking_store.h"
 
 namespace {
@@ -146,6 +150,19 @@ void Search10k(TrackingStore& store) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && cairn::store::IsPostgresUri(argv[1])) {
+    cairn::store::StoreOptions options;
+    options.uri = argv[1];
+    options.default_artifact_root = "mlflow-artifacts:";
+    auto stores = cairn::store::OpenStores(options);
+    Check(stores.status());
+    std::printf("| workload (in process, no HTTP, PostgreSQL) | result |\n|---|---|\n");
+    SingleLogMetric(*stores->tracking);
+    LogBatch1000(*stores->tracking);
+    History100k(*stores->tracking);
+    Search10k(*stores->tracking);
+    return 0;
+  }
   bool temp = argc < 2;
   std::string dir = temp ? (std::filesystem::temp_directory_path() / "cairn-store-bench").string() : argv[1];
   std::filesystem::remove_all(dir);
