@@ -15,8 +15,8 @@
 //  * ListRuns is newest first (created_ms, then run_id), with offset page
 //    tokens; records in lists carry no spec_yaml (GetRun has it).
 //
-// Implementations: MemoryPipelineRunStore (tests), SqlitePipelineRunStore
-// (store/sqlite, the tracking database, migration 3).
+// Implementations: MemoryPipelineRunStore (tests), SqlPipelineRunStore
+// (store/sql, over SQLite or PostgreSQL: migrations 3 and 7).
 #pragma once
 
 #include <cstdint>

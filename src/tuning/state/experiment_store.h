@@ -11,7 +11,8 @@
 //    tokens; list records carry no spec_yaml.
 //
 // Implementations: MemoryExperimentStore (tests, below),
-// SqliteExperimentStore (store/sqlite, the tracking database, migration 4).
+// SqlExperimentStore (store/sql, over SQLite or PostgreSQL: migrations 4,
+// 5 and 7).
 #pragma once
 
 #include <cstdint>
