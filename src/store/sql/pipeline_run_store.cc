@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "store/sql/leases.h"
 #include "tracking/page_token.h"
 
 namespace cairn::store::sql {
@@ -33,14 +34,18 @@ Status NotFoundRun(const std::string& run_id) {
   return NotFound(fmt::format("Pipeline run '{}' not found.", run_id));
 }
 
-// Why a fenced UPDATE of a run changed nothing: the run is missing, or
-// another scheduler holds it.
-Status NotUpdated(Connection& db, const std::string& run_id) {
-  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT owner FROM pipeline_runs WHERE run_id = ?"));
-  CAIRN_RETURN_IF_ERROR(stmt->BindText(1, run_id));
-  CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return NotFoundRun(run_id);
-  return pipelines::RunLeaseLost(run_id, stmt->ColumnText(0));
+const LeaseSql& RunLeases() {
+  static const LeaseSql leases("pipeline_runs", "run_id", "cancel_requested",
+                               "('SUCCEEDED', 'FAILED', 'CANCELLED')");
+  return leases;
+}
+
+// Why a fenced UPDATE changed nothing: the row is missing, or another
+// replica holds it.
+Status NotUpdated(Connection& db, const std::string& id) {
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> owner, RunLeases().OwnerOf(db, id));
+  if (!owner) return NotFoundRun(id);
+  return pipelines::RunLeaseLost(id, *owner);
 }
 
 PipelineRunRecord ReadRun(const Statement& s) {
@@ -253,7 +258,7 @@ Status SqlPipelineRunStore::SaveRun(const PipelineRunRecord& run, const std::vec
                                "pipeline_root = ?, experiment_id = ?, mlflow_run_id = ?, outputs_json = ?, "
                                "error = ?, owner = ?, started_ms = ?, finished_ms = ?, "
                                "lease_expires_ms = {greatest}(lease_expires_ms, ?) WHERE run_id = ? AND "
-                               "(owner = '' OR owner = ? OR state IN ('SUCCEEDED', 'FAILED', 'CANCELLED'))")));
+                               + RunLeases().fence())));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({
         run.display_name,
         run.pipeline_name,
@@ -337,65 +342,46 @@ Result<TaskRecord> SqlPipelineRunStore::GetTask(const std::string& run_id, const
 
 Result<std::vector<PipelineRunRecord>> SqlPipelineRunStore::ClaimUnfinishedRuns(const std::string& owner,
                                                                                 int64_t now_ms, int64_t lease_ms) {
-  std::vector<PipelineRunRecord> runs;
+  std::vector<PipelineRunRecord> out;
   CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
-    runs.clear();  // a retried closure starts over
-    static const std::string sql = fmt::format(
-        "SELECT {} FROM pipeline_runs WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED') "
-        "AND (owner = '' OR owner = ? OR lease_expires_ms < ?) ORDER BY created_ms, run_id",
-        kRunColumns);
+    out.clear();  // a retried closure starts over
+    static const std::string sql =
+        fmt::format("SELECT {} FROM pipeline_runs WHERE {} ORDER BY created_ms, run_id", kRunColumns,
+                    RunLeases().claimable());
     {
       CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
       CAIRN_RETURN_IF_ERROR(stmt->BindAll({owner, now_ms}));
       while (true) {
         CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
         if (!row) break;
-        runs.push_back(ReadRun(*stmt));
+        out.push_back(ReadRun(*stmt));
       }
     }
-    for (PipelineRunRecord& run : runs) {
-      CAIRN_ASSIGN_OR_RETURN(auto update,
-                             db.Prepare("UPDATE pipeline_runs SET owner = ?, lease_expires_ms = ? WHERE run_id = ?"));
-      run.owner = owner;
-      run.lease_expires_ms = now_ms + lease_ms;
-      CAIRN_RETURN_IF_ERROR(update->BindAll({owner, run.lease_expires_ms, run.run_id}));
-      CAIRN_RETURN_IF_ERROR(update->Run());
+    for (PipelineRunRecord& record : out) {
+      record.owner = owner;
+      record.lease_expires_ms = now_ms + lease_ms;
+      CAIRN_RETURN_IF_ERROR(RunLeases().Take(db, record.run_id, owner, record.lease_expires_ms));
     }
     return Status();
   }));
-  return runs;
+  return out;
 }
 
 Result<std::vector<pipelines::RunLease>> SqlPipelineRunStore::RenewRunLeases(const std::string& owner,
-                                                                                int64_t now_ms, int64_t lease_ms) {
-  std::vector<pipelines::RunLease> held;
+                                                                             int64_t now_ms, int64_t lease_ms) {
+  std::vector<HeldLease> held;
   CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
-    held.clear();
-    {
-      CAIRN_ASSIGN_OR_RETURN(auto renew, db.Prepare("UPDATE pipeline_runs SET lease_expires_ms = ? WHERE owner = ? "
-                                                    "AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')"));
-      CAIRN_RETURN_IF_ERROR(renew->BindAll({now_ms + lease_ms, owner}));
-      CAIRN_RETURN_IF_ERROR(renew->Run());
-    }
-    CAIRN_ASSIGN_OR_RETURN(auto list, db.Prepare("SELECT run_id, cancel_requested FROM pipeline_runs WHERE owner = ? "
-                                                 "AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')"));
-    CAIRN_RETURN_IF_ERROR(list->BindText(1, owner));
-    while (true) {
-      CAIRN_ASSIGN_OR_RETURN(bool row, list->Step());
-      if (!row) break;
-      held.push_back({list->ColumnText(0), list->ColumnInt64(1) != 0});
-    }
+    CAIRN_ASSIGN_OR_RETURN(held, RunLeases().Renew(db, owner, now_ms + lease_ms));
     return Status();
   }));
-  return held;
+  std::vector<pipelines::RunLease> leases;
+  leases.reserve(held.size());
+  for (HeldLease& lease : held) leases.push_back({std::move(lease.id), lease.flagged});
+  return leases;
 }
 
 Status SqlPipelineRunStore::ReleaseRunLeases(const std::string& owner) {
-  return db_->Write([&](Connection& db) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE pipeline_runs SET lease_expires_ms = 0 WHERE owner = ?"));
-    CAIRN_RETURN_IF_ERROR(stmt->BindText(1, owner));
-    return stmt->Run();
-  });
+  return db_->Write([&](Connection& db) -> Status { return RunLeases().Release(db, owner); });
 }
 
 Status SqlPipelineRunStore::PutCacheEntry(const CacheEntry& entry) {

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "store/sql/leases.h"
 #include "tracking/page_token.h"
 
 namespace cairn::store::sql {
@@ -34,14 +35,18 @@ Status NotFoundExperiment(const std::string& id) {
   return NotFound(fmt::format("Tuning experiment '{}' not found.", id));
 }
 
-// Why a fenced UPDATE of an experiment changed nothing: it is missing, or
-// another controller holds it.
+const LeaseSql& ExperimentLeases() {
+  static const LeaseSql leases("tuning_experiments", "experiment_id", "stop_requested",
+                               "('SUCCEEDED', 'FAILED', 'STOPPED')");
+  return leases;
+}
+
+// Why a fenced UPDATE changed nothing: the row is missing, or another
+// replica holds it.
 Status NotUpdated(Connection& db, const std::string& id) {
-  CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT owner FROM tuning_experiments WHERE experiment_id = ?"));
-  CAIRN_RETURN_IF_ERROR(stmt->BindText(1, id));
-  CAIRN_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return NotFoundExperiment(id);
-  return tuning::ExperimentLeaseLost(id, stmt->ColumnText(0));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<std::string> owner, ExperimentLeases().OwnerOf(db, id));
+  if (!owner) return NotFoundExperiment(id);
+  return tuning::ExperimentLeaseLost(id, *owner);
 }
 
 SqlValue Optional(const std::optional<double>& v) { return v ? SqlValue(*v) : SqlValue(); }
@@ -258,7 +263,7 @@ Status SqlExperimentStore::SaveExperiment(const ExperimentRecord& e, const std::
             "parallel_trial_count = ?, state = ?, reason = ?, message = ?, tracking_experiment_id = ?, "
             "mlflow_run_id = ?, best_trial_name = ?, best_objective = ?, owner = ?, started_ms = ?, "
             "finished_ms = ?, lease_expires_ms = {greatest}(lease_expires_ms, ?) WHERE experiment_id = ? "
-            "AND (owner = '' OR owner = ? OR state IN ('SUCCEEDED', 'FAILED', 'STOPPED'))")));
+            "AND " + ExperimentLeases().fence())));
     CAIRN_RETURN_IF_ERROR(stmt->BindAll({
         e.name, e.namespace_name, e.source_name, e.overrides_json, e.format, e.algorithm, e.objective_type,
         e.objective_metric, e.max_trial_count, e.parallel_trial_count,
@@ -314,10 +319,9 @@ Result<std::vector<ExperimentRecord>> SqlExperimentStore::ClaimUnfinishedExperim
   std::vector<ExperimentRecord> out;
   CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
     out.clear();  // a retried closure starts over
-    static const std::string sql = fmt::format(
-        "SELECT {} FROM tuning_experiments WHERE state NOT IN ('SUCCEEDED', 'FAILED', 'STOPPED') "
-        "AND (owner = '' OR owner = ? OR lease_expires_ms < ?) ORDER BY created_ms, experiment_id",
-        kExperimentColumns);
+    static const std::string sql =
+        fmt::format("SELECT {} FROM tuning_experiments WHERE {} ORDER BY created_ms, experiment_id",
+                    kExperimentColumns, ExperimentLeases().claimable());
     {
       CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
       CAIRN_RETURN_IF_ERROR(stmt->BindAll({owner, now_ms}));
@@ -327,14 +331,10 @@ Result<std::vector<ExperimentRecord>> SqlExperimentStore::ClaimUnfinishedExperim
         out.push_back(ReadExperiment(*stmt));
       }
     }
-    for (ExperimentRecord& e : out) {
-      CAIRN_ASSIGN_OR_RETURN(
-          auto update,
-          db.Prepare("UPDATE tuning_experiments SET owner = ?, lease_expires_ms = ? WHERE experiment_id = ?"));
-      e.owner = owner;
-      e.lease_expires_ms = now_ms + lease_ms;
-      CAIRN_RETURN_IF_ERROR(update->BindAll({owner, e.lease_expires_ms, e.experiment_id}));
-      CAIRN_RETURN_IF_ERROR(update->Run());
+    for (ExperimentRecord& record : out) {
+      record.owner = owner;
+      record.lease_expires_ms = now_ms + lease_ms;
+      CAIRN_RETURN_IF_ERROR(ExperimentLeases().Take(db, record.experiment_id, owner, record.lease_expires_ms));
     }
     return Status();
   }));
@@ -344,37 +344,19 @@ Result<std::vector<ExperimentRecord>> SqlExperimentStore::ClaimUnfinishedExperim
 Result<std::vector<tuning::ExperimentLease>> SqlExperimentStore::RenewExperimentLeases(const std::string& owner,
                                                                                           int64_t now_ms,
                                                                                           int64_t lease_ms) {
-  std::vector<tuning::ExperimentLease> held;
+  std::vector<HeldLease> held;
   CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
-    held.clear();
-    {
-      CAIRN_ASSIGN_OR_RETURN(auto renew,
-                             db.Prepare("UPDATE tuning_experiments SET lease_expires_ms = ? WHERE owner = ? "
-                                        "AND state NOT IN ('SUCCEEDED', 'FAILED', 'STOPPED')"));
-      CAIRN_RETURN_IF_ERROR(renew->BindAll({now_ms + lease_ms, owner}));
-      CAIRN_RETURN_IF_ERROR(renew->Run());
-    }
-    CAIRN_ASSIGN_OR_RETURN(auto list,
-                           db.Prepare("SELECT experiment_id, stop_requested FROM tuning_experiments WHERE owner = ? "
-                                      "AND state NOT IN ('SUCCEEDED', 'FAILED', 'STOPPED')"));
-    CAIRN_RETURN_IF_ERROR(list->BindText(1, owner));
-    while (true) {
-      CAIRN_ASSIGN_OR_RETURN(bool row, list->Step());
-      if (!row) break;
-      held.push_back({list->ColumnText(0), list->ColumnInt64(1) != 0});
-    }
+    CAIRN_ASSIGN_OR_RETURN(held, ExperimentLeases().Renew(db, owner, now_ms + lease_ms));
     return Status();
   }));
-  return held;
+  std::vector<tuning::ExperimentLease> leases;
+  leases.reserve(held.size());
+  for (HeldLease& lease : held) leases.push_back({std::move(lease.id), lease.flagged});
+  return leases;
 }
 
 Status SqlExperimentStore::ReleaseExperimentLeases(const std::string& owner) {
-  return db_->Write([&](Connection& db) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(auto stmt,
-                           db.Prepare("UPDATE tuning_experiments SET lease_expires_ms = 0 WHERE owner = ?"));
-    CAIRN_RETURN_IF_ERROR(stmt->BindText(1, owner));
-    return stmt->Run();
-  });
+  return db_->Write([&](Connection& db) -> Status { return ExperimentLeases().Release(db, owner); });
 }
 
 }  // namespace cairn::store::sql
