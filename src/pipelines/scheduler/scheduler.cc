@@ -345,6 +345,17 @@ void Scheduler::Loop() {
     if (wait_ms > 0) cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_ || wake_; });
     if (stop_) break;
     wake_ = false;
+    if (deps_.clock->NowMillis() >= next_lease_ms_) {
+      // Unlocked: it talks to the store; the runs it adopts land in
+      // incoming_, taken just below.
+      lock.unlock();
+      try {
+        MaintainLeases();
+      } catch (const std::exception& e) {
+        CAIRN_LOG(kError, kLog, "lease round failed: {}", e.what());
+      }
+      lock.lock();
+    }
     std::deque<std::unique_ptr<RunExecution>> incoming;
     incoming.swap(incoming_);
     std::set<std::string> cancels;
@@ -355,16 +366,6 @@ void Scheduler::Loop() {
       for (auto& run : incoming) {
         std::string id = run->run_id();
         active_[id] = std::move(run);
-      }
-      if (deps_.clock->NowMillis() >= next_lease_ms_) {
-        MaintainLeases();
-        lock.lock();
-        for (auto& run : incoming_) {
-          std::string id = run->run_id();
-          active_[id] = std::move(run);
-        }
-        incoming_.clear();
-        lock.unlock();
       }
       for (const std::string& id : cancels) {
         auto it = active_.find(id);

@@ -353,6 +353,17 @@ void TuningController::Loop() {
       cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms), [this] { return wake_ || stop_; });
       if (stop_) return;
       wake_ = false;
+      if (deps_.clock->NowMillis() >= next_lease_ms_) {
+        // Unlocked: it talks to the store; the experiments it adopts land
+        // in incoming_, taken just below.
+        lock.unlock();
+        try {
+          MaintainLeases();
+        } catch (const std::exception& e) {
+          CAIRN_LOG(kError, kLog, "lease round failed: {}", e.what());
+        }
+        lock.lock();
+      }
       while (!incoming_.empty()) {
         auto run = std::move(incoming_.front());
         incoming_.pop_front();
@@ -363,16 +374,6 @@ void TuningController::Loop() {
     }
     for (const std::string& id : stops) {
       if (auto it = active_.find(id); it != active_.end()) it->second->RequestStop();
-    }
-    if (deps_.clock->NowMillis() >= next_lease_ms_) {
-      MaintainLeases();
-      std::lock_guard<std::mutex> lock(mu_);
-      while (!incoming_.empty()) {
-        auto run = std::move(incoming_.front());
-        incoming_.pop_front();
-        std::string id = run->record().experiment_id;
-        active_[id] = std::move(run);
-      }
     }
     std::vector<std::string> finished;
     for (auto& [id, run] : active_) {
