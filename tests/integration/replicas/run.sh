@@ -37,19 +37,10 @@ fail() {
   exit 1
 }
 need() { command -v "$1" >/dev/null || [ -x "$1" ] || fail "$1 is not installed (scripts/install-deps.sh installs it)"; }
-need curl; need node; need /usr/sbin/nginx; [ "${CAIRN_REPLICAS_STORE:-}" = sqlite ] || need psql
+need curl; need node; need /usr/sbin/nginx; need psql
 
-# The shared database: PostgreSQL (what replicas are for); `sqlite` shares
-# one SQLite file between processes on this host instead, for a machine
-# without PostgreSQL's server.
-if [ "${CAIRN_REPLICAS_STORE:-postgresql}" = sqlite ]; then
-  need sqlite3
-  store_uri="sqlite:///$work/cairn.db"
-  sql() { sqlite3 -cmd ".timeout 10000" "$work/cairn.db" "$1"; }
-else
-  store_uri=$("$infra/postgres.sh" up "$pg_dir") || fail "PostgreSQL did not start"
-  sql() { psql "$store_uri" -XAtq -c "$1"; }
-fi
+store_uri=$("$infra/postgres.sh" up "$pg_dir") || fail "PostgreSQL did not start"
+sql() { psql "$store_uri" -XAtq -c "$1"; }
 
 # --- the replicas, nginx in front -------------------------------------------------
 # shellcheck source=../../lib/replicas.sh
