@@ -5,7 +5,8 @@
 #       starts `cairn server --replica-id NAME`; sets PORT_<NAME>, PID_<NAME>
 #   start_nginx_lb WORKDIR PORT...
 #       round robin over 127.0.0.1:PORT...; sets LB_URL, LB_PID
-# Callers stop the processes (by PID) themselves.
+#   stop_pids PID...
+#       SIGTERM each, then wait for each (the callers' cleanup)
 
 start_replica() {
   local binary=$1 work=$2 name=$3 store_uri=$4
@@ -92,4 +93,10 @@ CONF
   echo "nginx does not answer on $LB_URL:" >&2
   cat "$dir/error.log" "$dir/stdout.log" >&2 2>/dev/null
   return 1
+}
+
+stop_pids() {
+  local pid
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
 }

@@ -21,10 +21,10 @@ chmod 755 "$work"
 pids=()
 pg_dir="$work/pg"
 
+# shellcheck source=../../lib/replicas.sh
+source "$here/../../lib/replicas.sh"
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_pids "${pids[@]}"
   "$infra/postgres.sh" down "$pg_dir" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -43,8 +43,6 @@ store_uri=$("$infra/postgres.sh" up "$pg_dir") || fail "PostgreSQL did not start
 sql() { psql "$store_uri" -XAtq -c "$1"; }
 
 # --- the replicas, nginx in front -------------------------------------------------
-# shellcheck source=../../lib/replicas.sh
-source "$here/../../lib/replicas.sh"
 replica() {  # name: a replica with 3 s leases (the takeover below waits for one)
   start_replica "$cairn" "$work" "$1" "$store_uri" --lease-seconds 3 --pipelines-parallelism 8 || fail "replica $1"
   local pid_var="PID_$1"
