@@ -41,14 +41,7 @@ class SchedulerLeaseTest : public SchedulerTest {
     auto executor = LocalExecutor::Create({});
     ASSERT_TRUE(executor.ok());
     other_executor_ = std::move(executor).value();
-    SchedulerOptions options = Replica(id);
-    options.pipeline_root = (root_ / "pipelines").string();
-    options.poll_interval_ms = 50;
-    SchedulerDeps deps;
-    deps.store = store_.get();
-    deps.executor = other_executor_.get();
-    deps.clock = clock_.get();
-    other_ = std::make_unique<Scheduler>(options, deps);
+    other_ = MakeScheduler(Replica(id), other_executor_.get());
     ASSERT_TRUE(other_->Start().ok());
   }
 

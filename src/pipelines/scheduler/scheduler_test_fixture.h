@@ -104,14 +104,19 @@ class SchedulerTest : public ::testing::Test {
     auto executor = LocalExecutor::Create(std::move(executor_options));
     ASSERT_TRUE(executor.ok());
     executor_ = std::move(executor).value();
+    scheduler_ = MakeScheduler(std::move(options), executor_.get());
+    ASSERT_TRUE(scheduler_->Start().ok());
+  }
+
+  // A scheduler over the fixture's store and clock (not started).
+  std::unique_ptr<Scheduler> MakeScheduler(SchedulerOptions options, Executor* executor) {
     if (options.pipeline_root.empty()) options.pipeline_root = (root_ / "pipelines").string();
     options.poll_interval_ms = 50;
     SchedulerDeps deps;
     deps.store = store_.get();
-    deps.executor = executor_.get();
+    deps.executor = executor;
     deps.clock = clock_.get();
-    scheduler_ = std::make_unique<Scheduler>(options, deps);
-    ASSERT_TRUE(scheduler_->Start().ok());
+    return std::make_unique<Scheduler>(std::move(options), std::move(deps));
   }
 
   PipelineRunRecord Submit(const std::string& yaml, std::vector<std::pair<std::string, std::string>> params = {},
