@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,12 +20,39 @@
 
 namespace cairn::auth {
 
+// A user's own request limits (docs/auth.md "Limits"); unset: the server's
+// defaults.
+struct UserLimits {
+  std::optional<int64_t> max_request_bytes;   // bodies read into memory
+  std::optional<int64_t> max_upload_bytes;    // streamed uploads (artifacts)
+  std::optional<double> requests_per_second;  // 0: unlimited
+
+  bool operator==(const UserLimits&) const = default;
+};
+
 struct User {
   int64_t id = 0;
   std::string username;
   std::string password_hash;  // argon2id encoded
   bool is_admin = false;
   int64_t created_time = 0;
+  UserLimits limits;
+};
+
+// A token bucket of one rate key, shared by server replicas.
+struct RateBucket {
+  double tokens = 0;
+  int64_t updated_ms = 0;
+};
+
+// Failed-login state of one key ("user:<name>" or "addr:<ip>"), shared by
+// server replicas (auth/rate_limiter.h FailedLoginGuard).
+struct LoginFailures {
+  int64_t failures = 0;  // in the current window
+  int64_t first_failure_ms = 0;
+  int64_t locked_until_ms = 0;  // 0: never locked
+  int64_t lockouts = 0;         // lockouts so far (each one doubles the next)
+  int64_t last_ms = 0;
 };
 
 struct AccessToken {
@@ -92,6 +120,7 @@ class AuthStore {
   virtual Result<std::vector<User>> ListUsers() = 0;
   virtual Status UpdatePassword(const std::string& username, const std::string& password_hash) = 0;
   virtual Status UpdateAdmin(const std::string& username, bool is_admin) = 0;
+  virtual Status UpdateLimits(const std::string& username, const UserLimits& limits) = 0;
   // Removes the user with their tokens, sessions, permissions, memberships.
   virtual Status DeleteUser(const std::string& username) = 0;
   virtual Result<bool> HasAdmin() = 0;
@@ -141,6 +170,28 @@ class AuthStore {
   virtual Status AppendAudit(const AuditEvent& event) = 0;
   // Events with id > after_id, oldest first, at most `max`.
   virtual Result<std::vector<AuditEvent>> ListAudit(int64_t after_id, int max) = 0;
+
+  // Rate-limit token buckets shared by replicas (auth/shared_limits.h).
+  // UpdateRateBuckets replaces, in one transaction, the bucket of each of
+  // `keys` with update(i, current) (nullopt: none yet) and returns the new
+  // buckets in order; `update` may run more than once (transaction retries)
+  // and must be pure.
+  using RateBucketUpdate = std::function<RateBucket(size_t, const std::optional<RateBucket>&)>;
+  virtual Result<std::vector<RateBucket>> UpdateRateBuckets(const std::vector<std::string>& keys,
+                                                            const RateBucketUpdate& update) = 0;
+  // Forgets buckets not updated since `before_ms`.
+  virtual Status PruneRateBuckets(int64_t before_ms) = 0;
+
+  // Failed-login state. UpdateLoginFailures replaces a key's state with
+  // update(current) atomically (nullopt: no state yet) and returns it;
+  // `update` may run more than once (transaction retries) and must be pure.
+  using LoginFailuresUpdate = std::function<LoginFailures(const std::optional<LoginFailures>&)>;
+  virtual Result<LoginFailures> UpdateLoginFailures(const std::string& key, const LoginFailuresUpdate& update) = 0;
+  virtual Status ClearLoginFailures(const std::string& key) = 0;
+  // Keys locked after `now`, with their locked_until_ms; at most `max`.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> ListLoginLocks(int64_t now, int max) = 0;
+  // Forgets keys neither locked after `now` nor failed since `before_ms`.
+  virtual Status PruneLoginFailures(int64_t now, int64_t before_ms) = 0;
 };
 
 }  // namespace cairn::auth

@@ -8,6 +8,7 @@
 #include "auth/credentials.h"
 #include "auth/password.h"
 #include "auth/rate_limiter.h"
+#include "auth/shared_limits.h"
 #include "auth/secrets.h"
 #include "auth/testing/fake_auth_store.h"
 #include "base/base64.h"
@@ -226,22 +227,141 @@ TEST_F(AuthorizerTest, TaskTokensReadOnlyTheirExperiment) {
 
 TEST(RateLimiterTest, TokenBucket) {
   FakeClock clock(1000);
-  RateLimiter limiter(clock, 2.0, 3.0);
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limiter.Acquire("u").has_value()) << i;
-  auto wait = limiter.Acquire("u");
+  RateLimiter limiter(clock);
+  const Rate rate{2.0, 3.0};
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limiter.Acquire("u", rate).has_value()) << i;
+  auto wait = limiter.Acquire("u", rate);
   ASSERT_TRUE(wait.has_value());
   EXPECT_EQ(*wait, 500);
-  EXPECT_FALSE(limiter.Acquire("other").has_value()) << "keys are independent";
+  EXPECT_FALSE(limiter.Acquire("other", rate).has_value()) << "keys are independent";
   clock.Advance(500);
-  EXPECT_FALSE(limiter.Acquire("u").has_value());
-  EXPECT_TRUE(limiter.Acquire("u").has_value());
+  EXPECT_FALSE(limiter.Acquire("u", rate).has_value());
+  EXPECT_TRUE(limiter.Acquire("u", rate).has_value());
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(limiter.Acquire("u", Rate{0, 1}).has_value()) << "rate 0 is unlimited";
+}
+
+TEST(RateLimiterTest, EachKeyHasItsOwnRate) {
+  FakeClock clock(0);
+  RateLimiter limiter(clock);
+  EXPECT_FALSE(limiter.Acquire("slow", Rate{1, 1}).has_value());
+  EXPECT_TRUE(limiter.Acquire("slow", Rate{1, 1}).has_value());
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(limiter.Acquire("fast", Rate{10, 10}).has_value()) << i;
+  EXPECT_EQ(*limiter.Acquire("fast", Rate{10, 10}), 100);
+}
+
+TEST(RateLimiterTest, CountsUsageAndAdoptsTheSharedLevel) {
+  FakeClock clock(0);
+  RateLimiter limiter(clock);
+  const Rate rate{1.0, 4.0};
+  for (int i = 0; i < 2; ++i) ASSERT_FALSE(limiter.Acquire("u", rate).has_value());
+  auto usage = limiter.TakeUsage(1000);
+  ASSERT_EQ(usage.size(), 1u);
+  EXPECT_EQ(usage[0].key, "u");
+  EXPECT_EQ(usage[0].admitted, 2);
+  EXPECT_EQ(usage[0].rate.burst, 4.0);
+  usage = limiter.TakeUsage(1000);
+  ASSERT_EQ(usage.size(), 1u) << "an active key stays followed";
+  EXPECT_EQ(usage[0].admitted, 0);
+  // Two tokens left here; the shared level is higher (nothing is spent
+  // elsewhere): the local level stays.
+  limiter.Adopt("u", 3.5);
+  ASSERT_FALSE(limiter.Acquire("u", rate).has_value());
+  // Other replicas spent more: the shared level is in debt; the next token
+  // here is 4 s away at 1/s.
+  limiter.Adopt("u", -3);
+  auto wait = limiter.Acquire("u", rate);
+  ASSERT_TRUE(wait.has_value());
+  EXPECT_EQ(*wait, 4000);
+  limiter.Adopt("unknown", -3);  // not followed here: ignored
+  EXPECT_FALSE(limiter.Acquire("unknown", rate).has_value());
+  EXPECT_EQ(limiter.TakeUsage(1000).size(), 2u);
+  clock.Advance(2000);
+  EXPECT_EQ(limiter.TakeUsage(1000).size(), 0u) << "idle keys are no longer reported";
+}
+
+TEST(RateLimiterTest, SharedBucketRefillsAndSpends) {
+  RateUsage usage{"u", 3, Rate{2.0, 10.0}};
+  RateBucket fresh = SpendShared(std::nullopt, usage, 1000);
+  EXPECT_EQ(fresh.tokens, 7.0) << "a new bucket starts full";
+  EXPECT_EQ(fresh.updated_ms, 1000);
+  RateBucket later = SpendShared(fresh, RateUsage{"u", 0, Rate{2.0, 10.0}}, 2000);
+  EXPECT_EQ(later.tokens, 9.0) << "refilled at 2/s";
+  RateBucket debt = SpendShared(later, RateUsage{"u", 50, Rate{2.0, 10.0}}, 2000);
+  EXPECT_EQ(debt.tokens, -10.0) << "debt stops at -burst";
+  EXPECT_EQ(RateFor(0.01).burst, 10.0);
+  EXPECT_EQ(RateFor(200).burst, 400.0);
+}
+
+TEST(SharedLimitsTest, ReplicasDrawOnOneBudget) {
+  testing::FakeAuthStore store;
+  FakeClock clock(0);
+  RateLimiter a(clock), b(clock);
+  FailedLoginGuard guard_a(clock), guard_b(clock);
+  SharedLimits sync_a(store, clock, &a, guard_a), sync_b(store, clock, &b, guard_b);
+  const Rate rate = RateFor(0.001);  // 10 at once, refill negligible here
+  ASSERT_FALSE(a.Acquire("user:x", rate).has_value());
+  ASSERT_FALSE(b.Acquire("user:x", rate).has_value());
+  ASSERT_TRUE(sync_a.Sync().ok());
+  ASSERT_TRUE(sync_b.Sync().ok());
+  ASSERT_TRUE(sync_a.Sync().ok());
+  // 8 left of the 10 the two replicas share: A admits 8 more, then refuses.
+  for (int i = 0; i < 8; ++i) EXPECT_FALSE(a.Acquire("user:x", rate).has_value()) << i;
+  EXPECT_TRUE(a.Acquire("user:x", rate).has_value());
+  ASSERT_TRUE(sync_a.Sync().ok());
+  ASSERT_TRUE(sync_b.Sync().ok());
+  EXPECT_TRUE(b.Acquire("user:x", rate).has_value()) << "B learned that A spent the budget";
+  // Without the store, B alone would still have had 9.
+  EXPECT_FALSE(b.Acquire("user:y", rate).has_value()) << "other keys are untouched";
+}
+
+TEST(SharedLimitsTest, ReturnsUsageTheDatabaseDidNotTake) {
+  testing::FakeAuthStore store;
+  FakeClock clock(0);
+  RateLimiter limiter(clock);
+  FailedLoginGuard guard(clock);
+  ASSERT_FALSE(limiter.Acquire("user:x", RateFor(1)).has_value());
+  auto usage = limiter.TakeUsage(1000);
+  ASSERT_EQ(usage.size(), 1u);
+  limiter.ReturnUsage("user:x", usage[0].admitted);
+  SharedLimits sync(store, clock, &limiter, guard);
+  ASSERT_TRUE(sync.Sync().ok());
+  auto bucket = store.UpdateRateBuckets({"user:x"}, [](size_t, const std::optional<RateBucket>& b) { return *b; });
+  ASSERT_TRUE(bucket.ok());
+  EXPECT_EQ((*bucket)[0].tokens, 9.0) << "the returned request was spent at the next Sync";
+}
+
+TEST(SharedLimitsTest, LockoutsCountAcrossReplicas) {
+  testing::FakeAuthStore store;
+  FakeClock clock(0);
+  const FailedLoginOptions options{4, 60000, 5000, 60000, 100};
+  FailedLoginGuard a(clock, options), b(clock, options);
+  a.Share(&store);
+  b.Share(&store);
+  SharedLimits sync_a(store, clock, nullptr, a);
+  a.RecordFailure("user:v");
+  b.RecordFailure("user:v");
+  a.RecordFailure("user:v");
+  EXPECT_FALSE(a.LockedFor("user:v").has_value());
+  b.RecordFailure("user:v");  // the fourth, counted in the database
+  ASSERT_TRUE(b.LockedFor("user:v").has_value()) << "B made the lock";
+  EXPECT_FALSE(a.LockedFor("user:v").has_value()) << "A has not synced yet";
+  ASSERT_TRUE(sync_a.Sync().ok());
+  ASSERT_TRUE(a.LockedFor("user:v").has_value());
+  EXPECT_EQ(*a.LockedFor("user:v"), 5000);
+  // The lockout ends everywhere, and a success clears the shared count.
+  clock.Advance(5000);
+  EXPECT_FALSE(a.LockedFor("user:v").has_value());
+  a.RecordFailure("user:v");
+  b.RecordSuccess("user:v");
+  for (int i = 0; i < 3; ++i) a.RecordFailure("user:v");
+  EXPECT_FALSE(a.LockedFor("user:v").has_value()) << "the count restarted after the success";
 }
 
 TEST(RateLimiterTest, BoundsItsMemory) {
   FakeClock clock(0);
-  RateLimiter limiter(clock, 1.0, 1.0, 100);
-  for (int i = 0; i < 1000; ++i) (void)limiter.Acquire("k" + std::to_string(i));
-  EXPECT_TRUE(limiter.Acquire("k999").has_value()) << "recent keys are kept";
+  RateLimiter limiter(clock, 100);
+  for (int i = 0; i < 1000; ++i) (void)limiter.Acquire("k" + std::to_string(i), Rate{1, 1});
+  EXPECT_TRUE(limiter.Acquire("k999", Rate{1, 1}).has_value()) << "recent keys are kept";
 }
 
 TEST(FailedLoginGuardTest, LocksOutAndDoubles) {

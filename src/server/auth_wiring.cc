@@ -53,13 +53,43 @@ AuthService::AuthService(const ServerConfig& config, auth::AuthStore& store)
       authenticator_(store, *clock_, guard_, AuthenticatorOptionsFrom(config)),
       authorizer_(store, auth::ParsePermission(config.auth_default_permission).value_or(auth::Permission::kRead)),
       audit_(store, *clock_),
+      limiter_(*clock_),
+      shared_limits_(store, *clock_, &limiter_, guard_),
       secure_cookie_(config.tls_enabled) {
-  if (config.auth_rate_limit > 0) {
-    limiter_ = std::make_unique<auth::RateLimiter>(*clock_, config.auth_rate_limit, config.auth_rate_limit * 2);
-  }
+  guard_.Share(&store);
+  limits_.anonymous_max_body_bytes = static_cast<uint64_t>(config.auth_anonymous_max_body_bytes);
+  limits_.max_body_bytes = config.max_body_bytes;
+  limits_.max_upload_bytes = static_cast<uint64_t>(config.auth_max_upload_bytes);
+  limits_.requests_per_second = config.auth_rate_limit;
 }
 
-AuthService::~AuthService() { SetTaskTokenMinter({}); }
+AuthService::~AuthService() {
+  {
+    std::lock_guard lock(sync_mu_);
+    stopping_ = true;
+  }
+  sync_cv_.notify_all();
+  if (sync_thread_.joinable()) sync_thread_.join();
+  SetTaskTokenMinter({});
+}
+
+void AuthService::SyncLoop() {
+  constexpr auto kPeriod = std::chrono::seconds(1);
+  bool was_ok = true;  // log when sharing stops and resumes, not every second
+  std::unique_lock lock(sync_mu_);
+  while (!sync_cv_.wait_for(lock, kPeriod, [this] { return stopping_; })) {
+    lock.unlock();
+    Status s = shared_limits_.Sync();
+    if (!s.ok() && was_ok) {
+      // Limits then hold per replica until the database answers again.
+      CAIRN_LOG(kWarn, "auth", "cannot share rate limits and lockouts through the database: {}", s.ToString());
+    } else if (s.ok() && !was_ok) {
+      CAIRN_LOG(kInfo, "auth", "sharing rate limits and lockouts through the database again");
+    }
+    was_ok = s.ok();
+    lock.lock();
+  }
+}
 
 Result<std::unique_ptr<AuthService>> AuthService::Create(const ServerConfig& config, auth::AuthStore& store) {
   if (!auth::ParsePermission(config.auth_default_permission)) {
@@ -146,8 +176,10 @@ void AuthService::Install(frontends::Router& router, frontends::AuthLayerDeps re
   deps_.authenticator = &authenticator_;
   deps_.authorizer = &authorizer_;
   deps_.audit = &audit_;
-  deps_.request_limiter = limiter_.get();
+  deps_.request_limiter = &limiter_;
+  deps_.limits = limits_;
   frontends::InstallAuthLayer(router, deps_);
+  sync_thread_ = std::thread([this] { SyncLoop(); });
 }
 
 void RegisterAuthOff(frontends::Router& router) { frontends::RegisterAuthDisabledApi(router); }

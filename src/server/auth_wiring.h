@@ -5,19 +5,27 @@
 // tuning trials. Without --auth, RegisterAuthOff only serves
 // /api/2.0/cairn/auth/me = {"user":null,"auth_enabled":false}.
 //
+// Rate limits and login lockouts are shared with the other replicas on the
+// database: a thread syncs them once a second (auth/shared_limits.h).
+//
 // Lifecycle: Create (before the pipelines/tuning services: it installs the
 // task token minter), RegisterApi, then, after every route is on the
-// router, Install. Thread-safety: thread-safe after Install.
+// router, Install (which starts the sync thread; the destructor stops it).
+// Thread-safety: thread-safe after Install.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "auth/audit.h"
 #include "auth/authenticator.h"
 #include "auth/authorizer.h"
 #include "auth/rate_limiter.h"
+#include "auth/shared_limits.h"
 #include "frontends/auth/auth_layer.h"
 #include "frontends/http/router.h"
 #include "server/server_config.h"
@@ -40,6 +48,7 @@ class AuthService {
   AuthService(const ServerConfig& config, auth::AuthStore& store);
   Status Bootstrap(const ServerConfig& config);
   Result<std::string> MintTaskToken(const std::string& experiment_id, const std::string& run_id);
+  void SyncLoop();
 
   auth::AuthStore& store_;
   std::unique_ptr<Clock> clock_;
@@ -47,9 +56,15 @@ class AuthService {
   auth::Authenticator authenticator_;
   auth::Authorizer authorizer_;
   auth::AuditLog audit_;
-  std::unique_ptr<auth::RateLimiter> limiter_;
+  auth::RateLimiter limiter_;
+  auth::SharedLimits shared_limits_;
+  frontends::RequestLimits limits_;
   bool secure_cookie_ = false;
   frontends::AuthLayerDeps deps_;
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  bool stopping_ = false;  // GUARDED_BY(sync_mu_)
+  std::thread sync_thread_;
 };
 
 // Without --auth.

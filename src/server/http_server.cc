@@ -60,6 +60,19 @@ asio::awaitable<T> RunOnPool(asio::thread_pool& pool, F fn) {
 
 HttpResponse JsonError(Status status) { return frontends::ErrorResponse(status); }
 
+// 413, not the 429 RESOURCE_EXHAUSTED maps to: clients retry a 429, and the
+// same body would only be refused again.
+HttpResponse TooLarge(uint64_t limit) {
+  HttpResponse response = JsonError(ResourceExhausted(fmt::format("Request body exceeds the limit of {} bytes.", limit)));
+  response.status = 413;
+  return response;
+}
+
+// A refused request's body up to this size is read and dropped, so the
+// connection stays usable (clients often send small bodies with bad
+// credentials); a larger or unknown-length body closes the connection.
+constexpr uint64_t kDrainLimit = 64 * 1024;
+
 // The TCP layer of a plain or TLS stream, which owns the timeouts.
 template <typename Stream>
 beast::tcp_stream& Tcp(Stream& stream) {
@@ -189,17 +202,17 @@ class HttpServer::Impl {
     return fmt::format("{}/upload-{}-{}", options_.spool_dir, spool_counter_.fetch_add(1), NewUuidHex());
   }
 
-  // Reads one request body per the route's needs. Returns false when the
-  // connection is unusable. May set `early` to a response that replaces the
-  // handler (oversized body).
+  // Reads one request body per the route's needs, up to `limit` bytes.
+  // Returns false when the connection is unusable. May set `early` to a
+  // response that replaces the handler (oversized body).
   template <typename Stream>
   asio::awaitable<bool> ReadBody(Stream& stream, beast::flat_buffer& buffer,
                                  http::request_parser<http::empty_body>& header_parser, bool streams_body,
-                                 HttpRequest& request, std::optional<HttpResponse>& early) {
+                                 uint64_t limit, HttpRequest& request, std::optional<HttpResponse>& early) {
     boost::system::error_code ec;
     if (streams_body) {
       http::request_parser<http::file_body> parser(std::move(header_parser));
-      parser.body_limit(kUnlimitedBody);
+      parser.body_limit(limit);
       request.body_file = NewSpoolPath();
       parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
       if (ec) {
@@ -216,16 +229,16 @@ class HttpServer::Impl {
       Tcp(stream).expires_never();
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       parser.get().body().close();
+      if (ec == http::error::body_limit) early = TooLarge(limit);
       if (ec) CAIRN_LOG(kDebug, "http", "streaming body read failed: {}", ec.message());
       co_return !ec;
     }
     http::request_parser<http::string_body> parser(std::move(header_parser));
-    parser.body_limit(options_.max_body_bytes);
+    parser.body_limit(limit);
     Tcp(stream).expires_after(kBodyTimeout);
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::body_limit) {
-      early = JsonError(ResourceExhausted(
-          fmt::format("Request body exceeds the limit of {} bytes.", options_.max_body_bytes)));
+      early = TooLarge(limit);
       co_return false;
     }
     if (ec) {
@@ -314,28 +327,52 @@ class HttpServer::Impl {
         if (!peer_ec) request.peer = peer.address().to_string();
       }
       auto match = router_.Find(request.method, request.path);
-      bool streams_body = match.kind == frontends::Router::MatchKind::kFound && match.route->streams_request_body;
+      const frontends::Route* found = match.kind == frontends::Router::MatchKind::kFound ? match.route : nullptr;
+      const bool streams_body = found != nullptr && found->streams_request_body;
+
+      // The route's admission stage (authentication) decides before any
+      // body is read whether to take the request and how large a body.
+      frontends::Admission admission;
+      if (const frontends::Admitter* admit = match.admit) {
+        admission =
+            co_await RunOnPool<frontends::Admission>(handler_pool_, [admit, &request] { return (*admit)(request); });
+      }
+      const uint64_t body_limit =
+          streams_body ? (admission.max_upload_bytes > 0 ? admission.max_upload_bytes : kUnlimitedBody)
+                       : (admission.max_body_bytes > 0 ? admission.max_body_bytes : options_.max_body_bytes);
 
       std::optional<HttpResponse> early;
+      bool close_after = false;
       auto content_length = header_parser.content_length();
-      if (!streams_body && content_length && *content_length > options_.max_body_bytes) {
-        early = JsonError(ResourceExhausted(
-            fmt::format("Request body exceeds the limit of {} bytes.", options_.max_body_bytes)));
+      const bool expects_continue = beast::iequals(header[http::field::expect], "100-continue");
+      if (admission.refusal) {
+        early = std::move(admission.refusal);
+        const bool small_body = header_parser.is_done() || (content_length && *content_length <= kDrainLimit);
+        if (small_body && !expects_continue) {
+          std::optional<HttpResponse> ignored;
+          close_after = !co_await ReadBody(stream, buffer, header_parser, false, kDrainLimit, request, ignored);
+          request.body.clear();
+        } else {
+          close_after = true;
+        }
+      } else if (content_length && *content_length > body_limit) {
+        early = TooLarge(body_limit);
+        close_after = true;
       } else {
-        if (beast::iequals(header[http::field::expect], "100-continue")) {
+        if (expects_continue) {
           http::response<http::empty_body> go_on{http::status::continue_, version};
           co_await http::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
           if (ec) break;
         }
-        bool ok = co_await ReadBody(stream, buffer, header_parser, streams_body, request, early);
+        bool ok = co_await ReadBody(stream, buffer, header_parser, streams_body, body_limit, request, early);
         if (!ok && !early) {
           RemoveSpool(request);
           break;
         }
+        close_after = early.has_value();
       }
 
       HttpResponse response;
-      bool close_after = early.has_value();
       if (early) {
         response = std::move(*early);
       } else if (match.kind == frontends::Router::MatchKind::kNoPath) {
@@ -348,8 +385,7 @@ class HttpServer::Impl {
         response.status = 405;
         response.headers.emplace_back("Allow", match.allow);
       } else {
-        const frontends::Route* route = match.route;
-        response = co_await RunOnPool<HttpResponse>(handler_pool_, [route, &request] { return route->handler(request); });
+        response = co_await RunOnPool<HttpResponse>(handler_pool_, [found, &request] { return found->handler(request); });
       }
       RemoveSpool(request);
       CAIRN_LOG(kDebug, "http", "{} {} -> {}", request.method, request.path, response.status);

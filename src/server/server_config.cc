@@ -156,6 +156,14 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
   command.add_option("--auth-rate-limit", c.auth_rate_limit, "Requests per second per user with --auth (0: no limit)")
       ->envname("CAIRN_AUTH_RATE_LIMIT")
       ->capture_default_str();
+  command.add_option("--auth-max-upload-bytes", c.auth_max_upload_bytes,
+                     "Largest artifact upload per request for users without their own limit (0: no limit)")
+      ->envname("CAIRN_AUTH_MAX_UPLOAD_BYTES")
+      ->capture_default_str();
+  command.add_option("--auth-anonymous-max-body-bytes", c.auth_anonymous_max_body_bytes,
+                     "Largest request body without credentials, with --auth")
+      ->envname("CAIRN_AUTH_ANONYMOUS_MAX_BODY_BYTES")
+      ->capture_default_str();
   command.add_option("--auth-max-failed-logins", c.auth_max_failed_logins,
                      "Failed logins per user or client address before a lockout")
       ->envname("CAIRN_AUTH_MAX_FAILED_LOGINS")
@@ -191,6 +199,8 @@ Status ValidateServerConfig(ServerConfig& c) {
   if (c.lease_seconds < 1 || c.lease_seconds > 3600) return InvalidArgument("--lease-seconds must be between 1 and 3600");
   if (c.replica_id.size() > 200) return InvalidArgument("--replica-id must be at most 200 characters");
   if (c.auth_rate_limit < 0) return InvalidArgument("--auth-rate-limit must be >= 0");
+  if (c.auth_max_upload_bytes < 0) return InvalidArgument("--auth-max-upload-bytes must be >= 0");
+  if (c.auth_anonymous_max_body_bytes < 1) return InvalidArgument("--auth-anonymous-max-body-bytes must be >= 1");
   if (c.auth_max_failed_logins < 1) return InvalidArgument("--auth-max-failed-logins must be >= 1");
   if (c.auth_lockout_s < 1) return InvalidArgument("--auth-lockout must be >= 1");
   if (c.auth_session_ttl_s < 60) return InvalidArgument("--auth-session-ttl must be >= 60");

@@ -98,7 +98,14 @@ struct ServerConfig {
   // permission (MLflow's default_permission).
   std::string auth_default_permission = "READ";
   // Requests per second per user (per address when anonymous); 0: no limit.
+  // Users may have their own (users/update-limits).
   double auth_rate_limit = 200;
+  // Largest streamed upload per request of a user without their own limit;
+  // 0: unlimited. (In-memory bodies: max_body_bytes.)
+  int64_t auth_max_upload_bytes = 0;
+  // Largest body, in memory or uploaded, of a request without credentials
+  // (the login form is far smaller).
+  int64_t auth_anonymous_max_body_bytes = 64 * 1024;
   // Failed logins per user / client address before a lockout of
   // auth_lockout_s seconds (doubling on repeat).
   int auth_max_failed_logins = 5;

@@ -516,9 +516,10 @@ TEST_F(BadInputTest, HugeFilterIsRefusedAsInvalidNotInternal) {
   ExpectServerUpAndDataUnchanged();
 }
 
-// Bodies over --max-body-bytes (default 64 MiB) are refused with a JSON
-// REQUEST_LIMIT_EXCEEDED, whether the size is declared up front or only
-// discovered while reading a chunked body; the server keeps serving.
+// Bodies over --max-body-bytes (default 64 MiB) are refused with 413 and a
+// JSON REQUEST_LIMIT_EXCEEDED (not 429: clients retry those), whether the
+// size is declared up front or only discovered while reading a chunked
+// body; the server keeps serving.
 TEST_F(BadInputTest, BodyOverTheServerLimit) {
   constexpr size_t kLimit = 64u << 20;
   // Declared: refused from the headers alone, before any body is sent.
@@ -526,7 +527,7 @@ TEST_F(BadInputTest, BodyOverTheServerLimit) {
       fmt::format("POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
                   ApiPath("runs/set-tag"), kLimit + 1);
   Reply early = SendRaw(server().port(), declared, std::chrono::seconds(30), std::chrono::seconds(5));
-  EXPECT_API_ERROR(early, 429, "REQUEST_LIMIT_EXCEEDED");
+  EXPECT_API_ERROR(early, 413, "REQUEST_LIMIT_EXCEEDED");
   ASSERT_TRUE(server().Running());
 
   // Chunked: the limit trips mid-body.
@@ -541,7 +542,7 @@ TEST_F(BadInputTest, BodyOverTheServerLimit) {
   // The server may reset the connection before the answer is read; if an
   // answer arrived it must be the JSON error.
   if (late.status != 0) {
-    EXPECT_API_ERROR(late, 429, "REQUEST_LIMIT_EXCEEDED");
+    EXPECT_API_ERROR(late, 413, "REQUEST_LIMIT_EXCEEDED");
   }
   ASSERT_TRUE(server().Running());
   ExpectServerUpAndDataUnchanged();

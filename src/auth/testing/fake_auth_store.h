@@ -20,7 +20,7 @@ class FakeAuthStore final : public AuthStore {
     for (const auto& [id, u] : users_) {
       if (u.username == username) return AlreadyExists(fmt::format("User '{}' already exists.", username));
     }
-    User user{next_id_++, username, hash, is_admin, now};
+    User user{next_id_++, username, hash, is_admin, now, {}};
     users_[user.id] = user;
     return user;
   }
@@ -48,6 +48,9 @@ class FakeAuthStore final : public AuthStore {
   }
   Status UpdateAdmin(const std::string& username, bool is_admin) override {
     return WithUser(username, [&](User& u) { u.is_admin = is_admin; });
+  }
+  Status UpdateLimits(const std::string& username, const UserLimits& limits) override {
+    return WithUser(username, [&](User& u) { u.limits = limits; });
   }
   Status DeleteUser(const std::string& username) override {
     std::lock_guard lock(mu_);
@@ -248,6 +251,49 @@ class FakeAuthStore final : public AuthStore {
     return out;
   }
 
+  Result<std::vector<RateBucket>> UpdateRateBuckets(const std::vector<std::string>& keys,
+                                                    const RateBucketUpdate& update) override {
+    std::lock_guard lock(mu_);
+    std::vector<RateBucket> out;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      auto it = rate_buckets_.find(keys[i]);
+      RateBucket next = update(i, it == rate_buckets_.end() ? std::nullopt : std::optional<RateBucket>(it->second));
+      rate_buckets_[keys[i]] = next;
+      out.push_back(next);
+    }
+    return out;
+  }
+  Status PruneRateBuckets(int64_t before_ms) override {
+    std::lock_guard lock(mu_);
+    std::erase_if(rate_buckets_, [&](const auto& kv) { return kv.second.updated_ms < before_ms; });
+    return Status::Ok();
+  }
+  Result<LoginFailures> UpdateLoginFailures(const std::string& key, const LoginFailuresUpdate& update) override {
+    std::lock_guard lock(mu_);
+    auto it = failures_.find(key);
+    LoginFailures next = update(it == failures_.end() ? std::nullopt : std::optional<LoginFailures>(it->second));
+    failures_[key] = next;
+    return next;
+  }
+  Status ClearLoginFailures(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    failures_.erase(key);
+    return Status::Ok();
+  }
+  Result<std::vector<std::pair<std::string, int64_t>>> ListLoginLocks(int64_t now, int max) override {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& [key, f] : failures_) {
+      if (f.locked_until_ms > now && static_cast<int>(out.size()) < max) out.emplace_back(key, f.locked_until_ms);
+    }
+    return out;
+  }
+  Status PruneLoginFailures(int64_t now, int64_t before_ms) override {
+    std::lock_guard lock(mu_);
+    std::erase_if(failures_, [&](const auto& kv) { return kv.second.locked_until_ms <= now && kv.second.last_ms < before_ms; });
+    return Status::Ok();
+  }
+
  private:
   template <typename F>
   Status WithUser(const std::string& username, F f) {
@@ -271,6 +317,8 @@ class FakeAuthStore final : public AuthStore {
   std::map<std::pair<std::string, int64_t>, Permission> members_;
   std::map<std::pair<int, std::string>, std::string> resources_;
   std::vector<AuditEvent> audit_;
+  std::map<std::string, RateBucket> rate_buckets_;
+  std::map<std::string, LoginFailures> failures_;
 };
 
 }  // namespace cairn::auth::testing

@@ -35,7 +35,28 @@ Status ValidateName(std::string_view what, const std::string& name) {
 }
 
 void WriteUser(JsonWriter& w, const User& user) {
-  w.StartObject().Field("id", user.id).Field("username", user.username).Field("is_admin", user.is_admin).EndObject();
+  w.StartObject().Field("id", user.id).Field("username", user.username).Field("is_admin", user.is_admin);
+  // Only the limits set for this user; the others are the server's.
+  const auth::UserLimits& limits = user.limits;
+  w.Key("limits").StartObject();
+  if (limits.max_request_bytes) w.Field("max_request_bytes", *limits.max_request_bytes);
+  if (limits.max_upload_bytes) w.Field("max_upload_bytes", *limits.max_upload_bytes);
+  if (limits.requests_per_second) w.DoubleField("requests_per_second", *limits.requests_per_second);
+  w.EndObject().EndObject();
+}
+
+// The bounds of per-user limits: a body held in memory stays under 1 GiB.
+constexpr int64_t kMaxRequestBytesLimit = int64_t{1} << 30;
+constexpr int64_t kMaxUploadBytesLimit = int64_t{1} << 50;
+constexpr double kMaxRequestsPerSecond = 1e6;
+
+Result<std::optional<int64_t>> ByteLimitParam(const RequestParams& p, std::string_view key, int64_t most) {
+  CAIRN_ASSIGN_OR_RETURN(auto value, p.GetInt64(key));
+  if (value && (*value < 1 || *value > most)) {
+    return InvalidArgument(fmt::format("'{}' must be between 1 and {} bytes, or left out for the server's default "
+                                       "(got {}).", key, most, *value));
+  }
+  return value;
 }
 
 std::string UserJson(const User& user) {
@@ -103,6 +124,7 @@ class AuthApi {
     add("PATCH", "/mlflow/users/update-password", &AuthApi::UpdatePassword);
     add("PATCH", "/mlflow/users/update-admin", &AuthApi::UpdateAdmin);
     add("DELETE", "/mlflow/users/delete", &AuthApi::DeleteUser);
+    add("PATCH", "/cairn/auth/users/update-limits", &AuthApi::UpdateLimits);
     add("POST", "/mlflow/experiments/permissions/create", &AuthApi::CreateExperimentPermission);
     add("GET", "/mlflow/experiments/permissions/get", &AuthApi::GetExperimentPermission);
     add("PATCH", "/mlflow/experiments/permissions/update", &AuthApi::UpdateExperimentPermission);
@@ -212,6 +234,29 @@ class AuthApi {
     Audit(request, fmt::format("update admin={}", is_admin && *is_admin), username, s);
     CAIRN_RETURN_IF_ERROR(s);
     return HttpResponse::Json("{}");
+  }
+
+  // Replaces the user's own limits; a limit left out is the server's default.
+  Result<HttpResponse> UpdateLimits(const RequestParams& p, const HttpRequest& request) {
+    CAIRN_ASSIGN_OR_RETURN(std::string username, p.RequireString("username"));
+    auto limits = [&]() -> Result<auth::UserLimits> {
+      CAIRN_RETURN_IF_ERROR(RequireAdmin());
+      auth::UserLimits out;
+      CAIRN_ASSIGN_OR_RETURN(out.max_request_bytes, ByteLimitParam(p, "max_request_bytes", kMaxRequestBytesLimit));
+      CAIRN_ASSIGN_OR_RETURN(out.max_upload_bytes, ByteLimitParam(p, "max_upload_bytes", kMaxUploadBytesLimit));
+      CAIRN_ASSIGN_OR_RETURN(out.requests_per_second, p.GetDouble("requests_per_second"));
+      if (const auto& rate = out.requests_per_second; rate && !(*rate >= 0 && *rate <= kMaxRequestsPerSecond)) {
+        return InvalidArgument(fmt::format("'requests_per_second' must be between 0 (unlimited) and {:g}, or left "
+                                           "out for the server's default.", kMaxRequestsPerSecond));
+      }
+      return out;
+    }();
+    Status s = limits.status();
+    if (s.ok()) s = d_.layer.store->UpdateLimits(username, *limits);
+    Audit(request, "update limits", username, s);
+    CAIRN_RETURN_IF_ERROR(s);
+    CAIRN_ASSIGN_OR_RETURN(User user, d_.layer.store->GetUser(username));
+    return HttpResponse::Json(UserJson(user));
   }
 
   Result<HttpResponse> DeleteUser(const RequestParams& p, const HttpRequest& request) {

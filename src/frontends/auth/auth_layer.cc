@@ -54,17 +54,34 @@ std::string Describe(const HttpRequest& request) {
   return fmt::format("{} {}", request.method, request.path.substr(0, 300));
 }
 
+// A per-user limit, else the server's default.
+uint64_t LimitBytes(const std::optional<int64_t>& own, uint64_t fallback) {
+  return own && *own > 0 ? static_cast<uint64_t>(*own) : fallback;
+}
+
+Admission Refuse(HttpResponse response) {
+  Admission admission;
+  admission.refusal = std::move(response);
+  return admission;
+}
+
 struct Layer {
   AuthLayerDeps deps;
 
-  HttpResponse Handle(const Route& route, const Rule& rule, const Handler& inner, HttpRequest& request) const {
-    if (rule.target == Target::kPublic) return inner(request);
+  // Before the body: who is asking, may they send anything at all, and how
+  // much. Sets request.identity when admitted.
+  Admission Admit(const Rule& rule, HttpRequest& request) const {
+    const RequestLimits& limits = deps.limits;
+    Admission anonymous;
+    anonymous.max_body_bytes = limits.anonymous_max_body_bytes;
+    anonymous.max_upload_bytes = limits.anonymous_max_body_bytes;
+    if (rule.target == Target::kPublic) return anonymous;
     const bool optional = rule.target == Target::kOptional || rule.target == Target::kSelf;
 
     auto credentials = auth::ParseAuthorization(request.authorization);
     if (!credentials.ok()) {
       deps.audit->Record("", request.peer, "authenticate", Describe(request), "failed", credentials.status().message());
-      return UnauthenticatedResponse(credentials.status().message(), WantsChallenge(request));
+      return Refuse(UnauthenticatedResponse(credentials.status().message(), WantsChallenge(request)));
     }
     std::string cookie = auth::CookieValue(request.cookie, auth::kSessionCookie);
     auth::AuthFailure failure;
@@ -78,23 +95,45 @@ struct Layer {
       std::string who = credentials->kind == auth::Credentials::Kind::kBasic ? credentials->username : std::string();
       if (s.code() == StatusCode::kResourceExhausted) {
         deps.audit->Record(who, request.peer, "authenticate", Describe(request), "denied", "locked out");
-        return TooManyRequestsResponse(s.message(), failure.retry_after_ms);
+        return Refuse(TooManyRequestsResponse(s.message(), failure.retry_after_ms));
       }
-      if (s.code() != StatusCode::kUnauthenticated) return ErrorResponse(s);
+      if (s.code() != StatusCode::kUnauthenticated) return Refuse(ErrorResponse(s));
       deps.audit->Record(who, request.peer, "authenticate", Describe(request), "failed", s.message());
-      return UnauthenticatedResponse(s.message(), WantsChallenge(request));
+      return Refuse(UnauthenticatedResponse(s.message(), WantsChallenge(request)));
     }
-    const auth::Identity& id = *identity;
-    if (!id.authenticated() && !optional) {
-      return UnauthenticatedResponse("Authentication required: log in, or send Basic credentials or a bearer token.",
-                                     WantsChallenge(request));
+    auto id = std::make_shared<const auth::Identity>(std::move(*identity));
+    if (!id->authenticated() && !optional) {
+      return Refuse(UnauthenticatedResponse(
+          "Authentication required: log in, or send Basic credentials or a bearer token.", WantsChallenge(request)));
     }
     if (deps.request_limiter != nullptr) {
-      std::string key = id.authenticated() ? "user:" + id.user.username : "addr:" + request.peer;
-      if (auto wait = deps.request_limiter->Acquire(key)) {
-        return TooManyRequestsResponse("Too many requests; slow down.", *wait);
+      const bool known = id->authenticated();
+      double per_s = known ? id->user.limits.requests_per_second.value_or(limits.requests_per_second)
+                           : limits.requests_per_second;
+      std::string key = known ? "user:" + id->user.username : "addr:" + request.peer;
+      if (auto wait = deps.request_limiter->Acquire(key, auth::RateFor(per_s))) {
+        return Refuse(TooManyRequestsResponse("Too many requests; slow down.", *wait));
       }
     }
+    Admission admitted = anonymous;
+    if (id->authenticated()) {
+      admitted.max_body_bytes = LimitBytes(id->user.limits.max_request_bytes, limits.max_body_bytes);
+      admitted.max_upload_bytes = LimitBytes(id->user.limits.max_upload_bytes, limits.max_upload_bytes);
+    }
+    request.identity = std::move(id);
+    return admitted;
+  }
+
+  // After the body: CSRF, authorization by the route's rule, the handler,
+  // and the rule's follow-up (grants, filtering).
+  HttpResponse Handle(const Route& route, const Rule& rule, const Handler& inner, HttpRequest& request) const {
+    if (rule.target == Target::kPublic) return inner(request);
+    if (request.identity == nullptr) {
+      // Not admitted by the listener (a direct call): admit here.
+      Admission admission = Admit(rule, request);
+      if (admission.refusal) return std::move(*admission.refusal);
+    }
+    const auth::Identity& id = *request.identity;
     // Logging in again over a live session needs no token: SameSite=Strict
     // already keeps other sites from sending the cookie.
     const bool is_login = request.path.size() >= 17 && request.path.compare(request.path.size() - 17, 17, "/cairn/auth/login") == 0;
@@ -130,6 +169,16 @@ struct Layer {
   }
 };
 
+// The route's rule; routes without one are admin-only.
+Rule RuleFor(const Route& route) {
+  std::optional<Rule> rule = authz::FindRule(route.method, route.path, route.prefix);
+  if (!rule) {
+    CAIRN_LOG(kDebug, "auth", "no authorization rule for {} {}: admin only", route.method, route.path);
+    rule = Rule{Target::kAdmin};
+  }
+  return *rule;
+}
+
 }  // namespace
 
 const auth::Identity& CurrentIdentity() {
@@ -155,17 +204,17 @@ HttpResponse TooManyRequestsResponse(const std::string& message, int64_t retry_a
 
 void InstallAuthLayer(Router& router, const AuthLayerDeps& deps) {
   auto layer = std::make_shared<const Layer>(Layer{deps});
+  // The dashboard's files and single-page-app routes load without a login
+  // (the login page is one of them); their data comes from guarded APIs.
+  // They are admitted as anonymous requests.
+  router.SetAdmitters([layer](const Route& route, bool fallback) -> Admitter {
+    Rule rule = fallback ? Rule{Target::kPublic} : RuleFor(route);
+    return [layer, rule](HttpRequest& request) { return layer->Admit(rule, request); };
+  });
   router.WrapHandlers([layer](const Route& route, bool fallback) -> Handler {
-    // The dashboard's files and single-page-app routes load without a login
-    // (the login page is one of them); their data comes from guarded APIs.
     if (fallback) return route.handler;
-    std::optional<Rule> rule = authz::FindRule(route.method, route.path, route.prefix);
-    if (!rule) {
-      CAIRN_LOG(kDebug, "auth", "no authorization rule for {} {}: admin only", route.method, route.path);
-      rule = Rule{Target::kAdmin};
-    }
     return [layer, route_copy = Route{route.method, route.path, route.prefix, route.streams_request_body, {}},
-            rule = *rule, inner = route.handler](HttpRequest& request) {
+            rule = RuleFor(route), inner = route.handler](HttpRequest& request) {
       return layer->Handle(route_copy, rule, inner, request);
     };
   });

@@ -1,10 +1,14 @@
 // The authentication and authorization layer of the HTTP API (docs/auth.md).
-// InstallAuthLayer wraps every handler registered on the router (exact,
-// prefix and fallback routes) once, at start-up, with:
+// InstallAuthLayer gives every route registered on the router (exact,
+// prefix and fallback) an admission stage and wraps its handler, once, at
+// start-up. Admission runs before the listener reads the body:
 //   1. authentication: Authorization Basic/Bearer, else the cairn_session
 //      cookie (auth/authenticator.h); a bad credential is 401
 //      UNAUTHENTICATED with WWW-Authenticate: Basic realm="cairn"; locked
-//      out keys and exhausted rate limits are 429 with Retry-After;
+//      out keys and exhausted rate limits are 429 with Retry-After; the
+//      caller's body limits (RequestLimits, auth::UserLimits) are set, and
+//      the identity is left in HttpRequest::identity.
+// The wrapped handler runs after the body is read:
 //   2. CSRF: a cookie-authenticated POST/PUT/PATCH/DELETE must carry the
 //      session's token in X-CSRF-Token, else 403;
 //   3. authorization by the route's rule (route_rules.h): the resource the
@@ -22,6 +26,7 @@
 // Thread-safety: the installed handlers are thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -37,6 +42,15 @@
 
 namespace cairn::frontends {
 
+// The request size and rate limits of users without their own
+// (auth::UserLimits), and of anonymous callers.
+struct RequestLimits {
+  uint64_t anonymous_max_body_bytes = 64 * 1024;  // bodies and uploads alike
+  uint64_t max_body_bytes = 0;                    // 0: the server's --max-body-bytes
+  uint64_t max_upload_bytes = 0;                  // 0: unlimited
+  double requests_per_second = 0;                 // 0: unlimited (needs request_limiter)
+};
+
 struct AuthLayerDeps {
   auth::AuthStore* store = nullptr;
   auth::Authenticator* authenticator = nullptr;
@@ -44,6 +58,7 @@ struct AuthLayerDeps {
   auth::AuditLog* audit = nullptr;
   // Per-user (per-address for anonymous callers) request limit; nullptr: none.
   auth::RateLimiter* request_limiter = nullptr;
+  RequestLimits limits;
   tracking::TrackingStore* tracking = nullptr;
   registry::RegistryStore* registry = nullptr;  // nullable
   // Resolvers into the other subsystems (nullable: those routes are then

@@ -4,10 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace cairn::auth {
+struct Identity;
+}  // namespace cairn::auth
 
 namespace cairn::frontends {
 
@@ -30,6 +35,10 @@ struct HttpRequest {
   // file (owned by the server, removed after the response unless the handler
   // moved it away).
   std::string body_file;
+  // Who sent it, once the auth layer's admission stage has authenticated
+  // the request (frontends/auth/auth_layer.h); null before that, and when
+  // auth is off.
+  std::shared_ptr<const auth::Identity> identity;
   // Path prefix of the matched route, for prefix routes.
   std::string_view route_prefix;
 };

@@ -3,6 +3,7 @@
 // then read concurrently without locks (immutable after Freeze()).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +16,17 @@
 namespace cairn::frontends {
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;
+
+// What a route's admission stage decides before the listener reads the
+// request body (the request then holds its headers only): refuse it
+// outright, or how large a body to take. The auth layer authenticates here,
+// so an unknown client never gets a large body read or spooled.
+struct Admission {
+  std::optional<HttpResponse> refusal;
+  uint64_t max_body_bytes = 0;    // in-memory bodies; 0: the server's limit
+  uint64_t max_upload_bytes = 0;  // streamed bodies; 0: unlimited
+};
+using Admitter = std::function<Admission(HttpRequest&)>;
 
 struct Route {
   std::string method;
@@ -39,6 +51,12 @@ class Router {
   // wrap(route, is_fallback), which may call route.handler. For layers that
   // apply to all routes (authentication); call after all routes are added.
   void WrapHandlers(const std::function<Handler(const Route&, bool)>& wrap);
+  // Gives every route (exact, prefix and fallback) the admission stage
+  // admitter(route, is_fallback), which the listener runs after the
+  // headers and before the body (on its handler pool: it may block).
+  // Routes without one are admitted with the server's limits. Call after
+  // all routes are added.
+  void SetAdmitters(const std::function<Admitter(const Route&, bool)>& admitter);
 
   enum class MatchKind { kFound, kNoPath, kWrongMethod };
   struct Match {
@@ -47,15 +65,20 @@ class Router {
     // For kWrongMethod: the methods the path does accept ("GET, POST"), for
     // the Allow header.
     std::string allow;
+    // For kFound: the route's admission stage, when it has one.
+    const Admitter* admit = nullptr;
   };
   Match Find(std::string_view method, std::string_view path) const;
 
  private:
+  Match FindRoute(std::string_view method, std::string_view path) const;
   static std::string Key(std::string_view method, std::string_view path);
   std::unordered_map<std::string, Route> exact_;
   std::unordered_map<std::string, std::vector<std::string>> exact_methods_;  // path -> methods
   std::vector<Route> prefixes_;                       // sorted longest first
   std::optional<Route> fallback_;
+  // Admission stages by route (SetAdmitters; the routes no longer move).
+  std::unordered_map<const Route*, Admitter> admitters_;
 };
 
 }  // namespace cairn::frontends

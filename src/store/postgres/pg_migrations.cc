@@ -408,6 +408,26 @@ constexpr std::string_view kV7[] = {
     "CREATE INDEX tuning_experiments_owner ON tuning_experiments (owner, state)",
 };
 
+constexpr std::string_view kV8[] = {
+    "ALTER TABLE auth_users ADD COLUMN max_request_bytes BIGINT",
+    "ALTER TABLE auth_users ADD COLUMN max_upload_bytes BIGINT",
+    "ALTER TABLE auth_users ADD COLUMN requests_per_second DOUBLE PRECISION",
+    R"sql(CREATE TABLE auth_rate_buckets (
+  rate_key TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  updated_ms BIGINT NOT NULL
+))sql",
+    R"sql(CREATE TABLE auth_login_failures (
+  failure_key TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  failures BIGINT NOT NULL,
+  first_failure_ms BIGINT NOT NULL,
+  locked_until_ms BIGINT NOT NULL,
+  lockouts BIGINT NOT NULL,
+  last_ms BIGINT NOT NULL
+))sql",
+    "CREATE INDEX auth_login_failures_locked ON auth_login_failures (locked_until_ms)",
+};
+
 constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL PRIMARY KEY, "
     "description TEXT NOT NULL, applied_time BIGINT NOT NULL)";
@@ -491,6 +511,8 @@ const std::vector<Migration>& PostgresMigrations() {
        std::vector<std::string_view>(std::begin(kV6), std::end(kV6))},
       {7, "leases: lease_expires_ms of pipeline runs and tuning experiments (server replicas)",
        std::vector<std::string_view>(std::begin(kV7), std::end(kV7))},
+      {8, "auth: per-user request limits, shared rate-limit and failed-login state",
+       std::vector<std::string_view>(std::begin(kV8), std::end(kV8))},
   };
   return *migrations;
 }

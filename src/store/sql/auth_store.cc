@@ -14,18 +14,23 @@ using auth::User;
 
 namespace {
 
-constexpr char kUserColumns[] = "id, username, password_hash, is_admin, created_time";
+constexpr char kUserColumns[] =
+    "id, username, password_hash, is_admin, created_time, max_request_bytes, max_upload_bytes, requests_per_second";
 constexpr char kTokenColumns[] =
     "token_id, user_id, token_hash, name, kind, workspace, scope_experiment_id, scope_run_id, created_time, "
     "expires_time, revoked_time, last_used_time";
 
-User ReadUser(const Statement& s) {
-  return User{s.ColumnInt64(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt64(3) != 0, s.ColumnInt64(4)};
-}
-
 std::optional<int64_t> OptionalInt(const Statement& s, int column) {
   if (s.ColumnIsNull(column)) return std::nullopt;
   return s.ColumnInt64(column);
+}
+
+User ReadUser(const Statement& s) {
+  User user{s.ColumnInt64(0), s.ColumnText(1), s.ColumnText(2), s.ColumnInt64(3) != 0, s.ColumnInt64(4), {}};
+  user.limits.max_request_bytes = OptionalInt(s, 5);
+  user.limits.max_upload_bytes = OptionalInt(s, 6);
+  if (!s.ColumnIsNull(7)) user.limits.requests_per_second = s.ColumnDouble(7);
+  return user;
 }
 SqlValue OptionalValue(const std::optional<int64_t>& v) { return v ? SqlValue(*v) : SqlValue(); }
 SqlValue TextOrNull(const std::string& v) { return v.empty() ? SqlValue() : SqlValue(v); }
@@ -77,7 +82,7 @@ Status RunChanging(Connection& db, const std::string& sql, const std::vector<Sql
 
 Result<User> SqlAuthStore::CreateUser(const std::string& username, const std::string& password_hash,
                                          bool is_admin, int64_t now) {
-  User user{0, username, password_hash, is_admin, now};
+  User user{0, username, password_hash, is_admin, now, {}};
   CAIRN_RETURN_IF_ERROR(db_->Write([&](Connection& db) -> Status {
     // RETURNING id: the id the database numbered the row with (SQLite and
     // PostgreSQL alike; no last-insert-id call).
@@ -150,6 +155,18 @@ Status SqlAuthStore::UpdateAdmin(const std::string& username, bool is_admin) {
   return db_->Write([&](Connection& db) {
     return RunChanging(db, "UPDATE auth_users SET is_admin = ? WHERE username = ?",
                        {int64_t{is_admin ? 1 : 0}, username}, UserNotFound(username));
+  });
+}
+
+Status SqlAuthStore::UpdateLimits(const std::string& username, const auth::UserLimits& limits) {
+  const auto& rate = limits.requests_per_second;
+  return db_->Write([&](Connection& db) {
+    return RunChanging(db,
+                       "UPDATE auth_users SET max_request_bytes = ?, max_upload_bytes = ?, requests_per_second = ? "
+                       "WHERE username = ?",
+                       {OptionalValue(limits.max_request_bytes), OptionalValue(limits.max_upload_bytes),
+                        rate ? SqlValue(*rate) : SqlValue(), username},
+                       UserNotFound(username));
   });
 }
 

@@ -2,7 +2,8 @@
 // PostgreSQL (a sql::Backend; schema
 // migration 6: auth_users, auth_tokens, auth_sessions,
 // experiment_permissions, registered_model_permissions, auth_workspaces,
-// auth_workspace_members, auth_workspace_resources, auth_audit).
+// auth_workspace_members, auth_workspace_resources, auth_audit; migration
+// 8: per-user limits, auth_rate_buckets, auth_login_failures).
 //
 // Contract and errors: those of auth/auth_store.h. Writes and reads are
 // Backend transactions (store/sql/backend.h). Deleting a user
@@ -34,6 +35,7 @@ class SqlAuthStore final : public auth::AuthStore {
   Result<std::vector<auth::User>> ListUsers() override;
   Status UpdatePassword(const std::string& username, const std::string& password_hash) override;
   Status UpdateAdmin(const std::string& username, bool is_admin) override;
+  Status UpdateLimits(const std::string& username, const auth::UserLimits& limits) override;
   Status DeleteUser(const std::string& username) override;
   Result<bool> HasAdmin() override;
 
@@ -70,6 +72,15 @@ class SqlAuthStore final : public auth::AuthStore {
 
   Status AppendAudit(const auth::AuditEvent& event) override;
   Result<std::vector<auth::AuditEvent>> ListAudit(int64_t after_id, int max) override;
+
+  // Shared limits (auth_limits.cc, migration 8).
+  Result<std::vector<auth::RateBucket>> UpdateRateBuckets(const std::vector<std::string>& keys,
+                                                          const RateBucketUpdate& update) override;
+  Status PruneRateBuckets(int64_t before_ms) override;
+  Result<auth::LoginFailures> UpdateLoginFailures(const std::string& key, const LoginFailuresUpdate& update) override;
+  Status ClearLoginFailures(const std::string& key) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> ListLoginLocks(int64_t now, int max) override;
+  Status PruneLoginFailures(int64_t now, int64_t before_ms) override;
 
  private:
   const std::shared_ptr<Backend> db_;

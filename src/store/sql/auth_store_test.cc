@@ -178,6 +178,81 @@ TEST_P(AuthStoreTest, WorkspacesAndAudit) {
   EXPECT_EQ((*after)[0].id, (*all)[1].id);
 }
 
+TEST_P(AuthStoreTest, UserLimits) {
+  ASSERT_TRUE(store_->CreateUser("alice", "h", false, 0).ok());
+  EXPECT_EQ(store_->GetUser("alice")->limits, auth::UserLimits{}) << "no limits of her own yet";
+  auth::UserLimits limits{int64_t{2000}, int64_t{1} << 40, 0.5};
+  ASSERT_TRUE(store_->UpdateLimits("alice", limits).ok());
+  EXPECT_EQ(store_->GetUser("alice")->limits, limits);
+  EXPECT_EQ((*store_->ListUsers())[0].limits, limits);
+  limits.max_upload_bytes.reset();
+  limits.requests_per_second = 0;  // unlimited, unlike unset
+  ASSERT_TRUE(store_->UpdateLimits("alice", limits).ok());
+  EXPECT_EQ(store_->GetUser("alice")->limits, limits);
+  EXPECT_EQ(store_->UpdateLimits("ghost", limits).code(), StatusCode::kNotFound);
+}
+
+TEST_P(AuthStoreTest, RateBuckets) {
+  auto spend = [](double amount, int64_t now) {
+    return [amount, now](size_t, const std::optional<auth::RateBucket>& current) {
+      auth::RateBucket b = current.value_or(auth::RateBucket{10, 0});
+      return auth::RateBucket{b.tokens - amount, now};
+    };
+  };
+  auto first = store_->UpdateRateBuckets({"user:b", "user:a"}, spend(1.5, 100));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].tokens, 8.5);
+  EXPECT_EQ((*first)[1].updated_ms, 100);
+  // The update sees the stored bucket, per key, with results in key order.
+  std::vector<double> seen(2, -1);
+  auto second = store_->UpdateRateBuckets({"user:a", "user:new"}, [&](size_t i, const auto& current) {
+    seen[i] = current ? current->tokens : -1;
+    return auth::RateBucket{current ? current->tokens - 1 : 3.25, 200};
+  });
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(seen, (std::vector<double>{8.5, -1}));
+  EXPECT_EQ((*second)[0].tokens, 7.5);
+  EXPECT_EQ((*second)[1].tokens, 3.25);
+  ASSERT_TRUE(store_->PruneRateBuckets(150).ok());  // user:b was last updated at 100
+  auto after = store_->UpdateRateBuckets({"user:b", "user:a"}, [](size_t, const auto& current) {
+    return current.value_or(auth::RateBucket{-99, 300});
+  });
+  EXPECT_EQ((*after)[0].tokens, -99) << "pruned";
+  EXPECT_EQ((*after)[1].tokens, 7.5);
+}
+
+TEST_P(AuthStoreTest, LoginFailures) {
+  auto fail = [](int64_t now, int64_t lock_until) {
+    return [now, lock_until](const std::optional<auth::LoginFailures>& current) {
+      auth::LoginFailures f = current.value_or(auth::LoginFailures{});
+      ++f.failures;
+      f.last_ms = now;
+      if (lock_until > 0) f.locked_until_ms = lock_until;
+      return f;
+    };
+  };
+  ASSERT_TRUE(store_->UpdateLoginFailures("user:a", fail(10, 0)).ok());
+  auto second = store_->UpdateLoginFailures("user:a", fail(20, 1000));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->failures, 2);
+  ASSERT_TRUE(store_->UpdateLoginFailures("addr:10.0.0.1", fail(30, 5000)).ok());
+  ASSERT_TRUE(store_->UpdateLoginFailures("user:b", fail(40, 0)).ok());
+  auto locks = store_->ListLoginLocks(500, 10);
+  ASSERT_TRUE(locks.ok());
+  ASSERT_EQ(locks->size(), 2u);
+  EXPECT_EQ((*locks)[0], std::make_pair(std::string("addr:10.0.0.1"), int64_t{5000}));  // longest first
+  EXPECT_EQ(store_->ListLoginLocks(2000, 10)->size(), 1u);
+  EXPECT_EQ(store_->ListLoginLocks(500, 1)->size(), 1u);
+  ASSERT_TRUE(store_->ClearLoginFailures("user:a").ok());
+  EXPECT_EQ(store_->UpdateLoginFailures("user:a", fail(50, 0))->failures, 1) << "cleared";
+  // Pruned: neither locked at 6000 nor failed since 45.
+  ASSERT_TRUE(store_->PruneLoginFailures(6000, 45).ok());
+  EXPECT_EQ(store_->UpdateLoginFailures("user:b", fail(60, 0))->failures, 1);
+  EXPECT_EQ(store_->UpdateLoginFailures("user:a", fail(70, 0))->failures, 2) << "failed at 50: kept";
+  EXPECT_EQ(store_->UpdateLoginFailures("addr:10.0.0.1", fail(80, 0))->failures, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, AuthStoreTest, ::testing::ValuesIn(AuthBackends()), [](const auto& info) {
   return info.param == AuthBackend::kFake ? "fake" : info.param == AuthBackend::kSqlite ? "sqlite" : "Postgres";
 });

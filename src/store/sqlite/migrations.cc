@@ -457,6 +457,31 @@ constexpr std::string_view kV7[] = {
     "CREATE INDEX tuning_experiments_owner ON tuning_experiments (owner, state)",
 };
 
+// Version 8: per-user request limits, and the rate-limit and failed-login
+// state that server replicas share (auth/shared_limits.h). NULL limits mean
+// the server's defaults. auth_rate_buckets holds the token bucket of each
+// rate key that all replicas draw from; auth_login_failures is the
+// brute-force lockout state per "user:<name>" / "addr:<ip>" key.
+constexpr std::string_view kV8[] = {
+    "ALTER TABLE auth_users ADD COLUMN max_request_bytes INTEGER",
+    "ALTER TABLE auth_users ADD COLUMN max_upload_bytes INTEGER",
+    "ALTER TABLE auth_users ADD COLUMN requests_per_second REAL",
+    R"sql(CREATE TABLE auth_rate_buckets (
+  rate_key TEXT NOT NULL PRIMARY KEY,
+  tokens REAL NOT NULL,
+  updated_ms INTEGER NOT NULL
+) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE auth_login_failures (
+  failure_key TEXT NOT NULL PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  first_failure_ms INTEGER NOT NULL,
+  locked_until_ms INTEGER NOT NULL,
+  lockouts INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL
+) WITHOUT ROWID)sql",
+    "CREATE INDEX auth_login_failures_locked ON auth_login_failures (locked_until_ms)",
+};
+
 constexpr std::string_view kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
     "description TEXT NOT NULL, applied_time INTEGER NOT NULL)";
@@ -495,6 +520,8 @@ const std::vector<Migration>& SqliteMigrations() {
        std::vector<std::string_view>(std::begin(kV6), std::end(kV6))},
       {7, "leases: lease_expires_ms of pipeline runs and tuning experiments (server replicas)",
        std::vector<std::string_view>(std::begin(kV7), std::end(kV7))},
+      {8, "auth: per-user request limits, shared rate-limit and failed-login state",
+       std::vector<std::string_view>(std::begin(kV8), std::end(kV8))},
   };
   return *migrations;
 }
