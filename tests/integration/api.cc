@@ -313,6 +313,9 @@ Reply RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
     ReadSome(std::min(left, std::chrono::milliseconds(1000)));
   }
   if (reply.status == 0) reply.transport_error = "connection closed without a response";
+  // One request at a time: what was read is this response, and the next
+  // call reads the next one.
+  received_.clear();
   return reply;
 }
 

@@ -87,7 +87,8 @@ class RawConnection {
   // Reads until `marker` is among the bytes received so far; false on
   // timeout or EOF.
   bool ReadUntil(std::string_view marker, std::chrono::milliseconds timeout);
-  // Reads until one final (non-1xx) response is complete, or EOF/timeout.
+  // Reads until one final (non-1xx) response is complete, or EOF/timeout;
+  // the next call reads the next response (no pipelining).
   Reply ReadResponse(std::chrono::milliseconds timeout);
 
  private:
