@@ -70,7 +70,7 @@ AuthService::~AuthService() {
   }
   sync_cv_.notify_all();
   if (sync_thread_.joinable()) sync_thread_.join();
-  SetTaskTokenMinter({});
+  SetTaskTokenIssuer({});
 }
 
 void AuthService::SyncLoop() {
@@ -99,9 +99,14 @@ Result<std::unique_ptr<AuthService>> AuthService::Create(const ServerConfig& con
   std::unique_ptr<AuthService> service(new AuthService(config, store));
   CAIRN_RETURN_IF_ERROR(service->Bootstrap(config));
   AuthService* self = service.get();
-  SetTaskTokenMinter([self](const std::string& experiment_id, const std::string& run_id) {
+  TaskTokenIssuer issuer;
+  issuer.mint = [self](const std::string& experiment_id, const std::string& run_id) {
     return self->MintTaskToken(experiment_id, run_id);
-  });
+  };
+  issuer.revoke = [self](const std::string& token_id) {
+    return self->store_.RevokeToken(token_id, self->clock_->NowMillis());
+  };
+  SetTaskTokenIssuer(std::move(issuer));
   return service;
 }
 
@@ -152,11 +157,11 @@ Status AuthService::Bootstrap(const ServerConfig& config) {
   return Status::Ok();
 }
 
-Result<std::string> AuthService::MintTaskToken(const std::string& experiment_id, const std::string& run_id) {
+Result<MintedToken> AuthService::MintTaskToken(const std::string& experiment_id, const std::string& run_id) {
   CAIRN_ASSIGN_OR_RETURN(auth::User user, store_.GetUser(kTaskUser));
   CAIRN_ASSIGN_OR_RETURN(std::string workspace, store_.ResourceWorkspace(auth::ResourceKind::kExperiment, experiment_id));
   CAIRN_ASSIGN_OR_RETURN(auto created, authenticator_.CreateTaskToken(user, experiment_id, run_id, workspace));
-  return created.first.token;
+  return MintedToken{std::move(created.first.token), std::move(created.first.token_id)};
 }
 
 void AuthService::RegisterApi(frontends::Router& router) {

@@ -29,6 +29,7 @@
 #include "frontends/auth/auth_layer.h"
 #include "frontends/http/router.h"
 #include "server/server_config.h"
+#include "server/task_token_executor.h"
 
 namespace cairn::server {
 
@@ -47,7 +48,7 @@ class AuthService {
  private:
   AuthService(const ServerConfig& config, auth::AuthStore& store);
   Status Bootstrap(const ServerConfig& config);
-  Result<std::string> MintTaskToken(const std::string& experiment_id, const std::string& run_id);
+  Result<MintedToken> MintTaskToken(const std::string& experiment_id, const std::string& run_id);
   void SyncLoop();
 
   auth::AuthStore& store_;

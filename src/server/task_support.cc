@@ -15,9 +15,9 @@ namespace fs = std::filesystem;
 
 namespace {
 // Set once by RunServer (auth on) before the services create executors.
-TaskTokenMinter& TaskTokens() {
-  static TaskTokenMinter* minter = new TaskTokenMinter();
-  return *minter;
+TaskTokenIssuer& TaskTokens() {
+  static TaskTokenIssuer* issuer = new TaskTokenIssuer();
+  return *issuer;
 }
 
 Result<std::unique_ptr<pipelines::Executor>> CreateBareTaskExecutor(const ServerConfig& config, const std::string& kind) {
@@ -39,11 +39,11 @@ Result<std::unique_ptr<pipelines::Executor>> CreateBareTaskExecutor(const Server
 }
 }  // namespace
 
-void SetTaskTokenMinter(TaskTokenMinter minter) { TaskTokens() = std::move(minter); }
+void SetTaskTokenIssuer(TaskTokenIssuer issuer) { TaskTokens() = std::move(issuer); }
 
 Result<std::unique_ptr<pipelines::Executor>> CreateTaskExecutor(const ServerConfig& config, const std::string& kind) {
   CAIRN_ASSIGN_OR_RETURN(auto executor, CreateBareTaskExecutor(config, kind));
-  if (!TaskTokens()) return executor;
+  if (!TaskTokens().mint) return executor;
   return std::unique_ptr<pipelines::Executor>(std::make_unique<TaskTokenExecutor>(std::move(executor), TaskTokens()));
 }
 

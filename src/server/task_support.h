@@ -18,12 +18,12 @@ namespace cairn::server {
 // on a filesystem the compute nodes share). kInvalidArgument for another
 // kind; kFailedPrecondition when Slurm's commands do not work. "kubernetes":
 // a batch/v1 Job per task (server/kubernetes_executor_factory.h).
-// With a task token minter set (authentication on), the executor is wrapped
+// With a task token issuer set (authentication on), the executor is wrapped
 // in a TaskTokenExecutor.
 Result<std::unique_ptr<pipelines::Executor>> CreateTaskExecutor(const ServerConfig& config, const std::string& kind);
 
 // Called once at start-up, before the pipelines and tuning services exist.
-void SetTaskTokenMinter(TaskTokenMinter minter);
+void SetTaskTokenIssuer(TaskTokenIssuer issuer);
 
 // Copies `local` (a file, or a directory recursively) under `dest` in the
 // artifact location `artifact_uri`. Repositories take files over by rename,

@@ -9,30 +9,46 @@
 // SubmitBatch gives each launch its own token and forwards the batch, so a
 // Slurm job array keeps working under auth (each element's script sets its
 // own environment).
+//
+// When Poll first sees a launch finished (any end state), its token is
+// revoked: a token outlives its task only when the server restarted while
+// the task ran (the token is not known again), and then only until it
+// expires.
 // Thread-safety: as thread-safe as the wrapped executor.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "pipelines/executor/executor.h"
 
 namespace cairn::server {
 
-// Mints the token for (experiment_id, run_id).
-using TaskTokenMinter = std::function<Result<std::string>(const std::string&, const std::string&)>;
+struct MintedToken {
+  std::string token;     // the secret the task gets
+  std::string token_id;  // its public id, to revoke it
+};
+
+struct TaskTokenIssuer {
+  // Mints the token for (experiment_id, run_id).
+  std::function<Result<MintedToken>(const std::string&, const std::string&)> mint;
+  // Revokes a token by id (its task ended). May be empty: tokens expire.
+  std::function<Status(const std::string&)> revoke;
+};
 
 class TaskTokenExecutor final : public pipelines::Executor {
  public:
-  TaskTokenExecutor(std::unique_ptr<pipelines::Executor> inner, TaskTokenMinter minter)
-      : inner_(std::move(inner)), minter_(std::move(minter)) {}
+  TaskTokenExecutor(std::unique_ptr<pipelines::Executor> inner, TaskTokenIssuer issuer)
+      : inner_(std::move(inner)), issuer_(std::move(issuer)) {}
 
   std::string_view Name() const override { return inner_->Name(); }
   Result<std::string> Submit(const pipelines::TaskLaunch& launch) override;
   std::vector<Result<std::string>> SubmitBatch(const std::vector<pipelines::TaskLaunch>& launches,
                                                int64_t max_running) override;
-  Result<pipelines::ExecutionStatus> Poll(const std::string& handle) override { return inner_->Poll(handle); }
+  Result<pipelines::ExecutionStatus> Poll(const std::string& handle) override;
   Status Cancel(const std::string& handle) override { return inner_->Cancel(handle); }
   Result<pipelines::LogChunk> Logs(const std::string& handle, pipelines::LogStream stream, int64_t offset,
                                    int64_t max_bytes) override {
@@ -44,11 +60,16 @@ class TaskTokenExecutor final : public pipelines::Executor {
   }
 
  private:
-  // `launch` without user credentials and with its own task token.
-  Result<pipelines::TaskLaunch> WithToken(const pipelines::TaskLaunch& launch) const;
+  // `launch` without user credentials and with its own task token; sets
+  // `token_id` ("" when the launch has no run, so no token).
+  Result<pipelines::TaskLaunch> WithToken(const pipelines::TaskLaunch& launch, std::string& token_id) const;
+  // Remembers the token of a launch's handle, for the revocation at its end.
+  void Track(const std::string& handle, const std::string& token_id);
 
   std::unique_ptr<pipelines::Executor> inner_;
-  TaskTokenMinter minter_;
+  TaskTokenIssuer issuer_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::string> token_of_handle_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace cairn::server

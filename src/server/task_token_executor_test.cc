@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 namespace cairn::server {
 namespace {
@@ -23,7 +24,11 @@ class FakeExecutor final : public pipelines::Executor {
     for (const auto& launch : launches) handles.push_back("batch:" + launch.attempt_key);
     return handles;
   }
-  Result<pipelines::ExecutionStatus> Poll(const std::string&) override { return pipelines::ExecutionStatus{}; }
+  Result<pipelines::ExecutionStatus> Poll(const std::string& handle) override {
+    pipelines::ExecutionStatus status;
+    if (finished.count(handle)) status.state = pipelines::ExecutionState::kSucceeded;
+    return status;
+  }
   Status Cancel(const std::string&) override { return Status::Ok(); }
   Result<pipelines::LogChunk> Logs(const std::string&, pipelines::LogStream, int64_t, int64_t) override {
     return pipelines::LogChunk{};
@@ -32,6 +37,7 @@ class FakeExecutor final : public pipelines::Executor {
     return std::optional<std::string>();
   }
 
+  std::set<std::string> finished;
   std::vector<pipelines::TaskLaunch> singles;
   std::vector<std::vector<pipelines::TaskLaunch>> batches;
   int64_t last_max_running = -1;
@@ -54,11 +60,12 @@ pipelines::TaskLaunch Launch(const std::string& key, const std::string& run_id) 
 TEST(TaskTokenExecutorTest, EachLaunchOfABatchGetsItsOwnTokenAndTheBatchStaysOne) {
   auto fake = std::make_unique<FakeExecutor>();
   FakeExecutor* inner = fake.get();
-  TaskTokenExecutor executor(std::move(fake), [](const std::string& experiment, const std::string& run)
-                                                  -> Result<std::string> {
+  TaskTokenIssuer issuer;
+  issuer.mint = [](const std::string& experiment, const std::string& run) -> Result<MintedToken> {
     if (run == "bad") return Status(StatusCode::kInternal, "cannot mint");
-    return "token-" + experiment + "-" + run;
-  });
+    return MintedToken{"token-" + experiment + "-" + run, "id-" + run};
+  };
+  TaskTokenExecutor executor(std::move(fake), issuer);
   auto results = executor.SubmitBatch({Launch("a", "r1"), Launch("b", "bad"), Launch("c", "r3"), Launch("d", "")}, 2);
   ASSERT_EQ(results.size(), 4u);
   EXPECT_EQ(*results[0], "batch:a");
@@ -79,6 +86,34 @@ TEST(TaskTokenExecutorTest, EachLaunchOfABatchGetsItsOwnTokenAndTheBatchStaysOne
   ASSERT_TRUE(single.ok());
   ASSERT_EQ(inner->singles.size(), 1u);
   EXPECT_EQ(EnvValue(inner->singles[0], "MLFLOW_TRACKING_TOKEN"), "token-7-r5");
+}
+
+// A task's token is revoked when its end is first seen, once, whatever
+// the end; running tasks keep theirs.
+TEST(TaskTokenExecutorTest, RevokesEachTokenWhenItsTaskEnds) {
+  auto fake = std::make_unique<FakeExecutor>();
+  FakeExecutor* inner = fake.get();
+  std::vector<std::string> revoked;
+  TaskTokenIssuer issuer;
+  issuer.mint = [](const std::string&, const std::string& run) -> Result<MintedToken> {
+    return MintedToken{"token-" + run, "id-" + run};
+  };
+  issuer.revoke = [&](const std::string& token_id) {
+    revoked.push_back(token_id);
+    return Status::Ok();
+  };
+  TaskTokenExecutor executor(std::move(fake), issuer);
+  auto single = executor.Submit(Launch("a", "r1"));
+  auto batch = executor.SubmitBatch({Launch("b", "r2"), Launch("c", "r3"), Launch("d", "")}, 0);
+  ASSERT_TRUE(single.ok());
+  ASSERT_TRUE(batch[0].ok() && batch[1].ok() && batch[2].ok());
+  for (const auto& handle : {*single, *batch[0], *batch[1], *batch[2]}) ASSERT_TRUE(executor.Poll(handle).ok());
+  EXPECT_TRUE(revoked.empty()) << "all still running";
+  inner->finished = {*single, *batch[1], *batch[2]};
+  for (const auto& handle : {*single, *batch[0], *batch[1], *batch[2]}) ASSERT_TRUE(executor.Poll(handle).ok());
+  EXPECT_EQ(revoked, (std::vector<std::string>{"id-r1", "id-r3"})) << "the launch without a run had no token";
+  ASSERT_TRUE(executor.Poll(*single).ok());
+  EXPECT_EQ(revoked.size(), 2u) << "revoked once";
 }
 
 }  // namespace

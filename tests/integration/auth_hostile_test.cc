@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "integration/auth_test_util.h"
@@ -108,7 +110,8 @@ TEST(AuthHostileTest, AuthOffIsUnchanged) {
 }
 
 // A pipeline task gets a token for its own run: it writes its run, and
-// cannot write another run, create experiments, or see a password.
+// cannot write another run, create experiments, or see a password. The
+// token is revoked when the task ends.
 TEST(AuthHostileTest, TaskTokensAreScopedToTheirRun) {
   AuthServer s({"--auth-max-failed-logins", "1000"});
   ASSERT_NE(s.client, nullptr);
@@ -128,9 +131,11 @@ TEST(AuthHostileTest, TaskTokensAreScopedToTheirRun) {
   const std::string spec = R"(name: token-probe
 params:
   victim: {type: string, default: none}
+  tokenfile: {type: string, default: none}
 steps:
   probe:
     run: |
+      printf '%s' "$MLFLOW_TRACKING_TOKEN" > ${{ params.tokenfile }}
       api="$MLFLOW_TRACKING_URI/api/2.0/mlflow"
       h="Authorization: Bearer $MLFLOW_TRACKING_TOKEN"
       j="Content-Type: application/json"
@@ -141,10 +146,13 @@ steps:
       curl -s -o /dev/null -H "$h" -H "$j" -d "{\"run_id\":\"$MLFLOW_RUN_ID\",\"tags\":[{\"key\":\"own_code\",\"value\":\"$own\"},{\"key\":\"other_code\",\"value\":\"$other\"},{\"key\":\"create_code\",\"value\":\"$create\"},{\"key\":\"secrets\",\"value\":\"$secrets\"}]}" "$api/runs/log-batch"
     timeout: 60s
 )";
+  const std::string token_file =
+      (std::filesystem::temp_directory_path() / fmt::format("cairn-task-token-{}", getpid())).string();
   Reply submitted = s.client->Call(
       "POST",
-      fmt::format("/api/2.0/cairn/pipelines/runs/submit?experiment_id={}&param=victim={}", exp_id, victim_run), spec,
-      editor, "application/yaml");
+      fmt::format("/api/2.0/cairn/pipelines/runs/submit?experiment_id={}&param=victim={}&param=tokenfile={}", exp_id,
+                  victim_run, token_file),
+      spec, editor, "application/yaml");
   ASSERT_OK_JSON(submitted);
   const std::string run_id = submitted.json().Str("/run/run_id").value_or("");
   std::string state;
@@ -168,6 +176,15 @@ steps:
   ASSERT_EQ(runs.json().Size("/runs"), 1u) << runs.body;
   Reply victim_after = s.client->Call("GET", "/api/2.0/mlflow/runs/get?run_id=" + victim_run, "", s.Admin());
   EXPECT_EQ(victim_after.body.find("pwned"), std::string::npos);
+  // The task has ended: its token no longer works, not even on its own run.
+  std::ifstream in(token_file);
+  std::string task_token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(token_file);
+  ASSERT_EQ(task_token.rfind("cairn_task_", 0), 0u) << task_token;
+  Reply after_end = s.client->Call("GET", "/api/2.0/mlflow/experiments/get?experiment_id=" + exp_id, "",
+                                   As::Bearer(task_token));
+  EXPECT_API_ERROR(after_end, 401, "UNAUTHENTICATED");
+  EXPECT_NE(after_end.body.find("revoked"), std::string::npos) << after_end.body;
 }
 
 }  // namespace
