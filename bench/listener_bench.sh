@@ -3,6 +3,8 @@
 # keep-alive connections, one I/O thread) and workload (b) of run.sh
 # (log-metric, 2 threads x 8 connections), for each cairn binary given, in
 # interleaved rounds so load from other processes hits all of them alike.
+# Also workload (b) with --auth and Basic credentials (rate limit off, so
+# only the cost of authentication shows).
 # Prints requests/s and the server's CPU microseconds per /health request.
 #   bench/listener_bench.sh [--rounds N] <cairn-binary>...
 # Needs wrk and openssl; makes a throwaway self-signed certificate.
@@ -50,11 +52,16 @@ log_metric() { # binary flags...
   start "$@"
   local tls=() run_id
   [[ $url == https* ]] && tls=(--cacert "$work/cert.pem")
-  run_id=$(curl -s "${tls[@]}" -X POST "$url/api/2.0/mlflow/runs/create" -H 'Content-Type: application/json' \
-    -d '{"experiment_id":"0"}' | grep -o '"run_id":"[0-9a-f]*"' | head -1 | cut -d'"' -f4)
+  local cred=()
+  [ -n "${AUTHORIZATION:-}" ] && cred=(-H "Authorization: $AUTHORIZATION")
+  run_id=$(curl -s "${tls[@]}" "${cred[@]}" -X POST "$url/api/2.0/mlflow/runs/create" \
+    -H 'Content-Type: application/json' -d '{"experiment_id":"0"}' | grep -o '"run_id":"[0-9a-f]*"' | head -1 | cut -d'"' -f4)
   printf '%s req/s' "$(RUN_ID=$run_id wrk -t2 -c8 -d5s -s "$here/log_metric.lua" "$url" | awk '/Requests\/sec/{print $2}')"
   stop
 }
+printf '%s\n' bench-admin-password > "$work/admin.pw"
+auth_flags=(--auth --auth-admin-password-file "$work/admin.pw" --auth-rate-limit 0)
+basic="Basic $(printf 'admin:bench-admin-password' | base64)"
 
 for round in $(seq "$rounds"); do
   for bin in "$@"; do
@@ -64,5 +71,6 @@ for round in $(seq "$rounds"); do
       tls=(--tls-cert "$work/cert.pem" --tls-key "$work/key.pem")
       echo "  https  /health: $(health "$bin" "${tls[@]}")   log-metric: $(log_metric "$bin" "${tls[@]}")"
     fi
+    echo "  --auth (Basic)          log-metric: $(AUTHORIZATION=$basic log_metric "$bin" "${auth_flags[@]}")"
   done
 done

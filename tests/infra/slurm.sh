@@ -38,10 +38,18 @@ dd if=/dev/urandom of="$D/munge.key" bs=1024 count=1 status=none; chmod 400 "$D/
 munged --force --key-file="$D/munge.key" --socket="$D/munge.sock" --pid-file="$D/munged.pid" \
        --log-file="$D/log/munged.log" --seed-file="$D/munged.seed"
 
-# Ports: pick a free pair so parallel test runs on one machine do not clash.
-port=$(( 20000 + RANDOM % 20000 ))
-CPUS=$(nproc); MEM=$(( $(awk '/MemTotal/{print $2}' /proc/meminfo) / 1024 - 1024 ))
-cat > "$D/slurm.conf" <<CONF
+# Ports: a free pair below the ephemeral range (32768+, where outgoing
+# connections take theirs), so parallel test runs on one machine do not clash.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Writes slurm.conf, starts slurmctld and slurmd and waits until the node is
+# idle; fails (daemons stopped) when it does not get there.
+start_cluster() {
+  for _ in $(seq 50); do
+    port=$(( 20000 + RANDOM % 12000 ))
+    port_free "$port" && port_free $((port + 1)) && break
+  done
+  CPUS=$(nproc); MEM=$(( $(awk '/MemTotal/{print $2}' /proc/meminfo) / 1024 - 1024 ))
+  cat > "$D/slurm.conf" <<CONF
 ClusterName=cairn-test
 SlurmctldHost=localhost(127.0.0.1)
 CommunicationParameters=NoCtldInAddrAny,NoInAddrAny
@@ -76,15 +84,38 @@ MaxArraySize=1001
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEM State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
 CONF
-export SLURM_CONF=$D/slurm.conf
-slurmctld -c -f "$D/slurm.conf"   # -c: no state from an earlier cluster
-slurmd -f "$D/slurm.conf" -N localhost
-st=""
-for _ in $(seq 150); do
-  st=$(sinfo -h -n localhost -o %T 2>/dev/null || true)
-  [ "$st" = idle ] && break; sleep 0.2
+  export SLURM_CONF=$D/slurm.conf
+  slurmctld -c -f "$D/slurm.conf"   # -c: no state from an earlier cluster
+  slurmd -f "$D/slurm.conf" -N localhost
+  st=""
+  deadline=$(( $(date +%s) + 60 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    # A controller that died (a port taken after all) will not come back:
+    # say so now instead of waiting out the deadline.
+    sleep 0.2
+    ctld=$(cat "$D/slurmctld.pid" 2>/dev/null || true)
+    if [ -z "$ctld" ] || ! kill -0 "$ctld" 2>/dev/null; then
+      grep -q fatal "$D/log/slurmctld.log" 2>/dev/null && break
+      continue
+    fi
+    st=$(timeout 5 sinfo -h -n localhost -o %T 2>/dev/null || true)
+    [ "$st" = idle ] && break
+  done
+  [ "$st" = idle ] && return 0
+  stop_pidfile "$D/slurmd.pid"; stop_pidfile "$D/slurmctld.pid"
+  return 1
+}
+
+# Another process may take a port between the check and the bind: then
+# try again on another pair.
+for attempt in 1 2 3; do
+  if start_cluster; then
+    echo "export SLURM_CONF=$D/slurm.conf"
+    exit 0
+  fi
+  echo "slurm.sh: attempt $attempt: the node did not come up" >&2
+  tail -n 5 "$D"/log/slurmctld.log >&2 || true
+  rm -f "$D"/log/slurm*.log "$D/slurmctld.pid" "$D/slurmd.pid"
 done
-if [ "$st" != idle ]; then
-  echo "slurm.sh: the node did not come up (state '$st')" >&2; tail -n 20 "$D"/log/*.log >&2; exit 1
-fi
-echo "export SLURM_CONF=$D/slurm.conf"
+tail -n 20 "$D"/log/*.log >&2
+exit 1
