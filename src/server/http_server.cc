@@ -330,21 +330,29 @@ class HttpServer::Impl {
       const frontends::Route* found = match.kind == frontends::Router::MatchKind::kFound ? match.route : nullptr;
       const bool streams_body = found != nullptr && found->streams_request_body;
 
+      auto content_length = header_parser.content_length();
+      const bool expects_continue = beast::iequals(header[http::field::expect], "100-continue");
       // The route's admission stage (authentication) decides before any
-      // body is read whether to take the request and how large a body.
+      // body is read whether to take the request and how large a body. A
+      // small body that arrived with the header costs nothing to read,
+      // though: it is read first, and admission and handler then share one
+      // trip to the handler pool (most JSON requests; bench/RESULTS.md).
+      const frontends::Admitter* admit = match.admit;
+      const bool body_arrived =
+          admit != nullptr && !streams_body && !expects_continue &&
+          (header_parser.is_done() || (content_length && *content_length <= kDrainLimit && buffer.size() >= *content_length));
       frontends::Admission admission;
-      if (const frontends::Admitter* admit = match.admit) {
+      if (admit != nullptr && !body_arrived) {
         admission =
             co_await RunOnPool<frontends::Admission>(handler_pool_, [admit, &request] { return (*admit)(request); });
       }
       const uint64_t body_limit =
-          streams_body ? (admission.max_upload_bytes > 0 ? admission.max_upload_bytes : kUnlimitedBody)
-                       : (admission.max_body_bytes > 0 ? admission.max_body_bytes : options_.max_body_bytes);
+          body_arrived ? kDrainLimit
+          : streams_body ? (admission.max_upload_bytes > 0 ? admission.max_upload_bytes : kUnlimitedBody)
+                         : (admission.max_body_bytes > 0 ? admission.max_body_bytes : options_.max_body_bytes);
 
       std::optional<HttpResponse> early;
       bool close_after = false;
-      auto content_length = header_parser.content_length();
-      const bool expects_continue = beast::iequals(header[http::field::expect], "100-continue");
       if (admission.refusal) {
         early = std::move(admission.refusal);
         const bool small_body = header_parser.is_done() || (content_length && *content_length <= kDrainLimit);
@@ -384,6 +392,9 @@ class HttpServer::Impl {
                                                 request.path.substr(0, 200))));
         response.status = 405;
         response.headers.emplace_back("Allow", match.allow);
+      } else if (body_arrived) {
+        response = co_await RunOnPool<HttpResponse>(
+            handler_pool_, [this, found, admit, &request] { return AdmitAndHandle(*found, *admit, request); });
       } else {
         response = co_await RunOnPool<HttpResponse>(handler_pool_, [found, &request] { return found->handler(request); });
       }
@@ -402,6 +413,17 @@ class HttpServer::Impl {
     }
     worker.sessions.erase(&state);
     open_sessions_.fetch_sub(1);
+  }
+
+  // Admission and handler in one go, for a body already read (in memory,
+  // at most kDrainLimit bytes): its connection stays usable either way.
+  HttpResponse AdmitAndHandle(const frontends::Route& route, const frontends::Admitter& admit,
+                              HttpRequest& request) const {
+    frontends::Admission admission = admit(request);
+    if (admission.refusal) return std::move(*admission.refusal);
+    const uint64_t limit = admission.max_body_bytes > 0 ? admission.max_body_bytes : options_.max_body_bytes;
+    if (request.body.size() > limit) return TooLarge(limit);
+    return route.handler(request);
   }
 
   static void RemoveSpool(const HttpRequest& request) {
