@@ -436,5 +436,23 @@ TEST(AuthenticatorTest, BasicTokensSessionsAndLockout) {
   EXPECT_EQ(authn.Authenticate(ghost, "", "", nullptr).status().message(), "Invalid username or password.");
 }
 
+// Another replica changes the password in the database: this one must not
+// go on accepting the old password from its Basic cache.
+TEST(AuthenticatorTest, CachedBasicDoesNotOutliveAPasswordChangeElsewhere) {
+  testing::FakeAuthStore store;
+  FakeClock clock(1000);
+  FailedLoginGuard guard(clock, FailedLoginOptions{100, 60000, 5000, 60000, 100});
+  AuthenticatorOptions options;
+  options.hashing = FastHashing();
+  Authenticator authn(store, clock, guard, options);
+  ASSERT_TRUE(store.CreateUser("carol", *HashPassword("old-password", FastHashing()), false, 0).ok());
+  Credentials old_pw{Credentials::Kind::kBasic, "carol", "old-password", ""};
+  ASSERT_TRUE(authn.Authenticate(old_pw, "", "", nullptr).ok());  // now cached
+  ASSERT_TRUE(store.UpdatePassword("carol", *HashPassword("new-password", FastHashing())).ok());
+  EXPECT_EQ(authn.Authenticate(old_pw, "", "", nullptr).status().code(), StatusCode::kUnauthenticated);
+  Credentials new_pw{Credentials::Kind::kBasic, "carol", "new-password", ""};
+  EXPECT_TRUE(authn.Authenticate(new_pw, "", "", nullptr).ok());
+}
+
 }  // namespace
 }  // namespace cairn::auth

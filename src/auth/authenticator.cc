@@ -70,13 +70,13 @@ Result<Identity> Authenticator::FromBasic(const Credentials& credentials, const 
                                           AuthFailure* failure) {
   const int64_t now = clock_.NowMillis();
   const std::string key = Sha256Hex(pepper_ + '\0' + credentials.username + '\0' + credentials.password);
-  std::optional<int64_t> cached_id;
+  std::optional<CachedBasic> cached;
   {
     std::lock_guard lock(mu_);
     auto it = basic_cache_.find(key);
     if (it != basic_cache_.end()) {
-      if (it->second.second > now) {
-        cached_id = it->second.first;
+      if (it->second.valid_until_ms > now) {
+        cached = it->second;
       } else {
         basic_cache_.erase(it);
       }
@@ -84,9 +84,11 @@ Result<Identity> Authenticator::FromBasic(const Credentials& credentials, const 
   }
   Identity identity;
   identity.via = Identity::Via::kBasic;
-  if (cached_id) {
-    auto user = store_.GetUserById(*cached_id);
-    if (user.ok() && user->username == credentials.username) {
+  if (cached) {
+    // The user is read anyway (admin flag, limits); a password changed
+    // since, through any replica, shows as a different hash.
+    auto user = store_.GetUserById(cached->user_id);
+    if (user.ok() && user->username == credentials.username && user->password_hash == cached->password_hash) {
       identity.user = std::move(*user);
       return identity;
     }
@@ -94,7 +96,7 @@ Result<Identity> Authenticator::FromBasic(const Credentials& credentials, const 
   CAIRN_ASSIGN_OR_RETURN(identity.user, CheckPassword(credentials.username, credentials.password, client, failure));
   std::lock_guard lock(mu_);
   if (basic_cache_.size() > 10000) basic_cache_.clear();
-  basic_cache_[key] = {identity.user.id, now + options_.basic_cache_ms};
+  basic_cache_[key] = CachedBasic{identity.user.id, identity.user.password_hash, now + options_.basic_cache_ms};
   return identity;
 }
 

@@ -4,7 +4,9 @@
 //  * Basic: argon2id verification. MLflow clients send the password on every
 //    request, so a verified (user, password) pair is cached for
 //    `basic_cache_ms` under an HMAC-like key (SHA-256 of a per-process random
-//    pepper + the pair); the cache is dropped on any password or user change.
+//    pepper + the pair); the cache is dropped on any password or user change
+//    here, and an entry is not used once the stored hash differs from the
+//    one it was verified against (a change through another replica).
 //  * Bearer: the token's SHA-256 is looked up; expired or revoked tokens are
 //    UNAUTHENTICATED.
 //  * Session cookie: the cookie value's SHA-256 is looked up; expired
@@ -89,9 +91,14 @@ class Authenticator {
   FailedLoginGuard& guard_;
   const AuthenticatorOptions options_;
   std::string pepper_;
+  struct CachedBasic {
+    int64_t user_id;
+    std::string password_hash;  // the stored hash it was verified against
+    int64_t valid_until_ms;
+  };
   std::mutex mu_;
-  // SHA-256(pepper, user, password) -> (user id, valid until).
-  std::unordered_map<std::string, std::pair<int64_t, int64_t>> basic_cache_;  // GUARDED_BY(mu_)
+  // SHA-256(pepper, user, password) -> the verification.
+  std::unordered_map<std::string, CachedBasic> basic_cache_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace cairn::auth

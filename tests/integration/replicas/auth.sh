@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Two `cairn server --auth` replicas sharing one PostgreSQL: a client's
-# limits hold across them instead of multiplying (auth/shared_limits.h).
+# Two `cairn server --auth` replicas sharing one PostgreSQL: what one replica
+# learns about users holds on the other, and a client's limits hold across
+# them instead of multiplying (auth/shared_limits.h).
 # Shown, with curl against each replica directly:
+#   * a password changed through one replica stops working on the other at
+#     once, though the other had the old one in its Basic cache;
 #   * a user's own limits set through one replica apply on the other;
 #   * a user's request budget spent on one replica is spent on the other:
 #     after r1 refuses, r2 refuses too (each alone would still admit 9);
 #   * failed logins count across replicas: two failures on r1 and two on r2
 #     reach the limit of 4, and r1 then locks the user out as well.
-#   auth_limits.sh CAIRN_BINARY
+#   auth.sh CAIRN_BINARY
 # Services: PostgreSQL (tests/infra/postgres.sh) and 2 cairn processes on
 # 127.0.0.1 in a temp dir, stopped by PID on exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cairn=$(realpath "${1:?usage: auth_limits.sh CAIRN_BINARY}")
+cairn=$(realpath "${1:?usage: auth.sh CAIRN_BINARY}")
 infra="$here/../../infra"
 work=$(mktemp -d -t cairn-replicas-auth.XXXXXX)
 chmod 755 "$work"
@@ -65,10 +68,21 @@ expect() {  # expect STATUS WHAT PORT CREDENTIALS METHOD PATH [BODY]
   [ "$got" = "$want" ] || fail "$what: HTTP $got, expected $want: $(head -c 300 "$work/body")"
 }
 admin="admin:$admin_pw"
-for user in sized limited victim; do
+for user in sized limited victim mover; do
   expect 200 "create $user" "$PORT_r1" "$admin" POST /api/2.0/mlflow/users/create \
     "{\"username\":\"$user\",\"password\":\"password-of-$user\"}"
 done
+
+# --- a password change reaches every replica's Basic cache -------------------
+expect 200 "mover on r2 (cached there now)" "$PORT_r2" "mover:password-of-mover" GET /api/2.0/mlflow/experiments/search
+expect 200 "mover changes the password on r1" "$PORT_r1" "mover:password-of-mover" PATCH \
+  /api/2.0/mlflow/users/update-password '{"username":"mover","password":"a-new-password-of-mover"}'
+# From another loopback address, so this failure does not count toward the
+# 127.0.0.1 lockout below.
+got=$(curl -s -o "$work/body" -w '%{http_code}' --interface 127.0.0.5 -u "mover:password-of-mover" \
+  "http://127.0.0.1:$PORT_r2/api/2.0/mlflow/experiments/search")
+[ "$got" = 401 ] || fail "the old password still works on r2: HTTP $got"
+expect 200 "the new password on r2" "$PORT_r2" "mover:a-new-password-of-mover" GET /api/2.0/mlflow/experiments/search
 
 # --- per-user limits are one record, whichever replica sets them -------------
 expect 200 "set sized's body limit on r1" "$PORT_r1" "$admin" PATCH /api/2.0/cairn/auth/users/update-limits \
@@ -113,4 +127,4 @@ got=$(login "$PORT_r1" password-of-victim)
 [ "$got" = 429 ] || fail "r1 let victim in after 4 failures across replicas: HTTP $got $(cat "$work/body")"
 locked=$(psql "$store_uri" -XAtq -c "SELECT count(*) FROM auth_login_failures WHERE failure_key = 'user:victim' AND locked_until_ms > 0")
 [ "$locked" = 1 ] || fail "no shared lock for user:victim"
-echo "PASS: body limits, request budget and lockouts hold across two replicas"
+echo "PASS: password changes, body limits, request budget and lockouts hold across two replicas"
