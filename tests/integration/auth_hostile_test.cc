@@ -19,26 +19,6 @@
 namespace cairn::integration {
 namespace {
 
-struct AuthServer {
-  std::string password_file = WriteAdminPasswordFile();
-  std::unique_ptr<ServerProcess> process;
-  std::unique_ptr<AuthClient> client;
-
-  explicit AuthServer(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--auth", "--auth-admin-password-file", password_file};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto started = ServerProcess::Start(args);
-    if (started.ok()) {
-      process = std::move(*started);
-      client = std::make_unique<AuthClient>(process->port());
-    } else {
-      ADD_FAILURE() << started.status().ToString();
-    }
-  }
-  ~AuthServer() { std::filesystem::remove(password_file); }
-  As Admin() const { return client->Basic(kAdminUser, kAdminPassword); }
-};
-
 TEST(AuthHostileTest, BruteForceIsRateLimited) {
   AuthServer s({"--auth-max-failed-logins", "3", "--auth-lockout", "60"});
   ASSERT_NE(s.client, nullptr);

@@ -9,37 +9,23 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "integration/auth_test_util.h"
-#include "integration/server_process.h"
 
 namespace cairn::integration {
 namespace {
 
 constexpr char kLimitsPath[] = "/api/2.0/cairn/auth/users/update-limits";
 
-struct LimitsServer {
-  std::string password_file = WriteAdminPasswordFile();
-  std::unique_ptr<ServerProcess> process;
-  std::unique_ptr<AuthClient> client;
-
-  explicit LimitsServer(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--auth", "--auth-admin-password-file", password_file,
-                                     "--auth-max-failed-logins", "1000"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto started = ServerProcess::Start(args);
-    if (started.ok()) {
-      process = std::move(*started);
-      client = std::make_unique<AuthClient>(process->port());
-    } else {
-      ADD_FAILURE() << started.status().ToString();
-    }
+// A server of its own; failed logins never lock anyone out here.
+struct LimitsServer : AuthServer {
+  explicit LimitsServer(std::vector<std::string> extra) : AuthServer(WithLenientLockout(std::move(extra))) {}
+  static std::vector<std::string> WithLenientLockout(std::vector<std::string> extra) {
+    extra.insert(extra.end(), {"--auth-max-failed-logins", "1000"});
+    return extra;
   }
-  ~LimitsServer() { std::filesystem::remove(password_file); }
-  As Admin() const { return client->Basic(kAdminUser, kAdminPassword); }
   As User(const std::string& name) const {
     client->EnsureUser(name);
     return client->Basic(name, UserPassword(name));

@@ -10,10 +10,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "base/base64.h"
 #include "integration/api.h"
+#include "integration/server_process.h"
 #include "integration/server_test.h"
 
 namespace cairn::integration {
@@ -77,6 +80,32 @@ class AuthClient {
 
  private:
   uint16_t port_;
+};
+
+// A `cairn server --auth` of its own (for cases whose lockouts, limits or
+// flags must not touch other cases), with the admin from
+// WriteAdminPasswordFile and `extra` flags.
+struct AuthServer {
+  std::string password_file = WriteAdminPasswordFile();
+  std::unique_ptr<ServerProcess> process;
+  std::unique_ptr<AuthClient> client;
+
+  explicit AuthServer(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--auth", "--auth-admin-password-file", password_file};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto started = ServerProcess::Start(args);
+    if (started.ok()) {
+      process = std::move(*started);
+      client = std::make_unique<AuthClient>(process->port());
+    } else {
+      ADD_FAILURE() << started.status().ToString();
+    }
+  }
+  ~AuthServer() { std::filesystem::remove(password_file); }
+  AuthServer(const AuthServer&) = delete;
+  AuthServer& operator=(const AuthServer&) = delete;
+
+  As Admin() const { return client->Basic(kAdminUser, kAdminPassword); }
 };
 
 }  // namespace cairn::integration

@@ -7,6 +7,12 @@
 #       round robin over 127.0.0.1:PORT...; sets LB_URL, LB_PID
 #   stop_pids PID...
 #       SIGTERM each, then wait for each (the callers' cleanup)
+#   replicas_test_init TAG
+#       for test scripts: sets `work` (a fresh temp dir), `pids` (empty; add
+#       every process started) and `pg_dir` (for tests/infra/postgres.sh,
+#       found through `infra`, which the caller sets); on exit stops `pids`
+#       and that PostgreSQL and removes `work`. Defines `fail MESSAGE`
+#       (prints the replicas' and nginx's log tails, exits 1) and `need TOOL`.
 
 start_replica() {
   local binary=$1 work=$2 name=$3 store_uri=$4
@@ -100,3 +106,25 @@ stop_pids() {
   for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
 }
+
+replicas_test_init() {
+  work=$(mktemp -d -t "cairn-$1.XXXXXX")
+  chmod 755 "$work"
+  pids=()
+  pg_dir="$work/pg"
+  trap replicas_test_cleanup EXIT
+}
+replicas_test_cleanup() {
+  stop_pids "${pids[@]}"
+  "$infra/postgres.sh" down "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+fail() {
+  echo "FAIL: $*" >&2
+  local log
+  for log in "$work"/replica-*.log "$work/nginx/error.log"; do
+    [ -f "$log" ] && { echo "--- $log" >&2; tail -n 25 "$log" >&2; }
+  done
+  exit 1
+}
+need() { command -v "$1" >/dev/null || [ -x "$1" ] || fail "$1 is not installed (scripts/install-deps.sh installs it)"; }

@@ -17,28 +17,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cairn=$(realpath "${1:?usage: auth.sh CAIRN_BINARY}")
 infra="$here/../../infra"
-work=$(mktemp -d -t cairn-replicas-auth.XXXXXX)
-chmod 755 "$work"
-pids=()
-pg_dir="$work/pg"
-
 # shellcheck source=../../lib/replicas.sh
 source "$here/../../lib/replicas.sh"
-cleanup() {
-  stop_pids "${pids[@]}"
-  "$infra/postgres.sh" down "$pg_dir" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in "$work"/replica-*.log; do
-    [ -f "$log" ] && { echo "--- $log" >&2; tail -n 25 "$log" >&2; }
-  done
-  exit 1
-}
-command -v curl >/dev/null || fail "curl is not installed (scripts/install-deps.sh installs it)"
-command -v psql >/dev/null || fail "psql is not installed (scripts/install-deps.sh installs it)"
+replicas_test_init replicas-auth
+need curl; need psql
 
 store_uri=$("$infra/postgres.sh" up "$pg_dir") || fail "PostgreSQL did not start"
 admin_pw='replica-admin-password'
