@@ -41,6 +41,7 @@ const TuningPage = lazyPage(() => import('./pages/TuningPage'));
 const TuningExperimentPage = lazyPage(() => import('./pages/TuningExperimentPage'));
 const ServingPage = lazyPage(() => import('./pages/ServingPage'));
 const DeploymentPage = lazyPage(() => import('./pages/DeploymentPage'));
+const AccountPage = lazyPage(() => import('./pages/AccountPage'));
 
 class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: Error | null }> {
   state = { error: null as Error | null };
@@ -71,7 +72,7 @@ function RunById({ runId }: { runId: string }) {
   return <Loading what="Finding the run" />;
 }
 
-function Page({ route }: { route: Route }) {
+function Page({ route, session }: { route: Route; session: Session }) {
   switch (route.page) {
     case 'experiments':
       return <ExperimentsPage search={route.search} />;
@@ -101,6 +102,8 @@ function Page({ route }: { route: Route }) {
       return <ServingPage />;
     case 'deployment':
       return <DeploymentPage key={route.name} name={route.name} />;
+    case 'account':
+      return <AccountPage user={session.user} />;
     case 'notFound':
       return (
         <div className="page">
@@ -130,7 +133,7 @@ function Dashboard({ session }: { session: Session }) {
   const route = useRoute();
   const resetKey = window.location.hash;
   useEffect(() => {
-    const titles: Record<string, string> = { experiments: 'Experiments', models: 'Models', pipelines: 'Pipelines', pipelineRun: 'Pipeline run', tuning: 'Tuning', tuningExperiment: 'Tuning experiment', serving: 'Serving', deployment: 'Deployment' };
+    const titles: Record<string, string> = { experiments: 'Experiments', models: 'Models', pipelines: 'Pipelines', pipelineRun: 'Pipeline run', tuning: 'Tuning', tuningExperiment: 'Tuning experiment', serving: 'Serving', deployment: 'Deployment', account: 'Account' };
     document.title = `${titles[route.page] ?? route.page.replace(/([A-Z])/g, ' $1').toLowerCase()} · cairn`;
   }, [route.page]);
   return (
@@ -153,7 +156,7 @@ function Dashboard({ session }: { session: Session }) {
       </header>
       <main id="main" tabIndex={-1}>
         <ErrorBoundary resetKey={resetKey}>
-          <Page route={route} />
+          <Page route={route} session={session} />
         </ErrorBoundary>
       </main>
     </div>

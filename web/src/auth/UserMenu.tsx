@@ -1,7 +1,9 @@
-// The signed-in user's name in the top bar, with sign out. <details> opens
-// and closes without script and is keyboard reachable.
+// The signed-in user's name in the top bar, with their account page and
+// sign out. <details> opens and closes without script and is keyboard
+// reachable. Shown only when the server has users (--auth).
 import { useState } from 'react';
 import type { User } from '../api/auth';
+import { href } from '../lib/urlState';
 
 export function UserMenu({ user, signOut }: { user: User; signOut: () => Promise<void> }) {
   const [leaving, setLeaving] = useState(false);
@@ -15,6 +17,10 @@ export function UserMenu({ user, signOut }: { user: User; signOut: () => Promise
         <div className="muted">
           Signed in as <strong>{user.username}</strong>
         </div>
+        {/* Closes the menu: the page changes under it, the <details> stays. */}
+        <a href={href.account()} onClick={(e) => e.currentTarget.closest('details')?.removeAttribute('open')}>
+          Account and tokens
+        </a>
         <button
           type="button"
           disabled={leaving}

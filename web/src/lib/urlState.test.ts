@@ -93,6 +93,11 @@ describe('URL state of the tuning and serving pages', () => {
     expect(parseHash('#/tuning/abc').page).toBe('tuningExperiment');
   });
 
+  it('routes the account page', () => {
+    expect(parseHash(href.account())).toEqual({ page: 'account' });
+    expect(parseHash('#/account/x').page).toBe('notFound');
+  });
+
   it('round-trips the experiment view and omits defaults', () => {
     expect(href.tuningExperiment('abc')).toBe('#/tuning/abc');
     const view = { state: 'FAILED', sort: { key: 'param:a:b' as const, dir: 'desc' as const }, trial: 'r-0001', stream: 'stderr' as const };

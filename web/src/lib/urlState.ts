@@ -13,6 +13,7 @@
 //   #/tuning?state=                        tuning experiments
 //   #/tuning/<id>?state=&sort=&trial=&stream=   one experiment, its trials, a trial's logs
 //   #/serving   #/serving/<deployment>     deployments
+//   #/account                              access tokens, password, users (with --auth)
 import { parseSort, serializeSort, type SortState } from './filter';
 
 export type XAxis = 'step' | 'time' | 'relative';
@@ -58,6 +59,7 @@ export type Route =
   | { page: 'tuningExperiment'; experimentId: string; view: TuningExperimentView }
   | { page: 'serving' }
   | { page: 'deployment'; name: string }
+  | { page: 'account' }
   | { page: 'notFound'; path: string };
 
 export interface TuningListView {
@@ -275,6 +277,7 @@ export const href = {
     ),
   serving: () => '#/serving',
   deployment: (name: string) => `#/serving/${seg(name)}`,
+  account: () => '#/account',
 };
 
 function decode(s: string): string | null {
@@ -332,6 +335,7 @@ export function parseHash(hash: string): Route {
     if (s.length === 1) return { page: 'serving' };
     if (s.length === 2) return { page: 'deployment', name: s[1] };
   }
+  if (s[0] === 'account' && s.length === 1) return { page: 'account' };
   return { page: 'notFound', path };
 }
 
