@@ -7,6 +7,11 @@
 // POST from another page (the browser sends the cookie, but no
 // X-CSRF-Token) is refused and changes nothing; signing out from the user
 // menu ends the session (a reload shows the login page again).
+// The Account page (#/account): a personal access token created there works
+// for a script (Bearer, from Node) until it is revoked there (then 401); a
+// user created there gets a rate limit the API then reports; that user is
+// deleted there; the admin's own password is changed there (Basic with the
+// new one works, the old one is refused).
 // Fails on any page or console error outside the expected 401/403s.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -20,7 +25,9 @@ if (!base || !outDir || !adminUser || !adminPassword) {
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
-const basic = `Basic ${Buffer.from(`${adminUser}:${adminPassword}`).toString('base64')}`;
+const basicFor = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+// Changes when the test changes the admin's password from the Account page.
+let basic = basicFor(adminUser, adminPassword);
 const step = async (name, fn) => {
   const t = Date.now();
   await fn();
@@ -38,6 +45,13 @@ async function adminApi(method, path, body) {
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : {};
+}
+
+// What a script does with credentials: one read; only the status matters.
+async function statusWith(authorization) {
+  const res = await fetch(`${base}/api/2.0/mlflow/experiments/search?max_results=1`, { headers: { Authorization: authorization } });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 // Nothing answers without credentials.
@@ -131,6 +145,101 @@ try {
       }),
     );
     assert.deepEqual(status, [403, 'PERMISSION_DENIED']);
+  });
+
+  await step('account page: a token created there works for a script', async () => {
+    await page.locator('.user-menu summary').click();
+    await page.getByRole('link', { name: 'Account and tokens' }).click();
+    await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
+    assert.equal(new URL(page.url()).hash, '#/account');
+    await page.getByLabel('Token name').fill('e2e-script');
+    await page.getByLabel('Expires in').selectOption('7');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByLabel('New access token');
+    await shown.waitFor();
+    const token = await shown.inputValue();
+    assert.match(token, /^cairn_pat_/);
+    const snippet = await page.getByTestId('new-token').locator('pre').textContent();
+    assert.ok(snippet.includes(`export MLFLOW_TRACKING_URI=${base}`), snippet);
+    assert.ok(snippet.includes(`export MLFLOW_TRACKING_TOKEN=${token}`), snippet);
+    // The copy button puts exactly the token on the clipboard.
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.getByRole('button', { name: 'Copy token' }).click();
+    await page.getByText('Copied.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
+    const row = page.locator('tr[data-token-id]', { hasText: 'e2e-script' });
+    await row.locator('.badge', { hasText: 'active' }).waitFor();
+    assert.equal(await statusWith(`Bearer ${token}`), 200);
+    const listed = await fetch(`${base}/api/2.0/cairn/auth/tokens/list`, { headers: { Authorization: basic } }).then((r) => r.json());
+    const info = listed.tokens.find((t) => t.name === 'e2e-script');
+    assert.ok(info && info.expires_time - info.created_time === 7 * 86400_000, JSON.stringify(listed));
+    await shot('auth-06-account-token');
+    await page.getByRole('button', { name: 'Done, hide the token' }).click();
+    assert.equal(await page.getByLabel('New access token').count(), 0);
+    assert.ok(!(await page.content()).includes(token), 'the token is still on the page');
+
+    // Revoked there, the same script call is refused.
+    await page.getByRole('button', { name: 'Revoke e2e-script' }).click();
+    assert.equal(await statusWith(`Bearer ${token}`), 200, 'revoked before the confirmation');
+    await page.getByRole('button', { name: 'Yes, revoke e2e-script' }).click();
+    await row.locator('.badge', { hasText: 'revoked' }).waitFor();
+    assert.equal(await statusWith(`Bearer ${token}`), 401);
+    await shot('auth-07-account-revoked');
+  });
+
+  await step('account page: an admin creates a user and sets a limit', async () => {
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    assert.equal(await page.locator('tr[data-username="cairn-task"]').count(), 0);
+    await page.getByLabel('New username').fill('e2e-user');
+    await page.getByLabel('Initial password').fill('e2e-user-password');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const row = page.locator('tr[data-username="e2e-user"]');
+    await row.waitFor();
+    assert.equal(await row.locator('[data-limit=requests_per_second] dd').textContent(), 'server default');
+    assert.equal(await statusWith(basicFor('e2e-user', 'e2e-user-password')), 200);
+    await page.getByRole('button', { name: 'Edit limits of e2e-user' }).click();
+    await page.getByLabel('Requests per second for e2e-user').fill('7');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await row.locator('[data-limit=requests_per_second] dd', { hasText: '7' }).waitFor();
+    assert.equal(await row.locator('[data-limit=max_request_bytes] dd').textContent(), 'server default');
+    const stored = await adminApi('GET', 'users/get?username=e2e-user');
+    assert.deepEqual(stored.user.limits, { requests_per_second: 7 });
+    // A value the server refuses: its message, and nothing changes.
+    await page.getByRole('button', { name: 'Edit limits of e2e-user' }).click();
+    await page.getByLabel('Max request bytes for e2e-user').fill('0');
+    await watch.allowing(/status of 400/, async () => {
+      await page.getByRole('button', { name: 'Save limits' }).click();
+      await row.getByRole('alert').getByText('max_request_bytes').waitFor();
+    });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.deepEqual((await adminApi('GET', 'users/get?username=e2e-user')).user.limits, { requests_per_second: 7 });
+    await shot('auth-08-account-users');
+  });
+
+  await step('account page: an admin deletes the user', async () => {
+    await page.getByRole('button', { name: 'Delete e2e-user' }).click();
+    await page.getByRole('button', { name: 'Yes, delete e2e-user' }).click();
+    await page.locator('tr[data-username="e2e-user"]').waitFor({ state: 'detached' });
+    // Asked as the admin: a refused login would count towards the lockout
+    // of this client address.
+    const gone = await fetch(`${base}/api/2.0/mlflow/users/get?username=e2e-user`, { headers: { Authorization: basic } });
+    assert.equal(gone.status, 404, await gone.text());
+  });
+
+  await step('account page: the admin changes their own password', async () => {
+    const newPassword = `${adminPassword}-2`;
+    const form = page.getByRole('form', { name: 'Change your password' });
+    await form.getByLabel('New password').fill(newPassword);
+    await form.getByLabel('Repeat it').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.').waitFor();
+    assert.equal(await statusWith(basicFor(adminUser, newPassword)), 200);
+    assert.equal(await statusWith(basicFor(adminUser, adminPassword)), 401);
+    basic = basicFor(adminUser, newPassword);
+    // The UI session outlives the change (a reload keeps it); back to the
+    // deep-linked page for the sign-out step.
+    await page.goto(deepLink);
+    await page.getByRole('heading', { name: 'auth-e2e-model' }).waitFor();
   });
 
   await step('sign out ends the session', async () => {
