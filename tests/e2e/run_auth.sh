@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ctest ui_e2e_auth: the login flow in Debian's chromium against the real
-# cairn binary started with --auth (tests/e2e/auth_e2e.mjs).
+# ctest ui_e2e_auth: the login flow and the Account page in Debian's
+# chromium against the real cairn binary started with --auth
+# (tests/e2e/auth_e2e.mjs).
 # Usage: run_auth.sh <cairn-binary> <screenshot-dir>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

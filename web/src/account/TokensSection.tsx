@@ -45,7 +45,7 @@ function TokenRow({ token, now, onRevoked }: { token: AccessToken; now: number; 
           <ConfirmButton
             label="Revoke"
             ariaLabel={`Revoke ${label}`}
-            question="Scripts using it stop working."
+            question="Revoke it? Scripts using it stop working at once."
             confirmLabel={`Yes, revoke ${label}`}
             action={async () => {
               await revokeToken(token.token_id);
