@@ -118,6 +118,9 @@ describe('AccountPage', () => {
     act(() => type($<HTMLInputElement>('input[name=token-name]')!, 'nightly'));
     const expiry = $<HTMLSelectElement>('select[name=token-expiry]')!;
     expect([...expiry.options].map((o) => o.value)).toEqual(['7', '30', '90', '365']);
+    // The user's workspaces are offered; none chosen by default.
+    const workspace = $<HTMLSelectElement>('select[name=token-workspace]')!;
+    expect([...workspace.options].map((o) => o.value)).toEqual(['', 'vision']);
     act(() => {
       expiry.value = '30';
       expiry.dispatchEvent(new Event('change', { bubbles: true }));
