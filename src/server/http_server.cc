@@ -321,10 +321,17 @@ class HttpServer::Impl {
       request.csrf_token = std::string(header["X-CSRF-Token"]);
       request.workspace = std::string(header["X-Cairn-Workspace"]);
       {
-        // For per-address rate limits and the audit log.
+        // For per-address rate limits, lockouts and the audit log: the
+        // client, also behind trusted proxies.
         boost::system::error_code peer_ec;
         auto peer = beast::get_lowest_layer(stream).socket().remote_endpoint(peer_ec);
-        if (!peer_ec) request.peer = peer.address().to_string();
+        if (!peer_ec) {
+          auto forwarded = header["X-Forwarded-For"];
+          request.peer = options_.trusted_proxies.empty()
+                             ? peer.address().to_string()
+                             : options_.trusted_proxies.ClientOf(peer.address(),
+                                                                 std::string_view(forwarded.data(), forwarded.size()));
+        }
       }
       auto match = router_.Find(request.method, request.path);
       const frontends::Route* found = match.kind == frontends::Router::MatchKind::kFound ? match.route : nullptr;

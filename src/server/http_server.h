@@ -17,6 +17,7 @@
 
 #include "base/result.h"
 #include "frontends/http/router.h"
+#include "server/client_address.h"
 
 namespace boost::asio::ssl {
 class context;
@@ -42,6 +43,8 @@ struct HttpServerOptions {
   std::shared_ptr<boost::asio::ssl::context> tls;
   // A TLS client must finish its handshake within this.
   std::chrono::milliseconds tls_handshake_timeout{10000};
+  // Whose X-Forwarded-For names the client (HttpRequest::peer).
+  TrustedProxies trusted_proxies;
 };
 
 class HttpServer {

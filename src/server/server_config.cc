@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "base/logging.h"
+#include "server/client_address.h"
 
 namespace cairn::server {
 
@@ -132,6 +133,12 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
       ->envname("CAIRN_TLS_HANDSHAKE_TIMEOUT")
       ->capture_default_str();
   command
+      .add_option("--trusted-proxies", c.trusted_proxies,
+                  "Proxies in front of the server whose X-Forwarded-For names the client (addresses or CIDR ranges, "
+                  "comma-separated)")
+      ->delimiter(',')
+      ->envname("CAIRN_TRUSTED_PROXIES");
+  command
       .add_option("--replica-id", c.replica_id,
                   "This replica's owner id for pipeline runs and tuning experiments (default: <hostname>:<port>)")
       ->envname("CAIRN_REPLICA_ID");
@@ -199,6 +206,7 @@ Status ValidateServerConfig(ServerConfig& c) {
   if (c.lease_seconds < 1 || c.lease_seconds > 3600) return InvalidArgument("--lease-seconds must be between 1 and 3600");
   if (c.replica_id.size() > 200) return InvalidArgument("--replica-id must be at most 200 characters");
   if (c.auth_rate_limit < 0) return InvalidArgument("--auth-rate-limit must be >= 0");
+  CAIRN_RETURN_IF_ERROR(TrustedProxies::Parse(c.trusted_proxies).status());
   if (c.auth_max_upload_bytes < 0) return InvalidArgument("--auth-max-upload-bytes must be >= 0");
   if (c.auth_anonymous_max_body_bytes < 1) return InvalidArgument("--auth-anonymous-max-body-bytes must be >= 1");
   if (c.auth_max_failed_logins < 1) return InvalidArgument("--auth-max-failed-logins must be >= 1");

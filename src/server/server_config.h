@@ -86,6 +86,11 @@ struct ServerConfig {
   // A client that has not finished its TLS handshake by then is dropped,
   // so half-open handshakes cannot pile up.
   int tls_handshake_timeout_s = 10;
+  // Proxies and load balancers in front of the server (addresses or CIDR
+  // ranges): requests from them are attributed to the client their
+  // X-Forwarded-For names (server/client_address.h), for per-address limits,
+  // lockouts and the audit log. Empty: the header is ignored.
+  std::vector<std::string> trusted_proxies;
   // Authentication and authorization (docs/auth.md); off: the embedded
   // single-user mode, every request allowed.
   bool auth = false;

@@ -211,6 +211,9 @@ int RunServer(const ServerConfig& flags) {
   http_options.spool_dir = destination + ".spool";
   http_options.tls = tls;
   http_options.tls_handshake_timeout = std::chrono::seconds(config.tls_handshake_timeout_s);
+  auto trusted_proxies = TrustedProxies::Parse(config.trusted_proxies);
+  if (!trusted_proxies.ok()) return Fail(trusted_proxies.status());
+  http_options.trusted_proxies = std::move(*trusted_proxies);
   HttpServer http(http_options, router);
   if (Status s = http.Start(); !s.ok()) return Fail(s);
   {

@@ -44,6 +44,39 @@ TEST(AuthHostileTest, BruteForceIsRateLimited) {
   EXPECT_NE(s.process->Log().find("failed user='admin'"), std::string::npos);
 }
 
+// Behind a proxy every request has the proxy's address. With the proxy
+// trusted (--trusted-proxies), lockouts and the audit log follow the client
+// its X-Forwarded-For names, so one attacker does not lock everyone out;
+// without it, the header counts for nothing (a client cannot pick its
+// address).
+TEST(AuthHostileTest, ForwardedClientsBehindATrustedProxy) {
+  auto attempt = [](AuthServer& s, const std::string& user, const std::string& password, const std::string& client) {
+    return s.client->Call("GET", "/api/2.0/mlflow/experiments/search?max_results=1", "",
+                          s.client->Basic(user, password).From(client));
+  };
+  const std::string attacker = "203.0.113.7", colleague = "198.51.100.9";
+  {
+    AuthServer s({"--auth-max-failed-logins", "3", "--trusted-proxies", "127.0.0.1,10.0.0.0/8"});
+    ASSERT_NE(s.client, nullptr);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt(s, "ghost", "guess", attacker).status, 401) << i;
+    EXPECT_EQ(attempt(s, kAdminUser, kAdminPassword, attacker).status, 429) << "the attacker's address is locked";
+    EXPECT_OK_JSON(attempt(s, kAdminUser, kAdminPassword, colleague)) << "others behind the same proxy are not";
+    Reply audit = s.client->Call("GET", "/api/2.0/cairn/auth/audit?max_results=100", "", s.Admin());
+    ASSERT_OK_JSON(audit);
+    EXPECT_NE(audit.body.find("\"client\":\"" + attacker + "\""), std::string::npos) << audit.body;
+  }
+  {
+    AuthServer s({"--auth-max-failed-logins", "3"});
+    ASSERT_NE(s.client, nullptr);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(attempt(s, "ghost", "guess", attacker).status, 401) << i;
+    EXPECT_EQ(attempt(s, kAdminUser, kAdminPassword, colleague).status, 429)
+        << "an untrusted X-Forwarded-For must not get a client out of its lockout";
+  }
+  auto bad = ServerProcess::Start({"--trusted-proxies", "10.0.0.0/99"}, std::chrono::seconds(20));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("--trusted-proxies"), std::string::npos) << bad.status().message();
+}
+
 TEST(AuthHostileTest, MalformedAuthorizationHeaders) {
   AuthServer s({"--auth-max-failed-logins", "1000"});
   ASSERT_NE(s.client, nullptr);
@@ -54,13 +87,13 @@ TEST(AuthHostileTest, MalformedAuthorizationHeaders) {
         std::string("Bearer cairn_pat_0123456789abcdef_") + std::string(43, 'x'), std::string("Bearer"),
         std::string("Bearer \xff\xfe"), std::string("Negotiate abc"), std::string("Basic"),
         "Basic " + Base64Encode("admin:" + std::string(3000, 'p'))}) {
-    Reply r = s.client->Call("GET", "/api/2.0/mlflow/experiments/search", "", As{header, "", "", ""});
+    Reply r = s.client->Call("GET", "/api/2.0/mlflow/experiments/search", "", As{header, "", "", "", ""});
     EXPECT_API_ERROR(r, 401, "UNAUTHENTICATED") << header.substr(0, 60);
   }
   // A header past the listener's 64 KiB limit closes the connection, but
   // the server keeps serving.
   Reply huge = s.client->Call("GET", "/api/2.0/mlflow/experiments/search", "",
-                              As{"Basic " + std::string(70000, 'A'), "", "", ""});
+                              As{"Basic " + std::string(70000, 'A'), "", "", "", ""});
   EXPECT_NE(huge.status, 200);
   EXPECT_TRUE(s.process->Running());
   EXPECT_OK_JSON(s.client->Call("GET", "/api/2.0/mlflow/experiments/search", "", s.Admin()));

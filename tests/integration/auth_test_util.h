@@ -41,12 +41,18 @@ struct As {
   std::string cookie;
   std::string csrf;
   std::string workspace;
+  std::string forwarded_for;  // X-Forwarded-For, as a proxy would add it
 
-  static As Bearer(const std::string& token) { return As{"Bearer " + token, "", "", ""}; }
-  static As Cookie(const std::string& cookie, const std::string& csrf) { return As{"", cookie, csrf, ""}; }
+  static As Bearer(const std::string& token) { return As{"Bearer " + token, "", "", "", ""}; }
+  static As Cookie(const std::string& cookie, const std::string& csrf) { return As{"", cookie, csrf, "", ""}; }
   As In(const std::string& ws) const {
     As copy = *this;
     copy.workspace = ws;
+    return copy;
+  }
+  As From(const std::string& client) const {
+    As copy = *this;
+    copy.forwarded_for = client;
     return copy;
   }
 };
@@ -56,7 +62,7 @@ class AuthClient {
   explicit AuthClient(uint16_t port) : port_(port) {}
 
   As Basic(const std::string& user, const std::string& password) const {
-    return As{"Basic " + Base64Encode(user + ":" + password), "", "", ""};
+    return As{"Basic " + Base64Encode(user + ":" + password), "", "", "", ""};
   }
 
   Reply Call(const std::string& method, const std::string& target, const std::string& body, const As& who,
@@ -66,6 +72,7 @@ class AuthClient {
     if (!who.cookie.empty()) headers += "Cookie: " + who.cookie + "\r\n";
     if (!who.csrf.empty()) headers += "X-CSRF-Token: " + who.csrf + "\r\n";
     if (!who.workspace.empty()) headers += "X-Cairn-Workspace: " + who.workspace + "\r\n";
+    if (!who.forwarded_for.empty()) headers += "X-Forwarded-For: " + who.forwarded_for + "\r\n";
     if (!body.empty()) headers += "Content-Type: " + content_type + "\r\n";
     return SendRaw(port_, RawRequest(method, target, body, headers));
   }

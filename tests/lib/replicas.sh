@@ -79,6 +79,8 @@ $servers    keepalive 32;
       proxy_pass http://cairn;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      # The client's address, for replicas started with --trusted-proxies.
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_connect_timeout 2s;
       proxy_read_timeout 120s;
       # A refused connection means the request was never sent, so nginx
