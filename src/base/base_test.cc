@@ -5,10 +5,29 @@
 #include "base/base64.h"
 #include "base/json_reader.h"
 #include "base/json_writer.h"
+#include "base/numeric.h"
 #include "base/result.h"
 
 namespace cairn {
 namespace {
+
+TEST(NumericTest, ConversionsFromDoubleAreDefinedForEveryInput) {
+  EXPECT_EQ(TruncToInt64(2.9), 2);
+  EXPECT_EQ(TruncToInt64(-2.9), -2);
+  EXPECT_EQ(TruncToInt64(-0x1p63), INT64_MIN);
+  EXPECT_EQ(TruncToInt64(0x1p63), std::nullopt);
+  EXPECT_EQ(TruncToInt64(3e99), std::nullopt);
+  EXPECT_EQ(TruncToInt64(-3e99), std::nullopt);
+  EXPECT_EQ(TruncToInt64(std::nan("")), std::nullopt);
+  EXPECT_EQ(TruncToInt64(INFINITY), std::nullopt);
+  EXPECT_EQ(ExactInt64(7.0), 7);
+  EXPECT_EQ(ExactInt64(7.5), std::nullopt);
+  EXPECT_EQ(ExactInt64(1e300), std::nullopt);
+  EXPECT_EQ(SaturatingInt64(1e300), INT64_MAX);
+  EXPECT_EQ(SaturatingInt64(-INFINITY), INT64_MIN);
+  EXPECT_EQ(SaturatingInt64(std::nan("")), 0);
+  EXPECT_EQ(SaturatingInt64(-5.5), -5);
+}
 
 TEST(StatusTest, OkIsCheapAndNamed) {
   Status ok;

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "base/logging.h"
+#include "base/numeric.h"
 #include "frontends/http/router.h"
 #include "frontends/inference_http/inference_api.h"
 #include "registry/model_uri.h"
@@ -159,7 +160,7 @@ int RunServe(const ServeConfig& config) {
   serving::BackendRegistry backends;
   serving::PythonBackendOptions python;
   python.python = config.python;
-  python.predict_timeout = std::chrono::milliseconds(static_cast<int64_t>(config.python_timeout_s * 1000));
+  python.predict_timeout = std::chrono::milliseconds(SaturatingInt64(config.python_timeout_s * 1000));
   serving::RegisterBuiltinBackends(backends, python);
   auto repository = std::make_unique<serving::ModelRepository>(*source, backends, *cache_dir, config.request_log_dir);
 

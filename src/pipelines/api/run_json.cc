@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/numeric.h"
+
 namespace cairn::pipelines::api {
 namespace {
 
@@ -18,7 +20,7 @@ std::string GetString(const Value& v, std::string_view key) {
 int64_t GetInt(const Value& v, std::string_view key, int64_t fallback = 0) {
   const Value* f = v.Find(key);
   if (f == nullptr || !f->is_number()) return fallback;
-  return f->is_int() ? f->as_int() : static_cast<int64_t>(f->as_double());
+  return f->is_int() ? f->as_int() : SaturatingInt64(f->as_double());
 }
 bool GetBool(const Value& v, std::string_view key, bool fallback = false) {
   const Value* f = v.Find(key);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/numeric.h"
 #include "pipelines/scheduler/sha256.h"
 
 namespace cairn::pipelines {
@@ -141,8 +142,8 @@ Result<Value> ParseOutputParameterText(std::string_view text, ParameterType type
     case ParameterType::kNumberInteger: {
       auto v = Value::ParseJson(Trim(text));
       if (v.ok() && v->is_int()) return *v;
-      if (v.ok() && v->is_double() && v->as_double() == static_cast<double>(static_cast<int64_t>(v->as_double()))) {
-        return Value::Int(static_cast<int64_t>(v->as_double()));
+      if (v.ok() && v->is_double()) {
+        if (auto exact = ExactInt64(v->as_double())) return Value::Int(*exact);
       }
       return InvalidArgument(fmt::format("'{}' is not an integer", Trim(text).substr(0, 100)));
     }

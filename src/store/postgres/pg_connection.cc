@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "base/numeric.h"
 #include "store/postgres/pg_errors.h"
 #include "store/postgres/pg_sql_text.h"
 
@@ -131,7 +132,7 @@ int64_t PgStatement::ColumnInt64(int column) const {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size()) {
     // A numeric column (e.g. an aggregate) printed with a fraction.
-    return static_cast<int64_t>(std::strtod(std::string(text).c_str(), nullptr));
+    return SaturatingInt64(std::strtod(std::string(text).c_str(), nullptr));
   }
   return value;
 }

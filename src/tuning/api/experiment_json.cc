@@ -1,5 +1,6 @@
 #include "tuning/api/experiment_json.h"
 
+#include "base/numeric.h"
 #include "tuning/metrics/metric_log.h"
 
 namespace cairn::tuning::api {
@@ -22,7 +23,7 @@ std::string Str(const Value& v, std::string_view key) {
 }
 int64_t Int(const Value& v, std::string_view key, int64_t fallback = 0) {
   const Value* f = v.Find(key);
-  return f != nullptr && f->is_number() ? static_cast<int64_t>(f->as_double()) : fallback;
+  return f != nullptr && f->is_number() ? TruncToInt64(f->as_double()).value_or(fallback) : fallback;
 }
 std::optional<double> Dbl(const Value& v, std::string_view key) {
   const Value* f = v.Find(key);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/numeric.h"
 #include "pipelines/spec/value.h"
 
 namespace cairn::tuning {
@@ -32,7 +33,10 @@ MetricLog MetricLogFromJson(const std::string& json) {
       if (!p.is_list() || p.as_list().size() != 3) continue;
       const auto& f = p.as_list();
       if (!f[0].is_number() || !f[1].is_number() || !f[2].is_number()) continue;
-      out.push_back({static_cast<int64_t>(f[0].as_double()), f[1].as_double(), static_cast<int64_t>(f[2].as_double())});
+      auto step = TruncToInt64(f[0].as_double());
+      auto timestamp = TruncToInt64(f[2].as_double());
+      if (!step || !timestamp) continue;
+      out.push_back({*step, f[1].as_double(), *timestamp});
     }
   }
   return log;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "base/numeric.h"
 #include "pipelines/spec/value.h"
 #include "tuning/spec/load.h"
 
@@ -150,7 +151,7 @@ void MetricsParser::ParseLine(std::string_view line, std::vector<MetricReport>& 
     int64_t ts = 0;
     if (const auto* t = v->Find("timestamp")) {
       if (t->is_string()) ts = ParseRfc3339Millis(t->as_string()).value_or(0);
-      if (t->is_number()) ts = static_cast<int64_t>(t->as_double() * 1000);
+      if (t->is_number()) ts = TruncToInt64(t->as_double() * 1000).value_or(0);
     }
     for (const auto& [key, value] : v->as_struct()) {
       if (!Wanted(key)) continue;

@@ -25,17 +25,6 @@ std::string ReadString(const YamlNode& map, std::string_view key, std::vector<Sp
   return *s;
 }
 
-std::optional<int64_t> ReadInt(const YamlNode& map, std::string_view key, std::vector<SpecProblem>& problems) {
-  auto node = map.Get(key);
-  if (!node || node->IsNull()) return std::nullopt;
-  auto v = node->AsInt();
-  if (!v.ok()) {
-    AddProblem(problems, node->path(), node->Error("expected an integer"));
-    return std::nullopt;
-  }
-  return *v;
-}
-
 // `algorithm: tpe` or `algorithm: {name: tpe, settings: {gamma: 0.25}}`.
 std::optional<AlgorithmSpec> ReadAlgorithm(const std::optional<YamlNode>& node, std::vector<SpecProblem>& problems) {
   if (!node || node->IsNull()) return std::nullopt;
@@ -164,11 +153,15 @@ ExperimentSpec LoadCairnStudy(const YamlNode& root, std::vector<SpecProblem>& pr
     spec.algorithm.name = "random";
   }
   spec.early_stopping = ReadAlgorithm(root.Get("earlyStopping"), problems);
-  if (auto v = ReadInt(root, "parallelTrials", problems)) spec.parallel_trial_count = static_cast<int>(*v);
-  if (auto v = ReadInt(root, "maxTrials", problems)) spec.max_trial_count = static_cast<int>(*v);
-  if (auto v = ReadInt(root, "maxFailedTrials", problems)) spec.max_failed_trial_count = static_cast<int>(*v);
-  if (auto v = ReadInt(root, "trialTimeoutSeconds", problems)) spec.trial_timeout_s = *v;
-  if (auto v = ReadInt(root, "seed", problems)) spec.seed = static_cast<uint64_t>(*v);
+  if (auto v = ReadSpecInt(root, "parallelTrials", 1, kMaxSpecCount, problems)) {
+    spec.parallel_trial_count = static_cast<int>(*v);
+  }
+  if (auto v = ReadSpecInt(root, "maxTrials", 0, kMaxSpecCount, problems)) spec.max_trial_count = static_cast<int>(*v);
+  if (auto v = ReadSpecInt(root, "maxFailedTrials", 0, kMaxSpecCount, problems)) {
+    spec.max_failed_trial_count = static_cast<int>(*v);
+  }
+  if (auto v = ReadSpecInt(root, "trialTimeoutSeconds", 0, kMaxSpecSeconds, problems)) spec.trial_timeout_s = *v;
+  if (auto v = ReadSpecInt(root, "seed", 0, kMaxSpecSeed, problems)) spec.seed = static_cast<uint64_t>(*v);
 
   if (auto params = root.Get("parameters"); !params || params->IsNull()) {
     AddProblem(problems, root.path(), root.Error("parameters are required (the search space)"));

@@ -26,18 +26,6 @@ std::string ReadString(const YamlNode& map, std::string_view key, std::vector<Sp
   return *s;
 }
 
-std::optional<int64_t> ReadInt(const YamlNode& map, std::string_view key, std::vector<SpecProblem>& problems) {
-  auto node = map.Get(key);
-  if (!node || node->IsNull()) return std::nullopt;
-  auto text = node->AsString();
-  auto v = text.ok() ? ParseSpecNumber(*text) : std::nullopt;
-  if (!v || *v != static_cast<double>(static_cast<int64_t>(*v))) {
-    AddProblem(problems, node->path(), node->Error("expected an integer"));
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(*v);
-}
-
 // [{name, value}] lists (algorithmSettings): values are kept as text.
 std::vector<std::pair<std::string, std::string>> ReadSettings(const std::optional<YamlNode>& node,
                                                               std::vector<SpecProblem>& problems) {
@@ -229,7 +217,7 @@ void ReadTrialTemplate(const YamlNode& spec_node, ExperimentSpec& spec, std::vec
   // A Job's activeDeadlineSeconds bounds the trial's run time on k8s; it
   // bounds the trial process here.
   if (auto job_spec = trial_spec->Get("spec")) {
-    if (auto deadline = ReadInt(*job_spec, "activeDeadlineSeconds", problems); deadline && *deadline > 0) {
+    if (auto deadline = ReadSpecInt(*job_spec, "activeDeadlineSeconds", 0, kMaxSpecSeconds, problems); deadline && *deadline > 0) {
       spec.trial_timeout_s = *deadline;
     }
   }
@@ -330,9 +318,15 @@ ExperimentSpec LoadKatibExperiment(const YamlNode& root, std::vector<SpecProblem
     }
   }
   spec.early_stopping = ReadAlgorithm(spec_node->Get("earlyStopping"), false, "earlyStopping", problems, *spec_node);
-  if (auto v = ReadInt(*spec_node, "parallelTrialCount", problems)) spec.parallel_trial_count = static_cast<int>(*v);
-  if (auto v = ReadInt(*spec_node, "maxTrialCount", problems)) spec.max_trial_count = static_cast<int>(*v);
-  if (auto v = ReadInt(*spec_node, "maxFailedTrialCount", problems)) spec.max_failed_trial_count = static_cast<int>(*v);
+  if (auto v = ReadSpecInt(*spec_node, "parallelTrialCount", 1, kMaxSpecCount, problems)) {
+    spec.parallel_trial_count = static_cast<int>(*v);
+  }
+  if (auto v = ReadSpecInt(*spec_node, "maxTrialCount", 0, kMaxSpecCount, problems)) {
+    spec.max_trial_count = static_cast<int>(*v);
+  }
+  if (auto v = ReadSpecInt(*spec_node, "maxFailedTrialCount", 0, kMaxSpecCount, problems)) {
+    spec.max_failed_trial_count = static_cast<int>(*v);
+  }
   std::string resume = ReadString(*spec_node, "resumePolicy", problems);
   if (resume.empty() || resume == "Never") {
     spec.resume_policy = ResumePolicy::kNever;

@@ -202,6 +202,28 @@ TEST(KatibLoaderTest, BadSpecsReportEveryProblemWithItsLocation) {
   EXPECT_NE(LoadError("").find("empty"), std::string::npos);
 }
 
+// Regression (fuzz_tuning_spec): `parallelTrialCount: 3e+99` was converted
+// to an integer before any range check, which is undefined behaviour.
+TEST(KatibLoaderTest, CountsOutOfRangeAreProblemsNotCasts) {
+  for (const char* count : {"3e+99", "-3e+99", "1e20", "2147483648", "9223372036854775808", "2.5", "nan", "inf", "-1"}) {
+    SCOPED_TRACE(count);
+    std::string error = LoadError(Replace(kBase, "  algorithm: {algorithmName: random}",
+                                          std::string("  algorithm: {algorithmName: random}\n  maxTrialCount: ") + count));
+    EXPECT_NE(error.find("maxTrialCount: must be an integer from 0 to 1000000000"), std::string::npos) << error;
+  }
+  std::string parallel = LoadError(Replace(kBase, "  algorithm: {algorithmName: random}",
+                                           "  algorithm: {algorithmName: random}\n  parallelTrialCount: 0"));
+  EXPECT_NE(parallel.find("parallelTrialCount: must be an integer from 1 to"), std::string::npos) << parallel;
+  std::string deadline = LoadError(Replace(kBase, "      spec:\n        template:",
+                                           "      spec:\n        activeDeadlineSeconds: 1e300\n        template:"));
+  EXPECT_NE(deadline.find("activeDeadlineSeconds: must be an integer"), std::string::npos) << deadline;
+  auto quoted = LoadExperimentSpec(Replace(kBase, "  algorithm: {algorithmName: random}",
+                                           "  algorithm: {algorithmName: random}\n  maxTrialCount: \"12\""),
+                                   "t.yaml");
+  ASSERT_TRUE(quoted.ok()) << quoted.status().ToString();
+  EXPECT_EQ(quoted->max_trial_count, 12);
+}
+
 TEST(KatibLoaderTest, TrialSpecMetadataSubstitution) {
   std::string text = Replace(kBase, "trialParameters: [{name: lr, reference: lr}]",
                              "trialParameters: [{name: lr, reference: lr}, {name: n, reference: '${trialSpec.Name}'}, "
@@ -271,6 +293,21 @@ TEST(CairnStudyTest, ShortFormProblems) {
                       "command: [a]\nbogus: 1\n")
                 .find("bogus"),
             std::string::npos);
+}
+
+TEST(CairnStudyTest, IntegersOutOfRangeAreProblems) {
+  const std::string base = "name: s\nobjective: {type: minimize, metric: m}\nparameters: {x: {type: int, min: 1, max: 2}}\n"
+                           "command: [a]\n";
+  EXPECT_NE(LoadError(base + "maxTrials: 1e99\n").find("maxTrials: must be an integer from 0 to"), std::string::npos);
+  EXPECT_NE(LoadError(base + "parallelTrials: 4294967297\n").find("parallelTrials: must be an integer"),
+            std::string::npos);
+  EXPECT_NE(LoadError(base + "seed: -1\n").find("seed: must be an integer"), std::string::npos);
+  EXPECT_NE(LoadError(base + "trialTimeoutSeconds: 1e18\n").find("trialTimeoutSeconds: must be an integer"),
+            std::string::npos);
+  auto spec = LoadExperimentSpec(base + "seed: 8000000000000000000\nmaxTrials: 7\n", "s.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_EQ(spec->seed, 8000000000000000000ULL);
+  EXPECT_EQ(spec->max_trial_count, 7);
 }
 
 }  // namespace

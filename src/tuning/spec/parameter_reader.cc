@@ -43,6 +43,22 @@ std::optional<double> ReadNumber(const std::optional<YamlNode>& node, std::strin
   return v;
 }
 
+}  // namespace
+
+std::optional<int64_t> ReadSpecInt(const YamlNode& map, std::string_view key, int64_t min, int64_t max,
+                                   std::vector<SpecProblem>& problems) {
+  auto node = map.Get(key);
+  if (!node || node->IsNull()) return std::nullopt;
+  auto v = node->AsInt();  // exact integers only, |v| < 9e15
+  if (!v.ok() || *v < min || *v > max) {
+    AddProblem(problems, node->path(), node->Error(fmt::format("must be an integer from {} to {}", min, max)));
+    return std::nullopt;
+  }
+  return *v;
+}
+
+namespace {
+
 bool IsInteger(double v) { return std::floor(v) == v && std::fabs(v) < 9e15; }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/numeric.h"
 #include "tuning/suggest/number_text.h"
 
 namespace cairn::tuning::suggest {
@@ -33,10 +34,9 @@ Result<int64_t> AlgorithmSettings::Int(std::string_view name, int64_t fallback, 
   const std::string* raw = Find(name);
   if (raw == nullptr) return fallback;
   std::optional<double> v = ParseNumber(*raw);
-  if (!v || *v != std::floor(*v) || *v < static_cast<double>(lo) || *v > static_cast<double>(hi)) {
-    return Bad(name, *raw, fmt::format("an integer in [{}, {}]", lo, hi));
-  }
-  return static_cast<int64_t>(*v);
+  std::optional<int64_t> n = v ? ExactInt64(*v) : std::nullopt;
+  if (!n || *n < lo || *n > hi) return Bad(name, *raw, fmt::format("an integer in [{}, {}]", lo, hi));
+  return *n;
 }
 
 Result<std::string> AlgorithmSettings::Choice(std::string_view name, std::string fallback,

@@ -92,13 +92,21 @@ Result<std::unique_ptr<Suggester>> CreateAshaSuggester(const SuggesterConfig& co
   CAIRN_ASSIGN_OR_RETURN(ResourceParameter resource, ReadResourceParameter("asha", codec, settings));
   CAIRN_ASSIGN_OR_RETURN(double eta, settings.Double("eta", 3, 1.01, 1000));
   CAIRN_ASSIGN_OR_RETURN(double max_resource, settings.Double("max_resource", resource.max, 1e-12, 1e12));
-  if (max_resource <= 0) {
-    return InvalidArgument("algorithm asha needs max_resource > 0 (default: the resource parameter's max)");
+  // The defaults come from the resource parameter's range, which no setting
+  // range has checked.
+  if (!(max_resource >= 1e-12 && max_resource <= 1e12)) {
+    return InvalidArgument(
+        "algorithm asha needs max_resource in [1e-12, 1e12] (default: the resource parameter's max)");
   }
   const double default_min = resource.min > 0 ? resource.min : max_resource / (eta * eta * eta);
   CAIRN_ASSIGN_OR_RETURN(double min_resource, settings.Double("min_resource", default_min, 1e-12, max_resource));
-  const int top_rung = static_cast<int>(std::floor(std::log(max_resource / min_resource) / std::log(eta) + 1e-9));
-  if (top_rung > 30) return InvalidArgument("algorithm asha: more than 30 rungs; raise eta or min_resource");
+  if (!(min_resource >= 1e-12 && min_resource <= max_resource)) {
+    return InvalidArgument("algorithm asha needs min_resource in [1e-12, max_resource] (default: the resource "
+                           "parameter's min)");
+  }
+  const double rungs = std::floor(std::log(max_resource / min_resource) / std::log(eta) + 1e-9);
+  if (rungs > 30) return InvalidArgument("algorithm asha: more than 30 rungs; raise eta or min_resource");
+  const int top_rung = static_cast<int>(rungs);
   return std::unique_ptr<Suggester>(new AshaSuggester(codec, config.seed, resource, eta, min_resource, top_rung));
 }
 

@@ -57,5 +57,19 @@ TEST(AshaSuggesterTest, SettingsAreValidated) {
                   .ok());
 }
 
+TEST(AshaSuggesterTest, BudgetsFromTheResourceRangeAreChecked) {
+  // Defaults taken from a huge or inverted resource range are refused
+  // instead of reaching the rung arithmetic.
+  auto huge = MakeSuggester(Config("asha", {DoubleParam("lr", 0, 1), DoubleParam("epochs", 1, 1.7e308)}, 1,
+                                   {{"resource_name", "epochs"}, {"min_resource", "1e-12"}}));
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("max_resource in [1e-12, 1e12]"), std::string::npos) << huge.status().message();
+  auto above_max = MakeSuggester(Config("asha", {DoubleParam("lr", 0, 1), IntParam("epochs", 50, 81)}, 1,
+                                        {{"resource_name", "epochs"}, {"max_resource", "9"}}));
+  ASSERT_FALSE(above_max.ok());
+  EXPECT_NE(above_max.status().message().find("min_resource in [1e-12, max_resource]"), std::string::npos)
+      << above_max.status().message();
+}
+
 }  // namespace
 }  // namespace cairn::tuning::suggest

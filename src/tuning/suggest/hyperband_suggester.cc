@@ -15,6 +15,8 @@ namespace cairn::tuning::suggest {
 namespace {
 
 constexpr char kBracket[] = "hyperband.bracket";
+// Keeps every bracket's and rung's size an int.
+constexpr double kMaxBracketConfigs = 1e6;
 constexpr char kRung[] = "hyperband.rung";
 constexpr char kConfig[] = "hyperband.config";
 
@@ -113,9 +115,18 @@ Result<std::unique_ptr<Suggester>> CreateHyperbandSuggester(const SuggesterConfi
   CAIRN_ASSIGN_OR_RETURN(ResourceParameter resource, ReadResourceParameter("hyperband", codec, settings));
   CAIRN_ASSIGN_OR_RETURN(double eta, settings.Double("eta", 3, 1.01, 1000));
   CAIRN_ASSIGN_OR_RETURN(double r_l, settings.Double("r_l", resource.max, 1e-9, 1e12));
-  if (r_l <= 0) return InvalidArgument("algorithm hyperband needs r_l > 0 (default: the resource parameter's max)");
+  // r_l defaults to the resource parameter's max, which no setting range
+  // has checked.
+  if (!(r_l >= 1e-9 && r_l <= 1e12)) {
+    return InvalidArgument("algorithm hyperband needs r_l in [1e-9, 1e12] (default: the resource parameter's max)");
+  }
   if (std::log(r_l) / std::log(eta) > 20) {
     return InvalidArgument("algorithm hyperband: r_l / eta give more than 20 brackets; raise eta or lower r_l");
+  }
+  // The most exploratory bracket starts about eta^s_max (~ r_l) configurations.
+  if (std::pow(eta, std::floor(std::log(r_l) / std::log(eta) + 1e-9)) > kMaxBracketConfigs) {
+    return InvalidArgument(fmt::format(
+        "algorithm hyperband: r_l / eta start more than {} trials in one bracket; lower r_l", kMaxBracketConfigs));
   }
   for (const char* bookkeeping : {"r", "n", "b_l", "current_s", "current_i"}) settings.Ignore(bookkeeping);
   return std::unique_ptr<Suggester>(new HyperbandSuggester(codec, config.seed, resource, eta, r_l));

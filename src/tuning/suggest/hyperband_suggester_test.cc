@@ -117,6 +117,20 @@ TEST(HyperbandSuggesterTest, SettingsAreValidated) {
                   .ok());
 }
 
+// Budgets from the resource parameter's range are checked like r_l itself,
+// and a bracket whose size would not fit an int is refused up front.
+TEST(HyperbandSuggesterTest, HugeBudgetsAreRefusedNotOverflowed) {
+  auto huge_range = MakeSuggester(Config("hyperband", {DoubleParam("lr", 0, 1), DoubleParam("epochs", 1, 1e300)},
+                                         1, {{"resource_name", "epochs"}, {"eta", "1000"}}));
+  ASSERT_FALSE(huge_range.ok());
+  EXPECT_NE(huge_range.status().message().find("r_l in [1e-9, 1e12]"), std::string::npos) << huge_range.status().message();
+  auto wide_bracket = MakeSuggester(Config("hyperband", Space(), 1,
+                                           {{"resource_name", "epochs"}, {"eta", "1000"}, {"r_l", "1e12"}}));
+  ASSERT_FALSE(wide_bracket.ok());
+  EXPECT_NE(wide_bracket.status().message().find("more than 1000000 trials"), std::string::npos)
+      << wide_bracket.status().message();
+}
+
 }  // namespace
 }  // namespace cairn::tuning::suggest
 

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "base/logging.h"
+#include "base/numeric.h"
 #include "serving/backends/python/worker_process.h"
 #include "serving/backends/python/worker_protocol.h"
 #include "serving/backends/python/worker_script.h"
@@ -30,7 +31,7 @@ PythonBackendOptions ResolveOptions(PythonBackendOptions o) {
   if (o.predict_timeout.count() <= 0) {
     const char* env = std::getenv("CAIRN_PYTHON_TIMEOUT_S");
     double seconds = env && *env ? std::atof(env) : 0;
-    o.predict_timeout = std::chrono::milliseconds(seconds > 0 ? static_cast<int64_t>(seconds * 1000) : 60000);
+    o.predict_timeout = std::chrono::milliseconds(seconds > 0 ? SaturatingInt64(seconds * 1000) : 60000);
   }
   return o;
 }

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "base/json_writer.h"
+#include "base/numeric.h"
 
 namespace cairn::serving::python {
 namespace {
@@ -32,8 +33,9 @@ void WriteData(JsonWriter& w, const Tensor& t) {
       }
     }
   } else {
-    // The other integer types fit int64 except huge UINT64s (wrapped; rare).
-    for (size_t i = 0; i < n; ++i) w.Int64(static_cast<int64_t>(t.AsDouble(i)));
+    // The other integer types fit int64 except UINT64s above 2^63, which
+    // saturate.
+    for (size_t i = 0; i < n; ++i) w.Int64(SaturatingInt64(t.AsDouble(i)));
   }
   w.EndArray();
 }
