@@ -100,5 +100,19 @@ TEST(MetricLogTest, StrategiesAndJsonRoundTrip) {
   EXPECT_TRUE(MetricLogFromJson("garbage").empty());
 }
 
+// A trial prints what it likes: numbers beyond int64 in timestamps or a
+// stored log are dropped or zeroed, never cast (that would be UB).
+TEST(MetricsParserTest, HugeTimestampsAndStepsAreNotCast) {
+  auto p = MetricsParser::Create(MetricsFormat::kJson, {}, {"loss"});
+  ASSERT_TRUE(p.ok());
+  auto r = ParseAll(*p, R"({"loss": 0.5, "timestamp": 1e300})" "\n" R"({"loss": 0.4, "timestamp": 1714564801.5})" "\n");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].timestamp_ms, 0);
+  EXPECT_EQ(r[1].timestamp_ms, 1714564801500);
+  MetricLog log = MetricLogFromJson(R"({"loss": [[1e300, 0.5, 1], [1, 0.4, -1e300], [2, 0.3, 3]]})");
+  ASSERT_EQ(log["loss"].size(), 1u);
+  EXPECT_EQ(log["loss"][0].step, 2);
+}
+
 }  // namespace
 }  // namespace cairn::tuning
