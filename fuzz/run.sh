@@ -15,7 +15,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCAIRN_BUILD_FUZZERS=ON -DCAIRN_BUILD_TESTS=OFF -DCAIRN_BUILD_BENCH=OFF -DCAIRN_BUILD_UI=OFF \
     -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 fi
-targets=(search_filter request_params pipeline_spec tuning_spec)
+targets=(search_filter request_params auth_headers pipeline_spec tuning_spec)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 mkdir -p "$build/findings"
 failed=0
