@@ -4,7 +4,8 @@
 # (log-metric, 2 threads x 8 connections), for each cairn binary given, in
 # interleaved rounds so load from other processes hits all of them alike.
 # Also workload (b) with --auth and Basic credentials (rate limit off, so
-# only the cost of authentication shows).
+# only the cost of authentication shows): as the admin, and as a plain user
+# (permission looked up per request) with and without --auth-cache-ms.
 # Prints requests/s and the server's CPU microseconds per /health request.
 #   bench/listener_bench.sh [--rounds N] <cairn-binary>...
 # Needs wrk and openssl; makes a throwaway self-signed certificate.
@@ -48,8 +49,15 @@ health() { # binary flags...
   stop
 }
 
-log_metric() { # binary flags...
+log_metric() { # binary flags...  (AUTH_USER=name: as that new user)
   start "$@"
+  if [ -n "${AUTH_USER:-}" ]; then
+    curl -sf -u "admin:bench-admin-password" -H 'Content-Type: application/json' -X POST \
+      "$url/api/2.0/mlflow/users/create" -d "{\"username\":\"$AUTH_USER\",\"password\":\"bench-user-password\"}" >/dev/null
+    local AUTHORIZATION
+    AUTHORIZATION="Basic $(printf '%s:bench-user-password' "$AUTH_USER" | base64)"
+    export AUTHORIZATION
+  fi
   local tls=() run_id
   [[ $url == https* ]] && tls=(--cacert "$work/cert.pem")
   local cred=()
@@ -72,5 +80,12 @@ for round in $(seq "$rounds"); do
       echo "  https  /health: $(health "$bin" "${tls[@]}")   log-metric: $(log_metric "$bin" "${tls[@]}")"
     fi
     echo "  --auth (Basic)          log-metric: $(AUTHORIZATION=$basic log_metric "$bin" "${auth_flags[@]}")"
+    if "$bin" server --help 2>/dev/null | grep -q -- --auth-cache-ms; then
+      # A user who is not an admin: each request's permission is looked up
+      # (EDIT by default here), with the auth cache and without it.
+      user_flags=("${auth_flags[@]}" --auth-default-permission EDIT)
+      echo "  --auth user, cache      log-metric: $(AUTH_USER=bench log_metric "$bin" "${user_flags[@]}")"
+      echo "  --auth user, no cache   log-metric: $(AUTH_USER=bench log_metric "$bin" "${user_flags[@]}" --auth-cache-ms 0)"
+    fi
   done
 done

@@ -47,16 +47,16 @@ Result<std::string> ReadPasswordFile(const std::string& path) {
 }  // namespace
 
 AuthService::AuthService(const ServerConfig& config, auth::AuthStore& store)
-    : store_(store),
-      clock_(CreateSystemClock()),
+    : clock_(CreateSystemClock()),
+      store_(store, *clock_, config.auth_cache_ms),
       guard_(*clock_, GuardOptionsFrom(config)),
-      authenticator_(store, *clock_, guard_, AuthenticatorOptionsFrom(config)),
-      authorizer_(store, auth::ParsePermission(config.auth_default_permission).value_or(auth::Permission::kRead)),
-      audit_(store, *clock_),
+      authenticator_(store_, *clock_, guard_, AuthenticatorOptionsFrom(config)),
+      authorizer_(store_, auth::ParsePermission(config.auth_default_permission).value_or(auth::Permission::kRead)),
+      audit_(store_, *clock_),
       limiter_(*clock_),
-      shared_limits_(store, *clock_, &limiter_, guard_),
+      shared_limits_(store_, *clock_, &limiter_, guard_),
       secure_cookie_(config.tls_enabled) {
-  guard_.Share(&store);
+  guard_.Share(&store_);
   limits_.anonymous_max_body_bytes = static_cast<uint64_t>(config.auth_anonymous_max_body_bytes);
   limits_.max_body_bytes = config.max_body_bytes;
   limits_.max_upload_bytes = static_cast<uint64_t>(config.auth_max_upload_bytes);
@@ -183,6 +183,10 @@ void AuthService::Install(frontends::Router& router, frontends::AuthLayerDeps re
   deps_.audit = &audit_;
   deps_.request_limiter = &limiter_;
   deps_.limits = limits_;
+  if (deps_.tracking != nullptr) {
+    run_experiments_ = std::make_unique<frontends::authz::RunExperiments>(*deps_.tracking);
+    deps_.run_experiments = run_experiments_.get();
+  }
   frontends::InstallAuthLayer(router, deps_);
   sync_thread_ = std::thread([this] { SyncLoop(); });
 }

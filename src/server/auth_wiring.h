@@ -24,9 +24,11 @@
 #include "auth/audit.h"
 #include "auth/authenticator.h"
 #include "auth/authorizer.h"
+#include "auth/caching_auth_store.h"
 #include "auth/rate_limiter.h"
 #include "auth/shared_limits.h"
 #include "frontends/auth/auth_layer.h"
+#include "frontends/auth/run_experiments.h"
 #include "frontends/http/router.h"
 #include "server/server_config.h"
 #include "server/task_token_executor.h"
@@ -51,8 +53,9 @@ class AuthService {
   Result<MintedToken> MintTaskToken(const std::string& experiment_id, const std::string& run_id);
   void SyncLoop();
 
-  auth::AuthStore& store_;
   std::unique_ptr<Clock> clock_;
+  // Every auth read and write goes through this (--auth-cache-ms).
+  auth::CachingAuthStore store_;
   auth::FailedLoginGuard guard_;
   auth::Authenticator authenticator_;
   auth::Authorizer authorizer_;
@@ -61,6 +64,7 @@ class AuthService {
   auth::SharedLimits shared_limits_;
   frontends::RequestLimits limits_;
   bool secure_cookie_ = false;
+  std::unique_ptr<frontends::authz::RunExperiments> run_experiments_;
   frontends::AuthLayerDeps deps_;
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;

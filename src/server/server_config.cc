@@ -171,6 +171,11 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
                      "Largest request body without credentials, with --auth")
       ->envname("CAIRN_AUTH_ANONYMOUS_MAX_BODY_BYTES")
       ->capture_default_str();
+  command.add_option("--auth-cache-ms", c.auth_cache_ms,
+                     "Milliseconds a user, token, session or permission read is reused; changes made through "
+                     "another replica show within this (0: read every request)")
+      ->envname("CAIRN_AUTH_CACHE_MS")
+      ->capture_default_str();
   command.add_option("--auth-max-failed-logins", c.auth_max_failed_logins,
                      "Failed logins per user or client address before a lockout")
       ->envname("CAIRN_AUTH_MAX_FAILED_LOGINS")
@@ -212,6 +217,9 @@ Status ValidateServerConfig(ServerConfig& c) {
   if (c.auth_max_failed_logins < 1) return InvalidArgument("--auth-max-failed-logins must be >= 1");
   if (c.auth_lockout_s < 1) return InvalidArgument("--auth-lockout must be >= 1");
   if (c.auth_session_ttl_s < 60) return InvalidArgument("--auth-session-ttl must be >= 60");
+  if (c.auth_cache_ms < 0 || c.auth_cache_ms > 60'000) {
+    return InvalidArgument("--auth-cache-ms must be between 0 and 60000");
+  }
   LogLevel level;
   if (!ParseLogLevel(c.log_level, &level)) {
     return InvalidArgument(fmt::format("--log-level '{}' is not one of debug, info, warn, error, off", c.log_level));

@@ -116,6 +116,10 @@ struct ServerConfig {
   int auth_max_failed_logins = 5;
   int64_t auth_lockout_s = 60;
   int64_t auth_session_ttl_s = 12 * 60 * 60;
+  // How long users, tokens, sessions, permissions and workspace roles read
+  // from the database are reused (auth/caching_auth_store.h): a change made
+  // through another replica shows here within this. 0: read every time.
+  int64_t auth_cache_ms = 1000;
   // Derived by ValidateServerConfig (true when --tls-cert is given): the
   // auth code sets the Secure cookie flag from it.
   bool tls_enabled = false;

@@ -4,6 +4,7 @@
 
 #include "artifacts/artifact_path.h"
 #include "frontends/auth/response_filter.h"
+#include "frontends/auth/run_experiments.h"
 #include "frontends/http/url.h"
 #include "mlflow_wire/endpoints.h"
 #include "registry/model_uri.h"
@@ -92,9 +93,15 @@ bool AccessCheck::CanRead(ResourceKind kind, const std::string& resource) {
   return Need(kind, resource, Need::kRead).ok();
 }
 
+Result<std::string> AccessCheck::FindRunExperiment(const std::string& run_id) {
+  if (deps_.run_experiments != nullptr) return deps_.run_experiments->Find(run_id);
+  CAIRN_ASSIGN_OR_RETURN(tracking::Run run, deps_.tracking->GetRun(run_id));
+  return run.info.experiment_id;
+}
+
 std::string AccessCheck::RunExperiment(const std::string& run_id) {
-  auto run = deps_.tracking->GetRun(run_id);
-  return run.ok() ? run->info.experiment_id : std::string();
+  auto experiment = FindRunExperiment(run_id);
+  return experiment.ok() ? std::move(experiment).value() : std::string();
 }
 
 // A task token may write its own run and the runs nested below it (tagged
@@ -116,18 +123,18 @@ bool AccessCheck::RunInTaskScope(const std::string& run_id) {
 }
 
 Status AccessCheck::NeedRun(const std::string& run_id, auth::Need need) {
-  auto run = deps_.tracking->GetRun(run_id);
+  auto experiment = FindRunExperiment(run_id);
   // A missing run: the handler answers 404 and changes nothing.
-  if (!run.ok()) return run.status().code() == StatusCode::kNotFound ? Status::Ok() : run.status();
+  if (!experiment.ok()) return experiment.status().code() == StatusCode::kNotFound ? Status::Ok() : experiment.status();
   if (identity_.is_task()) {
     target_ = "run " + run_id;
     if (need != Need::kRead && need != Need::kUpdate) return Denied("Permission denied: task tokens cannot delete runs.");
     if (RunInTaskScope(run_id)) return Status::Ok();
-    if (need == Need::kRead) return NeedExperiment(run->info.experiment_id, need);
+    if (need == Need::kRead) return NeedExperiment(*experiment, need);
     return Denied(fmt::format("Permission denied: this task token may write only to run '{}' and its nested runs.",
                               identity_.token->scope_run_id));
   }
-  return NeedExperiment(run->info.experiment_id, need);
+  return NeedExperiment(*experiment, need);
 }
 
 Status AccessCheck::NeedModelUri(const std::string& uri, auth::Need need) {

@@ -50,6 +50,8 @@ class AccessCheck {
   Result<const RequestParams*> Params();
   Result<std::string> Param(std::string_view key);
   bool RunInTaskScope(const std::string& run_id);
+  // kNotFound for a missing run.
+  Result<std::string> FindRunExperiment(const std::string& run_id);
 
   const AuthLayerDeps& deps_;
   const auth::Identity& identity_;

@@ -42,6 +42,10 @@
 
 namespace cairn::frontends {
 
+namespace authz {
+class RunExperiments;
+}  // namespace authz
+
 // The request size and rate limits of users without their own
 // (auth::UserLimits), and of anonymous callers.
 struct RequestLimits {
@@ -60,6 +64,9 @@ struct AuthLayerDeps {
   auth::RateLimiter* request_limiter = nullptr;
   RequestLimits limits;
   tracking::TrackingStore* tracking = nullptr;
+  // Run -> experiment, remembered (run_experiments.h); nullptr: read the
+  // run from `tracking` each time.
+  authz::RunExperiments* run_experiments = nullptr;
   registry::RegistryStore* registry = nullptr;  // nullable
   // Resolvers into the other subsystems (nullable: those routes are then
   // admin-only): pipeline run id -> tracking experiment id, tuning

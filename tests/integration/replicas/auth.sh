@@ -3,8 +3,9 @@
 # learns about users holds on the other, and a client's limits hold across
 # them instead of multiplying (auth/shared_limits.h).
 # Shown, with curl against each replica directly:
-#   * a password changed through one replica stops working on the other at
-#     once, though the other had the old one in its Basic cache;
+#   * a password changed through one replica stops working on the other
+#     within --auth-cache-ms (1 s here), though the other had the old one in
+#     its Basic cache and its user cache;
 #   * a user's own limits set through one replica apply on the other;
 #   * a user's request budget spent on one replica is spent on the other:
 #     after r1 refuses, r2 refuses too (each alone would still admit 9);
@@ -29,7 +30,7 @@ chmod 600 "$work/admin.pw"
 # One after the other: the first creates the admin, the second finds it.
 for name in r1 r2; do
   start_replica "$cairn" "$work" "$name" "$store_uri" --auth --auth-admin-password-file "$work/admin.pw" \
-    --auth-max-failed-logins 4 --auth-lockout 60 || fail "replica $name"
+    --auth-max-failed-logins 4 --auth-lockout 60 --auth-cache-ms 1000 || fail "replica $name"
   pid_var="PID_$name"
   pids+=("${!pid_var}")
 done
@@ -59,8 +60,10 @@ done
 expect 200 "mover on r2 (cached there now)" "$PORT_r2" "mover:password-of-mover" GET /api/2.0/mlflow/experiments/search
 expect 200 "mover changes the password on r1" "$PORT_r1" "mover:password-of-mover" PATCH \
   /api/2.0/mlflow/users/update-password '{"username":"mover","password":"a-new-password-of-mover"}'
-# From another loopback address, so this failure does not count toward the
-# 127.0.0.1 lockout below.
+# r2 may answer from its cache for up to --auth-cache-ms; after that the
+# old password fails there. From another loopback address, so this failure
+# does not count toward the 127.0.0.1 lockout below.
+sleep 1.2
 got=$(curl -s -o "$work/body" -w '%{http_code}' --interface 127.0.0.5 -u "mover:password-of-mover" \
   "http://127.0.0.1:$PORT_r2/api/2.0/mlflow/experiments/search")
 [ "$got" = 401 ] || fail "the old password still works on r2: HTTP $got"
