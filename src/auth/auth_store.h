@@ -128,7 +128,11 @@ class AuthStore {
   // Tokens.
   virtual Status CreateToken(const AccessToken& token) = 0;
   virtual Result<AccessToken> FindTokenByHash(const std::string& token_hash) = 0;
+  // A user's personal tokens (task tokens are not listed).
   virtual Result<std::vector<AccessToken>> ListTokens(int64_t user_id) = 0;
+  // Task tokens neither revoked nor expired at `now`, oldest first, at most
+  // `max` (server/task_token_sweeper.h).
+  virtual Result<std::vector<AccessToken>> ListLiveTaskTokens(int64_t now, int max) = 0;
   virtual Result<AccessToken> GetToken(const std::string& token_id) = 0;
   virtual Status RevokeToken(const std::string& token_id, int64_t now) = 0;
   virtual Status TouchToken(const std::string& token_id, int64_t now) = 0;

@@ -49,6 +49,9 @@ class CachingAuthStore final : public AuthStore {
   Status CreateToken(const AccessToken& token) override;
   Result<AccessToken> FindTokenByHash(const std::string& token_hash) override;
   Result<std::vector<AccessToken>> ListTokens(int64_t user_id) override { return inner_.ListTokens(user_id); }
+  Result<std::vector<AccessToken>> ListLiveTaskTokens(int64_t now, int max) override {
+    return inner_.ListLiveTaskTokens(now, max);
+  }
   Result<AccessToken> GetToken(const std::string& token_id) override { return inner_.GetToken(token_id); }
   Status RevokeToken(const std::string& token_id, int64_t now) override;
   Status TouchToken(const std::string& token_id, int64_t now) override;

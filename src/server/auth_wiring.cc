@@ -75,10 +75,13 @@ AuthService::~AuthService() {
 
 void AuthService::SyncLoop() {
   constexpr auto kPeriod = std::chrono::seconds(1);
+  constexpr int kSweepEveryTicks = 10;
   bool was_ok = true;  // log when sharing stops and resumes, not every second
+  int tick = 0;
   std::unique_lock lock(sync_mu_);
   while (!sync_cv_.wait_for(lock, kPeriod, [this] { return stopping_; })) {
     lock.unlock();
+    if (sweeper_ && tick++ % kSweepEveryTicks == 0) SweepTaskTokens();
     Status s = shared_limits_.Sync();
     if (!s.ok() && was_ok) {
       // Limits then hold per replica until the database answers again.
@@ -88,6 +91,15 @@ void AuthService::SyncLoop() {
     }
     was_ok = s.ok();
     lock.lock();
+  }
+}
+
+void AuthService::SweepTaskTokens() {
+  auto revoked = sweeper_->Sweep();
+  if (!revoked.ok()) {
+    CAIRN_LOG(kWarn, "auth", "cannot revoke the tokens of ended tasks: {}", revoked.status().ToString());
+  } else if (*revoked > 0) {
+    CAIRN_LOG(kInfo, "auth", "revoked {} task token(s) whose task had ended", *revoked);
   }
 }
 
@@ -186,6 +198,7 @@ void AuthService::Install(frontends::Router& router, frontends::AuthLayerDeps re
   if (deps_.tracking != nullptr) {
     run_experiments_ = std::make_unique<frontends::authz::RunExperiments>(*deps_.tracking);
     deps_.run_experiments = run_experiments_.get();
+    sweeper_ = std::make_unique<TaskTokenSweeper>(store_, *deps_.tracking, *clock_);
   }
   frontends::InstallAuthLayer(router, deps_);
   sync_thread_ = std::thread([this] { SyncLoop(); });

@@ -6,7 +6,9 @@
 // /api/2.0/cairn/auth/me = {"user":null,"auth_enabled":false}.
 //
 // Rate limits and login lockouts are shared with the other replicas on the
-// database: a thread syncs them once a second (auth/shared_limits.h).
+// database: a thread syncs them once a second (auth/shared_limits.h), and
+// every 10 s revokes the tokens of tasks that have ended
+// (task_token_sweeper.h).
 //
 // Lifecycle: Create (before the pipelines/tuning services: it installs the
 // task token minter), RegisterApi, then, after every route is on the
@@ -32,6 +34,7 @@
 #include "frontends/http/router.h"
 #include "server/server_config.h"
 #include "server/task_token_executor.h"
+#include "server/task_token_sweeper.h"
 
 namespace cairn::server {
 
@@ -52,6 +55,7 @@ class AuthService {
   Status Bootstrap(const ServerConfig& config);
   Result<MintedToken> MintTaskToken(const std::string& experiment_id, const std::string& run_id);
   void SyncLoop();
+  void SweepTaskTokens();
 
   std::unique_ptr<Clock> clock_;
   // Every auth read and write goes through this (--auth-cache-ms).
@@ -65,6 +69,7 @@ class AuthService {
   frontends::RequestLimits limits_;
   bool secure_cookie_ = false;
   std::unique_ptr<frontends::authz::RunExperiments> run_experiments_;
+  std::unique_ptr<TaskTokenSweeper> sweeper_;  // set by Install
   frontends::AuthLayerDeps deps_;
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;

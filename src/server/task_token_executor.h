@@ -11,9 +11,8 @@
 // own environment).
 //
 // When Poll first sees a launch finished (any end state), its token is
-// revoked: a token outlives its task only when the server restarted while
-// the task ran (the token is not known again), and then only until it
-// expires.
+// revoked. A token minted before a restart is not known here; the
+// TaskTokenSweeper revokes it once its run has ended in the database.
 // Thread-safety: as thread-safe as the wrapped executor.
 #pragma once
 

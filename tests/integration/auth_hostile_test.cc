@@ -1,8 +1,8 @@
 // Hostile input against the real `cairn server --auth`, each case on a
 // server of its own (lockouts are per client address, and every test
 // client is 127.0.0.1): brute force, malformed Authorization headers, a
-// start without an admin, the unchanged auth-off mode, and the scope of the
-// token a pipeline task gets.
+// start without an admin, the unchanged auth-off mode, and the scope and
+// revocation of the token a pipeline task gets.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -198,6 +198,71 @@ steps:
                                    As::Bearer(task_token));
   EXPECT_API_ERROR(after_end, 401, "UNAUTHENTICATED");
   EXPECT_NE(after_end.body.find("revoked"), std::string::npos) << after_end.body;
+}
+
+// The server that minted a task's token is killed while the task runs. The
+// restarted server never knew that token, yet once the task's run has ended
+// the token is revoked (server/task_token_sweeper.h) instead of living for
+// its 24 hours.
+TEST(AuthHostileTest, TaskTokensAreRevokedAfterARestartToo) {
+  AuthServer s({"--auth-max-failed-logins", "1000"});
+  ASSERT_NE(s.client, nullptr);
+  const std::string token_file =
+      (std::filesystem::temp_directory_path() / fmt::format("cairn-restart-token-{}", getpid())).string();
+  std::filesystem::remove(token_file);
+  const std::string spec = R"(name: outlives-its-server
+params:
+  tokenfile: {type: string, default: none}
+steps:
+  hold:
+    run: |
+      printf '%s' "$MLFLOW_TRACKING_TOKEN" > ${{ params.tokenfile }}.part
+      mv ${{ params.tokenfile }}.part ${{ params.tokenfile }}
+      sleep 3
+    timeout: 60s
+)";
+  Reply submitted = s.client->Call(
+      "POST", fmt::format("/api/2.0/cairn/pipelines/runs/submit?experiment_id=0&param=tokenfile={}", token_file), spec,
+      s.Admin(), "application/yaml");
+  ASSERT_OK_JSON(submitted);
+  const std::string run_id = submitted.json().Str("/run/run_id").value_or("");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(token_file) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(std::filesystem::exists(token_file)) << s.process->Log();
+  std::ifstream in(token_file);
+  const std::string task_token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(token_file);
+  ASSERT_EQ(task_token.rfind("cairn_task_", 0), 0u) << task_token;
+
+  ASSERT_TRUE(s.process->Restart().ok()) << s.process->Log();  // SIGKILL, then the same server again
+  s.client = std::make_unique<AuthClient>(s.process->port());
+  const std::string probe = "/api/2.0/mlflow/experiments/get?experiment_id=0";
+  EXPECT_EQ(s.client->Call("GET", probe, "", As::Bearer(task_token)).status, 200)
+      << "the token is stored, so it outlives the process that minted it";
+
+  std::string state;
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    state = s.client->Call("GET", "/api/2.0/cairn/pipelines/runs/get?run_id=" + run_id, "", s.Admin())
+                .json()
+                .Str("/run/state")
+                .value_or("");
+    if (state == "SUCCEEDED" || state == "FAILED" || state == "CANCELLED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(state == "SUCCEEDED" || state == "FAILED") << state << s.process->Log();
+  // The sweep runs every 10 s.
+  Reply after;
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    after = s.client->Call("GET", probe, "", As::Bearer(task_token));
+    if (after.status == 401) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_API_ERROR(after, 401, "UNAUTHENTICATED");
+  EXPECT_NE(after.body.find("revoked"), std::string::npos) << after.body;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -86,8 +87,18 @@ class FakeAuthStore final : public AuthStore {
     std::lock_guard lock(mu_);
     std::vector<AccessToken> out;
     for (const auto& [id, t] : tokens_) {
-      if (t.user_id == user_id) out.push_back(t);
+      if (t.user_id == user_id && t.kind == "personal") out.push_back(t);
     }
+    return out;
+  }
+  Result<std::vector<AccessToken>> ListLiveTaskTokens(int64_t now, int max) override {
+    std::lock_guard lock(mu_);
+    std::vector<AccessToken> out;
+    for (const auto& [id, t] : tokens_) {
+      if (t.kind == "task" && !t.revoked_time && (!t.expires_time || *t.expires_time > now)) out.push_back(t);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.created_time < b.created_time; });
+    if (out.size() > static_cast<size_t>(std::max(max, 0))) out.resize(static_cast<size_t>(std::max(max, 0)));
     return out;
   }
   Result<AccessToken> GetToken(const std::string& token_id) override {

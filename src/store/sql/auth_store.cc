@@ -260,6 +260,26 @@ Result<std::vector<AccessToken>> SqlAuthStore::ListTokens(int64_t user_id) {
   return tokens;
 }
 
+Result<std::vector<AccessToken>> SqlAuthStore::ListLiveTaskTokens(int64_t now, int max) {
+  std::vector<AccessToken> tokens;
+  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
+    static const std::string sql = fmt::format(
+        "SELECT {} FROM auth_tokens WHERE kind = 'task' AND revoked_time IS NULL "
+        "AND (expires_time IS NULL OR expires_time > ?) ORDER BY created_time LIMIT ?",
+        kTokenColumns);
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
+    CAIRN_RETURN_IF_ERROR(stmt->BindInt64(1, now));
+    CAIRN_RETURN_IF_ERROR(stmt->BindInt64(2, max));
+    for (;;) {
+      CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      tokens.push_back(ReadToken(*stmt));
+    }
+    return Status::Ok();
+  }));
+  return tokens;
+}
+
 Status SqlAuthStore::RevokeToken(const std::string& token_id, int64_t now) {
   return db_->Write([&](Connection& db) {
     return RunChanging(db, "UPDATE auth_tokens SET revoked_time = COALESCE(revoked_time, ?) WHERE token_id = ?",

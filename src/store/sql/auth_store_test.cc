@@ -110,6 +110,26 @@ TEST_P(AuthStoreTest, TokensAndSessions) {
   EXPECT_EQ(store_->RevokeToken("nope", 1).code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->ListTokens(user->id)->size(), 1u);
 
+  // Task tokens: not among the user's tokens; listed while live.
+  auth::AccessToken task = token;
+  task.kind = "task";
+  for (const char* id : {"task-live", "task-expired", "task-revoked", "task-forever"}) {
+    task.token_id = id;
+    task.token_hash = std::string("hash-") + id;
+    task.created_time = task.created_time + 1;
+    task.expires_time = std::string(id) == "task-expired" ? std::optional<int64_t>(40) : std::optional<int64_t>(100);
+    if (std::string(id) == "task-forever") task.expires_time.reset();
+    ASSERT_TRUE(store_->CreateToken(task).ok()) << id;
+  }
+  ASSERT_TRUE(store_->RevokeToken("task-revoked", 45).ok());
+  EXPECT_EQ(store_->ListTokens(user->id)->size(), 1u);
+  auto live = store_->ListLiveTaskTokens(50, 10);
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  ASSERT_EQ(live->size(), 2u);
+  EXPECT_EQ((*live)[0].token_id, "task-live");
+  EXPECT_EQ((*live)[1].token_id, "task-forever");
+  EXPECT_EQ(store_->ListLiveTaskTokens(50, 1)->size(), 1u);
+
   ASSERT_TRUE(store_->CreateSession({"sess", user->id, "csrf", 1, 1000}).ok());
   auto session = store_->FindSession("sess");
   ASSERT_TRUE(session.ok());
