@@ -5,6 +5,10 @@
 # timeout fails the run and leaves the reproducer in build/fuzz/findings/.
 #   fuzz/run.sh [SECONDS_PER_TARGET]     (default 20)
 # Reproduce a finding: build/fuzz/fuzz/fuzz_<name> build/fuzz/findings/<file>
+#
+# The mutation seed comes from the commit (CAIRN_FUZZ_SEED overrides it), so
+# a CI run is reproducible: `fuzz/run.sh 60` at the same commit walks the
+# same inputs, further. Each commit still explores a different path.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-${CAIRN_FUZZ_SECONDS:-20}}
@@ -15,6 +19,14 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCAIRN_BUILD_FUZZERS=ON -DCAIRN_BUILD_TESTS=OFF -DCAIRN_BUILD_BENCH=OFF -DCAIRN_BUILD_UI=OFF \
     -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 fi
+if [ -n "${CAIRN_FUZZ_SEED:-}" ]; then
+  seed=$CAIRN_FUZZ_SEED
+elif head=$(git -C "$root" rev-parse --short=7 HEAD 2>/dev/null); then
+  seed=$((16#$head))
+else
+  seed=0  # libFuzzer picks one
+fi
+echo "fuzz seed: $seed"
 targets=(search_filter request_params auth_headers pipeline_spec tuning_spec)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 mkdir -p "$build/findings"
@@ -26,7 +38,7 @@ for t in "${targets[@]}"; do
   # -timeout: one input taking longer than this is a hang (a finding);
   # -rss_limit_mb bounds memory; -max_len keeps inputs spec-sized.
   if ! "$build/fuzz/fuzz_$t" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-       -max_len=65536 -artifact_prefix="$build/findings/$t-" -print_final_stats=1 >"$build/$t.log" 2>&1; then
+       -max_len=65536 -seed="$seed" -artifact_prefix="$build/findings/$t-" -print_final_stats=1 >"$build/$t.log" 2>&1; then
     echo "fuzz_$t: FAILED (see $build/$t.log and $build/findings/)"; tail -n 40 "$build/$t.log"; failed=1
   else
     echo "fuzz_$t: ok ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build/$t.log" | grep -o '[0-9]*$') inputs in ${seconds}s)"
