@@ -1,0 +1,46 @@
+// A process's logs in a side panel: stdout/stderr switch, the text read from
+// the start and followed while the process is active (lib/useFollowedLog).
+// The pipeline task and tuning trial panels differ only in where a chunk is
+// read from and in their words.
+import { useFollowedLog, type LogChunkLike } from '../lib/useFollowedLog';
+import { ErrorState } from './common';
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface LogsSectionProps {
+  read: (offset: number, signal: AbortSignal) => Promise<LogChunkLike>;
+  streamKey: string; // names the stream read (a new key starts over)
+  active: boolean; // follow while it holds
+  stream: LogStream;
+  onStream: (s: LogStream) => void;
+  testId: string; // of the <pre>
+  what: string; // "task", "trial": in "Following while the … runs."
+  cli: string; // the command that prints all of it
+}
+
+export function LogsSection({ read, streamKey, active, stream, onStream, testId, what, cli }: LogsSectionProps) {
+  const logs = useFollowedLog(read, streamKey, active);
+  return (
+    <section aria-label="Logs">
+      <div className="toolbar">
+        <h3 className="fill">Logs</h3>
+        <div role="group" aria-label="Log stream" className="segmented">
+          {(['stdout', 'stderr'] as const).map((s) => (
+            <button key={s} type="button" aria-pressed={stream === s} className={stream === s ? 'on' : ''} onClick={() => onStream(s)}>
+              {s}
+            </button>
+          ))}
+        </div>
+      </div>
+      {logs.error ? (
+        <ErrorState error={logs.error} title="Could not read the logs" />
+      ) : (
+        <pre className="preview-text logs" data-testid={testId} data-stream={stream} data-loaded={logs.loaded}>
+          {!logs.loaded ? 'Loading…' : logs.text || (active ? `(no ${stream} yet)` : `(no ${stream})`)}
+        </pre>
+      )}
+      {logs.truncated && <p className="warning small">Only the first 2 MiB are shown; `{cli}` prints everything.</p>}
+      {active && <p className="muted small">Following while the {what} runs.</p>}
+    </section>
+  );
+}
