@@ -1,14 +1,17 @@
 // One pipeline run: its facts, the run graph (or the task list) with live
 // task states, polled while the run is active, and the task panel. View
 // mode, open task, expanded groups, list filter and log stream live in the URL.
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { cancelPipelineRun, getPipelineRun } from '../api/pipelines';
-import { Breadcrumbs, EmptyState, ErrorState, KeyValueTable, Loading } from '../components/common';
+import { Breadcrumbs, EmptyState, KeyValueTable } from '../components/common';
+import { TimeFacts, TrackingRunFact } from '../components/Facts';
+import { FirstLoad, LiveHeader } from '../components/LiveHeader';
 import { PipelineGraph } from '../components/PipelineGraph';
 import { CountChips } from '../components/StateChips';
 import { TaskList } from '../components/TaskList';
+import { StopButton } from '../components/StopButton';
 import { TaskPanel } from '../components/TaskPanel';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatTime } from '../lib/format';
 import { layoutGraph } from '../lib/graphLayout';
 import { useAsync, usePolling } from '../lib/hooks';
 import { buildTaskTree, buildViewGraph, childrenOf, effectiveExpanded, structureKey, taskRows } from '../lib/pipelineGraph';
@@ -21,49 +24,6 @@ const POLL_MS = 1500;
 // Above this many tasks the page opens in the list view (the graph is still
 // one click away, with loops collapsed).
 const LIST_BY_DEFAULT = 500;
-
-function CancelButton({ runId, cancelling, onDone }: { runId: string; cancelling: boolean; onDone: () => void }) {
-  const [confirm, setConfirm] = useState(false);
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
-  if (cancelling) return <span className="muted small">Cancelling…</span>;
-  return (
-    <span className="inline-form" style={{ marginTop: 0 }}>
-      {!confirm ? (
-        <button type="button" onClick={() => setConfirm(true)}>
-          Cancel run
-        </button>
-      ) : (
-        <>
-          <span className="small">Kill its running tasks?</span>
-          <button
-            type="button"
-            className="danger"
-            disabled={busy}
-            onClick={async () => {
-              setBusy(true);
-              try {
-                await cancelPipelineRun(runId);
-                setConfirm(false);
-                onDone();
-              } catch (e) {
-                setError(e as Error);
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            Yes, cancel the run
-          </button>
-          <button type="button" onClick={() => setConfirm(false)}>
-            Keep running
-          </button>
-        </>
-      )}
-      {error && <span className="warning small">{error.message}</span>}
-    </span>
-  );
-}
 
 function Legend() {
   return (
@@ -118,15 +78,17 @@ export default function PipelineRunPage({ runId, view }: { runId: string; view: 
     [setView, view.toggled],
   );
 
-  if (polled.error && !polled.data) {
+  if (!polled.data) {
     return (
-      <div className="page">
-        <Breadcrumbs items={[{ label: 'Pipelines', href: href.pipelines() }, { label: runId }]} />
-        <ErrorState error={polled.error} retry={polled.reload} title="Could not load this pipeline run" />
-      </div>
+      <FirstLoad
+        error={polled.error}
+        retry={polled.reload}
+        crumbs={[{ label: 'Pipelines', href: href.pipelines() }, { label: runId }]}
+        errorTitle="Could not load this pipeline run"
+        loading="Loading the pipeline run"
+      />
     );
   }
-  if (!polled.data) return <Loading what="Loading the pipeline run" />;
 
   const run = polled.data.run;
   const active = isActiveRun(run.state);
@@ -141,30 +103,36 @@ export default function PipelineRunPage({ runId, view }: { runId: string; view: 
   return (
     <div className="page page-wide">
       <Breadcrumbs items={[{ label: 'Pipelines', href: href.pipelines() }, { label: runName(run) }]} />
-      <div className="title-row">
-        <h1>{runName(run)}</h1>
-        <span className={`badge badge-${RUN_STATE_CLASS[run.state]}`} data-testid="pipeline-run-state">
-          {run.state}
-        </span>
-        {active && <CancelButton runId={run.run_id} cancelling={run.state === 'CANCELLING' || !!run.cancel_requested} onDone={polled.reload} />}
-        {active && <span className="muted small" aria-live="polite">live · refreshes every {POLL_MS / 1000} s</span>}
-        {polled.error && <span className="warning small">Last refresh failed: {polled.error.message}</span>}
-      </div>
+      <LiveHeader
+        title={runName(run)}
+        state={run.state}
+        badgeClass={RUN_STATE_CLASS[run.state]}
+        stateTestId="pipeline-run-state"
+        active={active}
+        action={
+          <StopButton
+            label="Cancel run"
+            question="Kill its running tasks?"
+            confirmLabel="Yes, cancel the run"
+            stoppingText="Cancelling…"
+            stopping={run.state === 'CANCELLING' || !!run.cancel_requested}
+            stop={() => cancelPipelineRun(run.run_id)}
+            onDone={polled.reload}
+          />
+        }
+        pollMs={POLL_MS}
+        error={polled.error}
+      />
       <dl className="facts">
         <div><dt>Pipeline</dt><dd>{run.pipeline_name}</dd></div>
         <div><dt>Source</dt><dd className="mono small">{run.source_name}</dd></div>
         <div><dt>Created</dt><dd>{formatTime(run.created_time)}</dd></div>
-        <div><dt>Started</dt><dd>{formatTime(run.started_time) || '—'}</dd></div>
-        <div><dt>Finished</dt><dd>{formatTime(run.finished_time) || '—'}</dd></div>
-        <div><dt>Duration</dt><dd>{formatDuration(pipelineRunDuration(run)) || '—'}</dd></div>
+        <TimeFacts started={run.started_time} finished={run.finished_time} duration={pipelineRunDuration(run)} />
         <div>
           <dt>Tasks ({totalCount(counts)})</dt>
           <dd><CountChips counts={counts} /></dd>
         </div>
-        <div>
-          <dt>Tracking run</dt>
-          <dd>{run.mlflow_run_id ? <a href={href.runById(run.mlflow_run_id)}>open the run</a> : <span className="muted">none</span>}</dd>
-        </div>
+        <TrackingRunFact runId={run.mlflow_run_id} link="open the run" />
         <div><dt>Run id</dt><dd className="mono small">{run.run_id}</dd></div>
       </dl>
       {run.state === 'CANCELLED' ? (

@@ -2,11 +2,16 @@
 // importance, the trials table (state filter and sort in the URL) and a
 // trial's side panel with its logs. Polled while the experiment is active;
 // a running one can be stopped.
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { TRIAL_STATES, getTuningExperiment, stopTuningExperiment, type Trial } from '../api/tuning';
 import { BestSoFarChart } from '../components/BestSoFarChart';
-import { Breadcrumbs, EmptyState, ErrorState, Loading } from '../components/common';
+import { Breadcrumbs, EmptyState } from '../components/common';
+import { TrackingRunFact } from '../components/Facts';
 import { ImportanceBars } from '../components/ImportanceBars';
+import { FirstLoad, LiveHeader } from '../components/LiveHeader';
+import { SortHeader } from '../components/SortHeader';
+import { StateSelect } from '../components/StateSelect';
+import { StopButton } from '../components/StopButton';
 import { TrialPanel } from '../components/TrialPanel';
 import { formatDuration, formatNumber, formatTime } from '../lib/format';
 import { usePolling } from '../lib/hooks';
@@ -25,49 +30,7 @@ import {
 import { href, replaceHash, type TrialSortKey, type TuningExperimentView } from '../lib/urlState';
 
 const POLL_MS = 1500;
-
-function StopButton({ experimentId, stopping, onDone }: { experimentId: string; stopping: boolean; onDone: () => void }) {
-  const [confirm, setConfirm] = useState(false);
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
-  if (stopping) return <span className="muted small">Stopping…</span>;
-  return (
-    <span className="inline-form" style={{ marginTop: 0 }}>
-      {!confirm ? (
-        <button type="button" onClick={() => setConfirm(true)}>
-          Stop experiment
-        </button>
-      ) : (
-        <>
-          <span className="small">Kill its running trials?</span>
-          <button
-            type="button"
-            className="danger"
-            disabled={busy}
-            onClick={async () => {
-              setBusy(true);
-              try {
-                await stopTuningExperiment(experimentId);
-                setConfirm(false);
-                onDone();
-              } catch (e) {
-                setError(e as Error);
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            Yes, stop it
-          </button>
-          <button type="button" onClick={() => setConfirm(false)}>
-            Keep running
-          </button>
-        </>
-      )}
-      {error && <span className="warning small">{error.message}</span>}
-    </span>
-  );
-}
+const trialStateWords = (s: string) => s.toLowerCase().replace('_', ' ');
 
 interface Column {
   key: TrialSortKey;
@@ -103,17 +66,9 @@ function TrialsTable({
     <table className="list trials" data-testid="trials-table">
       <thead>
         <tr>
-          {columns.map((c) => {
-            const sorted = view.sort.key === c.key;
-            return (
-              <th key={c.key} className={c.num ? 'num' : undefined} data-col={c.key} aria-sort={sorted ? (view.sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-                <button type="button" className="sort" onClick={() => sortBy(c.key)}>
-                  {c.label}
-                  {sorted && <span className="arrow">{view.sort.dir === 'asc' ? '▲' : '▼'}</span>}
-                </button>
-              </th>
-            );
-          })}
+          {columns.map((c) => (
+            <SortHeader key={c.key} label={c.label} col={c.key} sort={view.sort} onSort={sortBy} num={c.num} />
+          ))}
           <th>Tracking run</th>
         </tr>
       </thead>
@@ -164,15 +119,17 @@ export default function TuningExperimentPage({ experimentId, view }: { experimen
   const params = useMemo(() => parameterNames(trials ?? []), [trials]);
   const shown = useMemo(() => visibleTrials(trials ?? [], view), [trials, view]);
 
-  if (polled.error && !polled.data) {
+  if (!polled.data) {
     return (
-      <div className="page">
-        <Breadcrumbs items={[{ label: 'Tuning', href: href.tuning() }, { label: experimentId }]} />
-        <ErrorState error={polled.error} retry={polled.reload} title="Could not load this tuning experiment" />
-      </div>
+      <FirstLoad
+        error={polled.error}
+        retry={polled.reload}
+        crumbs={[{ label: 'Tuning', href: href.tuning() }, { label: experimentId }]}
+        errorTitle="Could not load this tuning experiment"
+        loading="Loading the tuning experiment"
+      />
     );
   }
-  if (!polled.data) return <Loading what="Loading the tuning experiment" />;
 
   const { experiment: e, trial_counts: counts, parameter_importance: importance } = polled.data;
   const active = isActiveExperiment(e);
@@ -186,15 +143,26 @@ export default function TuningExperimentPage({ experimentId, view }: { experimen
   return (
     <div className="page page-wide">
       <Breadcrumbs items={[{ label: 'Tuning', href: href.tuning() }, { label: e.name }]} />
-      <div className="title-row">
-        <h1>{e.name}</h1>
-        <span className={`badge badge-${EXPERIMENT_STATE_CLASS[e.state] ?? 'none'}`} data-testid="tuning-state">
-          {e.state}
-        </span>
-        {active && <StopButton experimentId={e.experiment_id} stopping={!!e.stop_requested} onDone={polled.reload} />}
-        {active && <span className="muted small" aria-live="polite">live · refreshes every {POLL_MS / 1000} s</span>}
-        {polled.error && <span className="warning small">Last refresh failed: {polled.error.message}</span>}
-      </div>
+      <LiveHeader
+        title={e.name}
+        state={e.state}
+        badgeClass={EXPERIMENT_STATE_CLASS[e.state] ?? 'none'}
+        stateTestId="tuning-state"
+        active={active}
+        action={
+          <StopButton
+            label="Stop experiment"
+            question="Kill its running trials?"
+            confirmLabel="Yes, stop it"
+            stoppingText="Stopping…"
+            stopping={!!e.stop_requested}
+            stop={() => stopTuningExperiment(e.experiment_id)}
+            onDone={polled.reload}
+          />
+        }
+        pollMs={POLL_MS}
+        error={polled.error}
+      />
       {(e.reason || e.message) && (
         <p className={e.state === 'FAILED' ? 'warning' : 'muted'} data-testid="tuning-reason">
           {e.reason}
@@ -226,10 +194,7 @@ export default function TuningExperimentPage({ experimentId, view }: { experimen
           <dt>Duration</dt>
           <dd>{e.started_ms ? formatDuration((e.finished_ms || Date.now()) - e.started_ms) : '—'}</dd>
         </div>
-        <div>
-          <dt>Tracking run</dt>
-          <dd>{e.mlflow_run_id ? <a href={href.runById(e.mlflow_run_id)}>open the run</a> : <span className="muted">none</span>}</dd>
-        </div>
+        <TrackingRunFact runId={e.mlflow_run_id} link="open the run" />
         {e.source_name && <div><dt>Source</dt><dd className="mono small">{e.source_name}</dd></div>}
         <div><dt>Id</dt><dd className="mono small">{e.experiment_id}</dd></div>
       </dl>
@@ -253,17 +218,7 @@ export default function TuningExperimentPage({ experimentId, view }: { experimen
       </div>
       <div className="toolbar">
         <h2 className="fill">Trials</h2>
-        <label>
-          State{' '}
-          <select aria-label="Show trials in state" value={view.state} onChange={(ev) => setView({ state: ev.target.value })}>
-            <option value="">any</option>
-            {TRIAL_STATES.map((s) => (
-              <option key={s} value={s}>
-                {s.toLowerCase().replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StateSelect label="Show trials in state" states={TRIAL_STATES} value={view.state} onChange={(state) => setView({ state })} format={trialStateWords} />
       </div>
       <p className="muted small status-line" data-testid="trials-status">
         {shown.length === all.length ? `${all.length} trial${all.length === 1 ? '' : 's'}` : `${shown.length} of ${all.length} trials`}
@@ -275,7 +230,7 @@ export default function TuningExperimentPage({ experimentId, view }: { experimen
               {active ? 'Trials appear here as the controller launches them.' : e.message || null}
             </EmptyState>
           ) : shown.length === 0 ? (
-            <EmptyState title={`No trial is ${view.state.toLowerCase().replace('_', ' ')}`}>
+            <EmptyState title={`No trial is ${trialStateWords(view.state)}`}>
               <button type="button" className="link" onClick={() => setView({ state: '' })}>
                 Show trials in any state
               </button>
