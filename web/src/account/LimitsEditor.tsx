@@ -3,6 +3,8 @@
 // server's to check; its message is shown.
 import { useState, type FormEvent } from 'react';
 import { updateLimits, type ManagedUser, type UserLimits } from '../api/account';
+import { FormError } from '../components/FormMessage';
+import { LabelledInput } from '../components/LabelledInput';
 
 type Key = keyof UserLimits;
 
@@ -59,19 +61,19 @@ export function LimitsEditor({ user, onSaved, onCancel }: { user: ManagedUser; o
   return (
     <form className="inline-form" onSubmit={submit} aria-label={`Limits of ${user.username}`}>
       {LIMIT_FIELDS.map(({ key, label, hint }) => (
-        <label key={key} className="small">
-          {label}{' '}
-          <input
-            name={key}
-            inputMode="decimal"
-            placeholder="server default"
-            title={hint}
-            aria-label={`${label} for ${user.username}`}
-            value={text[key]}
-            onChange={(e) => setText((t) => ({ ...t, [key]: e.target.value }))}
-            disabled={busy}
-          />
-        </label>
+        <LabelledInput
+          key={key}
+          label={label}
+          labelClass="small"
+          name={key}
+          inputMode="decimal"
+          placeholder="server default"
+          title={hint}
+          aria-label={`${label} for ${user.username}`}
+          value={text[key]}
+          onValue={(v) => setText((t) => ({ ...t, [key]: v }))}
+          disabled={busy}
+        />
       ))}
       <button type="submit" className="primary" disabled={busy}>
         Save limits
@@ -79,11 +81,7 @@ export function LimitsEditor({ user, onSaved, onCancel }: { user: ManagedUser; o
       <button type="button" onClick={onCancel} disabled={busy}>
         Cancel
       </button>
-      {error && (
-        <span className="warning small" role="alert">
-          {error}
-        </span>
-      )}
+      <FormError error={error} />
     </form>
   );
 }

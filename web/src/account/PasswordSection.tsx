@@ -3,12 +3,14 @@
 // Both fields are cleared after every attempt.
 import { useState, type FormEvent } from 'react';
 import { updatePassword } from '../api/account';
+import { FormMessage, type FormResult } from '../components/FormMessage';
+import { PasswordField } from '../components/LabelledInput';
 
 export function PasswordSection({ username }: { username: string }) {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<FormResult | null>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -41,38 +43,14 @@ export function PasswordSection({ username }: { username: string }) {
       <form className="inline-form" method="post" onSubmit={submit} aria-label="Change your password" noValidate>
         {/* Lets password managers tie the new password to this account. */}
         <input type="hidden" name="username" autoComplete="username" value={username} readOnly />
-        <label>
-          New password{' '}
-          <input
-            type="password"
-            name="new-password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            disabled={busy}
-          />
-        </label>
-        <label>
-          Repeat it{' '}
-          <input
-            type="password"
-            name="new-password-again"
-            autoComplete="new-password"
-            value={again}
-            onChange={(e) => setAgain(e.target.value)}
-            disabled={busy}
-          />
-        </label>
+        <PasswordField label="New password" name="new-password" value={password} onValue={setPassword} disabled={busy} />
+        <PasswordField label="Repeat it" name="new-password-again" value={again} onValue={setAgain} disabled={busy} />
         <button type="submit" disabled={busy}>
           {busy ? 'Changing…' : 'Change password'}
         </button>
       </form>
       <p className="muted small">8 to 1024 bytes.</p>
-      {result && (
-        <p className={result.ok ? 'small' : 'warning small'} role={result.ok ? 'status' : 'alert'}>
-          {result.text}
-        </p>
-      )}
+      <FormMessage result={result} block />
     </section>
   );
 }

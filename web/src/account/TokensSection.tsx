@@ -10,8 +10,11 @@ import {
   type AccessToken,
   type CreatedToken,
 } from '../api/account';
+import { AsyncView } from '../components/AsyncView';
 import { ConfirmButton } from '../components/ConfirmButton';
-import { EmptyState, ErrorState, Loading } from '../components/common';
+import { EmptyState } from '../components/common';
+import { FormError } from '../components/FormMessage';
+import { LabelledInput } from '../components/LabelledInput';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/hooks';
 import { NewToken } from './NewToken';
@@ -88,10 +91,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
 
   return (
     <form className="inline-form" onSubmit={submit} aria-label="Create an access token">
-      <label>
-        Token name{' '}
-        <input name="token-name" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} disabled={busy} />
-      </label>
+      <LabelledInput label="Token name" name="token-name" value={name} maxLength={200} onValue={setName} disabled={busy} />
       <label>
         Expires in{' '}
         <select name="token-expiry" value={days} onChange={(e) => setDays(Number(e.target.value))} disabled={busy}>
@@ -118,11 +118,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
       <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Creating…' : 'Create token'}
       </button>
-      {error && (
-        <span className="warning small" role="alert">
-          {error}
-        </span>
-      )}
+      <FormError error={error} />
     </form>
   );
 }
@@ -145,34 +141,36 @@ export function TokensSection() {
         }}
       />
       {created && <NewToken created={created} onDone={() => setCreated(null)} />}
-      {tokens.error && !tokens.data ? (
-        <ErrorState error={tokens.error} retry={tokens.reload} title="Could not load your tokens" />
-      ) : !tokens.data ? (
-        <Loading what="Loading tokens" />
-      ) : tokens.data.length === 0 ? (
-        <EmptyState title="No access tokens yet" />
-      ) : (
-        <table className="list" aria-label="Access tokens">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th>Workspace</th>
-              <th>State</th>
-              <th>
-                <span className="skip">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...tokens.data].sort((a, b) => b.created_time - a.created_time).map((t) => (
-              <TokenRow key={t.token_id} token={t} now={now} onRevoked={tokens.reload} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AsyncView
+        state={tokens}
+        errorTitle="Could not load your tokens"
+        loading="Loading tokens"
+        isEmpty={(list) => list.length === 0}
+        empty={<EmptyState title="No access tokens yet" />}
+      >
+        {(list) => (
+          <table className="list" aria-label="Access tokens">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Created</th>
+                <th>Expires</th>
+                <th>Last used</th>
+                <th>Workspace</th>
+                <th>State</th>
+                <th>
+                  <span className="skip">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...list].sort((a, b) => b.created_time - a.created_time).map((t) => (
+                <TokenRow key={t.token_id} token={t} now={now} onRevoked={tokens.reload} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </AsyncView>
     </section>
   );
 }

@@ -4,8 +4,10 @@
 // listed (api/account.ts).
 import { useState, type FormEvent } from 'react';
 import { createUser, deleteUser, listUsers, setAdmin, type ManagedUser } from '../api/account';
+import { AsyncView } from '../components/AsyncView';
 import { ConfirmButton } from '../components/ConfirmButton';
-import { ErrorState, Loading } from '../components/common';
+import { FormError, FormMessage, type FormResult } from '../components/FormMessage';
+import { LabelledInput, PasswordField } from '../components/LabelledInput';
 import { useAsync } from '../lib/hooks';
 import { LIMIT_FIELDS, LimitsEditor, formatLimit } from './LimitsEditor';
 
@@ -13,7 +15,7 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<FormResult | null>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -38,29 +40,12 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
 
   return (
     <form className="inline-form" method="post" onSubmit={submit} aria-label="Create a user" noValidate>
-      <label>
-        New username{' '}
-        <input name="new-username" autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} disabled={busy} />
-      </label>
-      <label>
-        Initial password{' '}
-        <input
-          type="password"
-          name="new-user-password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          disabled={busy}
-        />
-      </label>
+      <LabelledInput label="New username" name="new-username" autoComplete="off" value={username} onValue={setUsername} disabled={busy} />
+      <PasswordField label="Initial password" name="new-user-password" value={password} onValue={setPassword} disabled={busy} />
       <button type="submit" disabled={busy}>
         {busy ? 'Creating…' : 'Create user'}
       </button>
-      {result && (
-        <span className={result.ok ? 'small' : 'warning small'} role={result.ok ? 'status' : 'alert'}>
-          {result.text}
-        </span>
-      )}
+      <FormMessage result={result} />
     </form>
   );
 }
@@ -89,11 +74,7 @@ function AdminToggle({ user, onChanged }: { user: ManagedUser; onChanged: () => 
       >
         {user.is_admin ? 'Remove admin' : 'Make admin'}
       </button>
-      {error && (
-        <span className="warning small" role="alert">
-          {error}
-        </span>
-      )}
+      <FormError error={error} />
     </>
   );
 }
@@ -164,29 +145,27 @@ export function UsersSection({ me }: { me: string }) {
         <code>--max-body-bytes</code>, <code>--auth-max-upload-bytes</code>).
       </p>
       <CreateUserForm onCreated={users.reload} />
-      {users.error && !users.data ? (
-        <ErrorState error={users.error} retry={users.reload} title="Could not load the users" />
-      ) : !users.data ? (
-        <Loading what="Loading users" />
-      ) : (
-        <table className="list" aria-label="Users">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Role</th>
-              <th>Limits</th>
-              <th>
-                <span className="skip">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.map((u) => (
-              <UserRow key={u.username} user={u} me={me} onChanged={users.reload} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AsyncView state={users} errorTitle="Could not load the users" loading="Loading users">
+        {(list) => (
+          <table className="list" aria-label="Users">
+            <thead>
+              <tr>
+                <th>User</th>
+                <th>Role</th>
+                <th>Limits</th>
+                <th>
+                  <span className="skip">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((u) => (
+                <UserRow key={u.username} user={u} me={me} onChanged={users.reload} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </AsyncView>
     </section>
   );
 }
