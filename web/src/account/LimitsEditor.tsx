@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { updateLimits, type ManagedUser, type UserLimits } from '../api/account';
 import { FormError } from '../components/FormMessage';
 import { LabelledInput } from '../components/LabelledInput';
+import { useAction } from '../lib/useAction';
 
 type Key = keyof UserLimits;
 
@@ -38,8 +39,7 @@ export function LimitsEditor({ user, onSaved, onCancel }: { user: ManagedUser; o
     max_request_bytes: user.limits.max_request_bytes?.toString() ?? '',
     max_upload_bytes: user.limits.max_upload_bytes?.toString() ?? '',
   }));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -48,14 +48,7 @@ export function LimitsEditor({ user, onSaved, onCancel }: { user: ManagedUser; o
       setError(limits);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await updateLimits(user.username, limits));
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+    await run(async () => onSaved(await updateLimits(user.username, limits)));
   }
 
   return (

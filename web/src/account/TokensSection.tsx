@@ -17,6 +17,7 @@ import { FormError } from '../components/FormMessage';
 import { LabelledInput } from '../components/LabelledInput';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/hooks';
+import { useAction } from '../lib/useAction';
 import { NewToken } from './NewToken';
 
 const DAY_S = 24 * 60 * 60;
@@ -65,8 +66,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
   const [name, setName] = useState('');
   const [days, setDays] = useState(DEFAULT_EXPIRY_DAYS);
   const [workspace, setWorkspace] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   // Only the workspaces the user belongs to (all, for an admin); without any
   // the choice is not offered.
   const workspaces = useAsync((signal) => listWorkspaces(signal), []);
@@ -77,16 +77,10 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
       setError('Give the token a name, so you know later which script holds it.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onCreated(await createToken({ name: name.trim(), expiresInSeconds: days * DAY_S, workspace: workspace || undefined }));
       setName('');
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

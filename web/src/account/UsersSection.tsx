@@ -9,6 +9,7 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { FormError, FormMessage, type FormResult } from '../components/FormMessage';
 import { LabelledInput, PasswordField } from '../components/LabelledInput';
 import { useAsync } from '../lib/hooks';
+import { useAction } from '../lib/useAction';
 import { LIMIT_FIELDS, LimitsEditor, formatLimit } from './LimitsEditor';
 
 function CreateUserForm({ onCreated }: { onCreated: () => void }) {
@@ -51,26 +52,19 @@ function CreateUserForm({ onCreated }: { onCreated: () => void }) {
 }
 
 function AdminToggle({ user, onChanged }: { user: ManagedUser; onChanged: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   return (
     <>
       <button
         type="button"
         disabled={busy}
         aria-label={`${user.is_admin ? 'Remove admin from' : 'Make admin'} ${user.username}`}
-        onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
+        onClick={() =>
+          run(async () => {
             await setAdmin(user.username, !user.is_admin);
             onChanged();
-          } catch (err) {
-            setError((err as Error).message);
-          } finally {
-            setBusy(false);
-          }
-        }}
+          })
+        }
       >
         {user.is_admin ? 'Remove admin' : 'Make admin'}
       </button>

@@ -3,6 +3,8 @@
 // nothing; the question's own button does it. The server's error is shown
 // next to it.
 import { useState } from 'react';
+import { useAction } from '../lib/useAction';
+import { FormError } from './FormMessage';
 
 export function ConfirmButton({
   label,
@@ -20,8 +22,7 @@ export function ConfirmButton({
   ariaLabel?: string;
 }) {
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   if (!asking) {
     return (
       <button type="button" aria-label={ariaLabel} onClick={() => { setAsking(true); setError(null); }}>
@@ -36,29 +37,19 @@ export function ConfirmButton({
         type="button"
         className="danger"
         disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
+        onClick={() =>
+          run(async () => {
             await action();
             setAsking(false);
-          } catch (e) {
-            setError((e as Error).message);
-          } finally {
-            setBusy(false);
-          }
-        }}
+          })
+        }
       >
         {confirmLabel}
       </button>
       <button type="button" disabled={busy} onClick={() => setAsking(false)}>
         Cancel
       </button>
-      {error && (
-        <span className="warning small" role="alert">
-          {error}
-        </span>
-      )}
+      <FormError error={error} />
     </span>
   );
 }

@@ -3,6 +3,7 @@
 // "Keep running" takes the question back. Once stopping, it says so instead.
 // Unlike ConfirmButton, the stop is not final for the page: it keeps polling.
 import { useState } from 'react';
+import { useAction } from '../lib/useAction';
 
 export interface StopButtonProps {
   label: string; // "Cancel run"
@@ -16,8 +17,7 @@ export interface StopButtonProps {
 
 export function StopButton({ label, question, confirmLabel, stoppingText, stopping, stop, onDone }: StopButtonProps) {
   const [confirm, setConfirm] = useState(false);
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   if (stopping) return <span className="muted small">{stoppingText}</span>;
   return (
     <span className="inline-form" style={{ marginTop: 0 }}>
@@ -32,18 +32,13 @@ export function StopButton({ label, question, confirmLabel, stoppingText, stoppi
             type="button"
             className="danger"
             disabled={busy}
-            onClick={async () => {
-              setBusy(true);
-              try {
+            onClick={() =>
+              run(async () => {
                 await stop();
                 setConfirm(false);
                 onDone();
-              } catch (e) {
-                setError(e as Error);
-              } finally {
-                setBusy(false);
-              }
-            }}
+              })
+            }
           >
             {confirmLabel}
           </button>
@@ -52,7 +47,7 @@ export function StopButton({ label, question, confirmLabel, stoppingText, stoppi
           </button>
         </>
       )}
-      {error && <span className="warning small">{error.message}</span>}
+      {error && <span className="warning small">{error}</span>}
     </span>
   );
 }
