@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { searchExperiments } from '../api/mlflow';
 import type { Experiment } from '../api/types';
 import { Breadcrumbs, EmptyState, ErrorState, Loading } from '../components/common';
+import { LoadMore } from '../components/LoadMore';
 import { experimentNameFilter } from '../lib/filter';
 import { formatTime } from '../lib/format';
 import { useAsync, useSearchBox } from '../lib/hooks';
@@ -79,12 +80,7 @@ export default function ExperimentsPage({ search }: { search: string }) {
               ))}
             </tbody>
           </table>
-          {moreError && <ErrorState error={moreError} />}
-          {token ? (
-            <button type="button" onClick={loadMore}>
-              Load more experiments
-            </button>
-          ) : null}
+          <LoadMore token={token} error={moreError} onLoad={loadMore} label="Load more experiments" />
         </>
       )}
     </div>
