@@ -52,6 +52,11 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
                   "Kill a tuning trial after this many seconds when its spec sets no timeout (0 = no limit)")
       ->envname("CAIRN_TUNING_TRIAL_TIMEOUT")
       ->capture_default_str();
+  command.add_option("--tuning-parallelism", c.tuning_parallelism,
+                     "Tuning trials running at once over all experiments (0 = only each experiment's "
+                     "parallelTrialCount)")
+      ->envname("CAIRN_TUNING_PARALLELISM")
+      ->capture_default_str();
   command.add_flag("--tuning-resume,!--no-tuning-resume", c.tuning_resume,
                    "Resume unfinished tuning experiments on start (off: fail them)")
       ->envname("CAIRN_TUNING_RESUME");
@@ -196,6 +201,9 @@ Status ValidateServerConfig(ServerConfig& c) {
   }
   if (c.artifacts_destination.empty()) return InvalidArgument("--artifacts-destination must not be empty");
   if (c.tuning_trial_timeout_s < 0) return InvalidArgument("--tuning-trial-timeout must be >= 0");
+  if (c.tuning_parallelism < 0 || c.tuning_parallelism > 100000) {
+    return InvalidArgument("--tuning-parallelism must be between 0 and 100000");
+  }
   if (c.pipelines_parallelism < 1 || c.pipelines_parallelism > 100000) {
     return InvalidArgument("--pipelines-parallelism must be between 1 and 100000");
   }

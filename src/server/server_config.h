@@ -37,6 +37,9 @@ struct ServerConfig {
   // 0 = no limit. The default keeps a hanging trial from holding an
   // experiment forever.
   int64_t tuning_trial_timeout_s = 86400;
+  // Trials running at once over all tuning experiments; 0 = no cap beyond
+  // each experiment's parallelTrialCount.
+  int tuning_parallelism = 0;
   // Resume unfinished tuning experiments on start (off: fail them).
   bool tuning_resume = true;
   // Where trials run: "local", "slurm" or "kubernetes" (as --pipelines-executor).

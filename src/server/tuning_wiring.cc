@@ -34,6 +34,7 @@ Result<std::unique_ptr<TuningService>> TuningService::Create(const ServerConfig&
   fs::create_directories(options.root, ec);
   if (ec) return InvalidArgument(fmt::format("Cannot create the tuning root '{}': {}", options.root, ec.message()));
   options.default_trial_timeout_ms = config.tuning_trial_timeout_s * 1000;
+  options.max_running_trials = config.tuning_parallelism;
   options.resume = config.tuning_resume;
   options.owner_id = EffectiveReplicaId(config);
   options.lease_ms = int64_t{config.lease_seconds} * 1000;

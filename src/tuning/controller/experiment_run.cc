@@ -650,7 +650,21 @@ void ExperimentRun::Abandon(const std::string& message) {
   Persist();
 }
 
-bool ExperimentRun::Tick() {
+int TrialSlots::Take(int want) {
+  if (want <= 0) return 0;
+  if (!limited_) return want;
+  const int granted = std::min(want, free_);
+  free_ -= granted;
+  return granted;
+}
+
+int ExperimentRun::ActiveTrials() const {
+  int active = 0;
+  for (const Trial& t : trials_) active += Active(t.rec.state) ? 1 : 0;
+  return active;
+}
+
+bool ExperimentRun::Tick(TrialSlots& slots) {
   if (IsTerminal(record_.state)) {
     Persist();  // a failed write of the final state is retried
     return !record_dirty_;
@@ -713,8 +727,13 @@ bool ExperimentRun::Tick() {
       want = std::min(want, spec_.max_trial_count - static_cast<int>(trials_.size()));
     }
     const size_t before = trials_.size();
-    CreateNewTrials(want);
-    if (!ending_state_ && trials_.size() == before && active == 0) {
+    const int granted = slots.Take(want);
+    CreateNewTrials(granted);
+    const int created = static_cast<int>(trials_.size() - before);
+    slots.Return(granted - created);
+    // Waiting for a slot held by another experiment is not the end.
+    const bool throttled = want > 0 && granted == 0;
+    if (!ending_state_ && created == 0 && active == 0 && !throttled) {
       // Nothing runs and nothing new comes: the search is over (grid walked,
       // or an algorithm with nothing more to offer). Never a stuck experiment.
       ending_state_ = ExperimentState::kSucceeded;

@@ -34,6 +34,26 @@
 
 namespace cairn::tuning {
 
+// The trials the controller lets start in one round
+// (TuningOptions::max_running_trials), shared by the experiments in turn.
+class TrialSlots {
+ public:
+  static TrialSlots Unlimited() { return TrialSlots(false, 0); }
+  static TrialSlots Limited(int free) { return TrialSlots(true, free < 0 ? 0 : free); }
+
+  // How many of `want` may start now; they are taken from the budget.
+  int Take(int want);
+  // Gives back what was taken but not started.
+  void Return(int unused) {
+    if (limited_ && unused > 0) free_ += unused;
+  }
+
+ private:
+  TrialSlots(bool limited, int free) : limited_(limited), free_(free) {}
+  bool limited_;
+  int free_;
+};
+
 class ExperimentRun {
  public:
   // Builds the run of a stored experiment (new, or claimed after a restart:
@@ -43,9 +63,12 @@ class ExperimentRun {
                                                        ExperimentRecord record, ExperimentSpec spec,
                                                        std::vector<TrialRecord> trials);
 
-  // Moves the experiment on (see the header comment). Returns true once it
-  // is finished (terminal state persisted).
-  bool Tick();
+  // Moves the experiment on (see the header comment); new trials start only
+  // as far as `slots` allows. Returns true once it is finished (terminal
+  // state persisted).
+  bool Tick(TrialSlots& slots);
+  // Trials pending or running.
+  int ActiveTrials() const;
   void RequestStop() { stop_requested_ = true; }
   // Fails the experiment now (kills running trials), e.g. when resuming is off.
   void Abandon(const std::string& message);

@@ -24,6 +24,10 @@ struct TuningOptions {
   std::string root;
   // Kill a trial after this long when its spec sets no timeout; 0: never.
   int64_t default_trial_timeout_ms = 0;
+  // Trials running at once across all experiments (pending ones count);
+  // 0: no cap beyond each experiment's parallelTrialCount. Experiments take
+  // free slots in turn, so none starves.
+  int max_running_trials = 0;
   // Identity of this controller in ExperimentRecord::owner: stable across
   // restarts of one replica, distinct between replicas sharing a store.
   std::string owner_id = "cairn";

@@ -376,10 +376,25 @@ void TuningController::Loop() {
       if (auto it = active_.find(id); it != active_.end()) it->second->RequestStop();
     }
     std::vector<std::string> finished;
-    for (auto& [id, run] : active_) {
+    TrialSlots slots = TrialSlots::Unlimited();
+    if (options_.max_running_trials > 0) {
+      int running = 0;
+      for (const auto& [id, run] : active_) running += run->ActiveTrials();
+      slots = TrialSlots::Limited(options_.max_running_trials - running);
+    }
+    // Each round starts one experiment further on, so under a cap the free
+    // slots go to every experiment in turn.
+    std::vector<std::pair<const std::string, std::unique_ptr<ExperimentRun>>*> order;
+    for (auto& entry : active_) order.push_back(&entry);
+    if (!order.empty()) {
+      std::rotate(order.begin(), order.begin() + static_cast<ptrdiff_t>(rotation_++ % order.size()), order.end());
+    }
+    for (auto* entry : order) {
+      const std::string& id = entry->first;
+      ExperimentRun* run = entry->second.get();
       bool done = false;
       try {
-        done = run->Tick();
+        done = run->Tick(slots);
       } catch (const std::exception& e) {
         // A bug must not take the server down; the experiment fails visibly.
         CAIRN_LOG(kError, kLog, "experiment {}: internal error: {}", id, e.what());

@@ -102,6 +102,7 @@ class TuningController {
   std::map<std::string, std::unique_ptr<ExperimentRun>> active_;
   int64_t next_lease_ms_ = 0;
   std::set<std::string> remote_stops_;  // stops already applied from the store
+  size_t rotation_ = 0;                 // which experiment gets free trial slots first
 };
 
 }  // namespace cairn::tuning

@@ -79,11 +79,13 @@ class TuningControllerTest : public ::testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  std::unique_ptr<TuningController> MakeController(const std::string& owner, std::vector<int> values = {}) {
+  std::unique_ptr<TuningController> MakeController(const std::string& owner, std::vector<int> values = {},
+                                                   int max_running_trials = 0) {
     TuningOptions o;
     o.root = (dir_ / "trials").string();
     o.owner_id = owner;
     o.poll_interval_ms = 20;
+    o.max_running_trials = max_running_trials;
     TuningDeps d;
     d.store = store_.get();
     d.executor = executor_.get();
@@ -129,6 +131,49 @@ TEST_F(TuningControllerTest, RunsMaxTrialsAndRecordsTheBest) {
   EXPECT_EQ(e.best_objective, 3.0);
   EXPECT_EQ(trials[1].objective, 5.0);
   EXPECT_EQ(trials[1].labels_json, R"({"n":"1"})");
+}
+
+// --tuning-parallelism: two experiments that would run 3 trials each share
+// 2 slots; both get them in turn and both finish.
+TEST_F(TuningControllerTest, TrialCapIsSharedByExperiments) {
+  controller_ = MakeController("a", {}, 2);
+  ASSERT_TRUE(controller_->Start().ok());
+  std::vector<std::string> ids;
+  for (const char* name : {"first", "second"}) {
+    SubmitExperimentRequest r;
+    r.spec_text = Study("sleep 0.3; echo loss=${x}", "parallelTrials: 3\nmaxTrials: 4");
+    r.source_name = "t.yaml";
+    r.name = name;
+    auto e = controller_->Submit(r);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    ids.push_back(e->experiment_id);
+  }
+  std::vector<TrialRecord> all;
+  std::vector<std::pair<int64_t, int64_t>> spans;  // [created, finished) per experiment
+  for (const std::string& id : ids) {
+    auto done = controller_->WaitForExperiment(id, 60000);
+    ASSERT_TRUE(done.ok());
+    EXPECT_EQ(done->state, ExperimentState::kSucceeded) << done->message;
+    auto trials = Trials(*done);
+    EXPECT_EQ(trials.size(), 4u);
+    int64_t first = INT64_MAX, last = 0;
+    for (const TrialRecord& t : trials) {
+      EXPECT_EQ(t.state, TrialPhase::kSucceeded) << t.name << " " << t.message;
+      first = std::min(first, t.created_ms);
+      last = std::max(last, t.finished_ms);
+      all.push_back(t);
+    }
+    spans.emplace_back(first, last);
+  }
+  // Never more than 2 trials pending or running at any moment.
+  for (const TrialRecord& at : all) {
+    int overlapping = 0;
+    for (const TrialRecord& t : all) overlapping += t.created_ms <= at.created_ms && at.created_ms < t.finished_ms;
+    EXPECT_LE(overlapping, 2) << "at " << at.name;
+  }
+  // In turn, not one after the other.
+  EXPECT_LT(spans[1].first, spans[0].second);
+  EXPECT_LT(spans[0].first, spans[1].second);
 }
 
 TEST_F(TuningControllerTest, StdOutCollectorReadsStderrToo) {
