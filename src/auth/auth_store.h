@@ -133,6 +133,9 @@ class AuthStore {
   // Task tokens neither revoked nor expired at `now`, oldest first, at most
   // `max` (server/task_token_sweeper.h).
   virtual Result<std::vector<AccessToken>> ListLiveTaskTokens(int64_t now, int max) = 0;
+  // Forgets task tokens revoked or expired before `before_ms` (one row per
+  // task ever run would pile up otherwise).
+  virtual Status PruneTaskTokens(int64_t before_ms) = 0;
   virtual Result<AccessToken> GetToken(const std::string& token_id) = 0;
   virtual Status RevokeToken(const std::string& token_id, int64_t now) = 0;
   virtual Status TouchToken(const std::string& token_id, int64_t now) = 0;

@@ -112,6 +112,9 @@ Status CachingAuthStore::RevokeToken(const std::string& token_id, int64_t now) {
 Status CachingAuthStore::TouchToken(const std::string& token_id, int64_t now) {
   return Changed(inner_.TouchToken(token_id, now));
 }
+Status CachingAuthStore::PruneTaskTokens(int64_t before_ms) {
+  return Changed(inner_.PruneTaskTokens(before_ms));
+}
 Status CachingAuthStore::CreateSession(const Session& session) { return Changed(inner_.CreateSession(session)); }
 Status CachingAuthStore::DeleteSession(const std::string& session_hash) {
   return Changed(inner_.DeleteSession(session_hash));

@@ -52,6 +52,7 @@ class CachingAuthStore final : public AuthStore {
   Result<std::vector<AccessToken>> ListLiveTaskTokens(int64_t now, int max) override {
     return inner_.ListLiveTaskTokens(now, max);
   }
+  Status PruneTaskTokens(int64_t before_ms) override;
   Result<AccessToken> GetToken(const std::string& token_id) override { return inner_.GetToken(token_id); }
   Status RevokeToken(const std::string& token_id, int64_t now) override;
   Status TouchToken(const std::string& token_id, int64_t now) override;

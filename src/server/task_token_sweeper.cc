@@ -17,7 +17,12 @@ Result<bool> TaskTokenSweeper::Ended(const auth::AccessToken& token) {
 }
 
 Result<int> TaskTokenSweeper::Sweep() {
+  constexpr int64_t kHourMs = 3600 * 1000;
   const int64_t now = clock_.NowMillis();
+  if (now >= next_prune_ms_) {
+    CAIRN_RETURN_IF_ERROR(auth_.PruneTaskTokens(now - 7 * 24 * kHourMs));
+    next_prune_ms_ = now + kHourMs;
+  }
   // Live task tokens are about as many as running tasks; the cap bounds
   // one pass, and the next pass goes on.
   CAIRN_ASSIGN_OR_RETURN(auto tokens, auth_.ListLiveTaskTokens(now, 10'000));

@@ -25,7 +25,8 @@ class TaskTokenSweeper {
   TaskTokenSweeper(auth::AuthStore& auth, tracking::TrackingStore& tracking, const Clock& clock)
       : auth_(auth), tracking_(tracking), clock_(clock) {}
 
-  // One pass; the number of tokens revoked.
+  // One pass; the number of tokens revoked. Once an hour it also forgets
+  // task tokens dead for a week.
   Result<int> Sweep();
 
  private:
@@ -35,6 +36,7 @@ class TaskTokenSweeper {
   auth::AuthStore& auth_;
   tracking::TrackingStore& tracking_;
   const Clock& clock_;
+  int64_t next_prune_ms_ = 0;
 };
 
 }  // namespace cairn::server

@@ -95,6 +95,20 @@ TEST_F(TaskTokenSweeperTest, ATokenMintedAfterTheRunEndedWaitsForItsOwnEnd) {
   EXPECT_FALSE(Revoked(retry));
 }
 
+TEST_F(TaskTokenSweeperTest, TaskTokensDeadForAWeekAreForgotten) {
+  const std::string run = NewRun();
+  const std::string old = MintFor(run), personal = MintFor(run, "personal");
+  EndRun(run, tracking::RunStatus::kFinished);
+  TaskTokenSweeper sweeper(*stores_.auth, *stores_.tracking, clock_);
+  ASSERT_EQ(sweeper.Sweep().value(), 1);  // revoked now
+  ASSERT_TRUE(Revoked(old));
+  clock_.Advance(8LL * 24 * 3600 * 1000);
+  ASSERT_TRUE(stores_.auth->RevokeToken(personal, clock_.NowMillis() - 1).ok());
+  ASSERT_EQ(sweeper.Sweep().value(), 0);
+  EXPECT_EQ(stores_.auth->GetToken(old).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(stores_.auth->GetToken(personal).ok()) << "personal tokens are listed to their users, revoked or not";
+}
+
 TEST_F(TaskTokenSweeperTest, PersonalTokensAreLeftAlone) {
   const std::string run = NewRun();
   const std::string personal = MintFor(run, "personal");

@@ -101,6 +101,15 @@ class FakeAuthStore final : public AuthStore {
     if (out.size() > static_cast<size_t>(std::max(max, 0))) out.resize(static_cast<size_t>(std::max(max, 0)));
     return out;
   }
+  Status PruneTaskTokens(int64_t before_ms) override {
+    std::lock_guard lock(mu_);
+    std::erase_if(tokens_, [&](const auto& entry) {
+      const AccessToken& t = entry.second;
+      return t.kind == "task" && ((t.revoked_time && *t.revoked_time < before_ms) ||
+                                  (t.expires_time && *t.expires_time < before_ms));
+    });
+    return Status();
+  }
   Result<AccessToken> GetToken(const std::string& token_id) override {
     std::lock_guard lock(mu_);
     auto it = tokens_.find(token_id);

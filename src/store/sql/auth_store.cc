@@ -280,6 +280,16 @@ Result<std::vector<AccessToken>> SqlAuthStore::ListLiveTaskTokens(int64_t now, i
   return tokens;
 }
 
+Status SqlAuthStore::PruneTaskTokens(int64_t before_ms) {
+  return db_->Write([&](Connection& db) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare("DELETE FROM auth_tokens WHERE kind = 'task' AND "
+                                                 "(revoked_time < ? OR expires_time < ?)"));
+    CAIRN_RETURN_IF_ERROR(stmt->BindInt64(1, before_ms));
+    CAIRN_RETURN_IF_ERROR(stmt->BindInt64(2, before_ms));
+    return stmt->Run();
+  });
+}
+
 Status SqlAuthStore::RevokeToken(const std::string& token_id, int64_t now) {
   return db_->Write([&](Connection& db) {
     return RunChanging(db, "UPDATE auth_tokens SET revoked_time = COALESCE(revoked_time, ?) WHERE token_id = ?",

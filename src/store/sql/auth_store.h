@@ -43,6 +43,7 @@ class SqlAuthStore final : public auth::AuthStore {
   Result<auth::AccessToken> FindTokenByHash(const std::string& token_hash) override;
   Result<std::vector<auth::AccessToken>> ListTokens(int64_t user_id) override;
   Result<std::vector<auth::AccessToken>> ListLiveTaskTokens(int64_t now, int max) override;
+  Status PruneTaskTokens(int64_t before_ms) override;
   Result<auth::AccessToken> GetToken(const std::string& token_id) override;
   Status RevokeToken(const std::string& token_id, int64_t now) override;
   Status TouchToken(const std::string& token_id, int64_t now) override;

@@ -129,6 +129,14 @@ TEST_P(AuthStoreTest, TokensAndSessions) {
   EXPECT_EQ((*live)[0].token_id, "task-live");
   EXPECT_EQ((*live)[1].token_id, "task-forever");
   EXPECT_EQ(store_->ListLiveTaskTokens(50, 1)->size(), 1u);
+  // Pruned: the revoked (45) and the expired (40) task tokens; the live
+  // ones and the revoked personal token stay.
+  ASSERT_TRUE(store_->PruneTaskTokens(46).ok());
+  EXPECT_EQ(store_->GetToken("task-revoked").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetToken("task-expired").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetToken("task-live").ok());
+  EXPECT_TRUE(store_->GetToken("task-forever").ok());
+  EXPECT_TRUE(store_->GetToken(token.token_id).ok());
 
   ASSERT_TRUE(store_->CreateSession({"sess", user->id, "csrf", 1, 1000}).ok());
   auto session = store_->FindSession("sess");
