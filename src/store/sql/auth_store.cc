@@ -243,13 +243,11 @@ Result<AccessToken> SqlAuthStore::GetToken(const std::string& token_id) {
   return token;
 }
 
-Result<std::vector<AccessToken>> SqlAuthStore::ListTokens(int64_t user_id) {
+Result<std::vector<AccessToken>> SqlAuthStore::SelectTokens(const std::string& where, std::vector<int64_t> args) {
   std::vector<AccessToken> tokens;
   CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
-    static const std::string sql = fmt::format(
-        "SELECT {} FROM auth_tokens WHERE user_id = ? AND kind = 'personal' ORDER BY created_time", kTokenColumns);
-    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
-    CAIRN_RETURN_IF_ERROR(stmt->BindInt64(1, user_id));
+    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(fmt::format("SELECT {} FROM auth_tokens WHERE {}", kTokenColumns, where)));
+    for (size_t i = 0; i < args.size(); ++i) CAIRN_RETURN_IF_ERROR(stmt->BindInt64(static_cast<int>(i) + 1, args[i]));
     for (;;) {
       CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
       if (!row) break;
@@ -260,24 +258,14 @@ Result<std::vector<AccessToken>> SqlAuthStore::ListTokens(int64_t user_id) {
   return tokens;
 }
 
+Result<std::vector<AccessToken>> SqlAuthStore::ListTokens(int64_t user_id) {
+  return SelectTokens("user_id = ? AND kind = 'personal' ORDER BY created_time", {user_id});
+}
+
 Result<std::vector<AccessToken>> SqlAuthStore::ListLiveTaskTokens(int64_t now, int max) {
-  std::vector<AccessToken> tokens;
-  CAIRN_RETURN_IF_ERROR(db_->Read([&](Connection& db) -> Status {
-    static const std::string sql = fmt::format(
-        "SELECT {} FROM auth_tokens WHERE kind = 'task' AND revoked_time IS NULL "
-        "AND (expires_time IS NULL OR expires_time > ?) ORDER BY created_time LIMIT ?",
-        kTokenColumns);
-    CAIRN_ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql));
-    CAIRN_RETURN_IF_ERROR(stmt->BindInt64(1, now));
-    CAIRN_RETURN_IF_ERROR(stmt->BindInt64(2, max));
-    for (;;) {
-      CAIRN_ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
-      tokens.push_back(ReadToken(*stmt));
-    }
-    return Status::Ok();
-  }));
-  return tokens;
+  return SelectTokens("kind = 'task' AND revoked_time IS NULL AND (expires_time IS NULL OR expires_time > ?) "
+                      "ORDER BY created_time LIMIT ?",
+                      {now, max});
 }
 
 Status SqlAuthStore::PruneTaskTokens(int64_t before_ms) {

@@ -85,6 +85,10 @@ class SqlAuthStore final : public auth::AuthStore {
   Status PruneLoginFailures(int64_t now, int64_t before_ms) override;
 
  private:
+  // Tokens matching `where` (SQL after WHERE, with ORDER BY/LIMIT), its ?
+  // bound to `args` in order.
+  Result<std::vector<auth::AccessToken>> SelectTokens(const std::string& where, std::vector<int64_t> args);
+
   const std::shared_ptr<Backend> db_;
 };
 
