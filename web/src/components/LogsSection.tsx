@@ -4,6 +4,7 @@
 // read from and in their words.
 import { useFollowedLog, type LogChunkLike } from '../lib/useFollowedLog';
 import { ErrorState } from './common';
+import { Segmented } from './Segmented';
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -24,13 +25,7 @@ export function LogsSection({ read, streamKey, active, stream, onStream, testId,
     <section aria-label="Logs">
       <div className="toolbar">
         <h3 className="fill">Logs</h3>
-        <div role="group" aria-label="Log stream" className="segmented">
-          {(['stdout', 'stderr'] as const).map((s) => (
-            <button key={s} type="button" aria-pressed={stream === s} className={stream === s ? 'on' : ''} onClick={() => onStream(s)}>
-              {s}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Log stream" options={['stdout', 'stderr'] as const} value={stream} onChange={onStream} />
       </div>
       {logs.error ? (
         <ErrorState error={logs.error} title="Could not read the logs" />

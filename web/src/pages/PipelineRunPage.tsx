@@ -9,6 +9,7 @@ import { FirstLoad, LiveHeader } from '../components/LiveHeader';
 import { PipelineGraph } from '../components/PipelineGraph';
 import { CountChips } from '../components/StateChips';
 import { TaskList } from '../components/TaskList';
+import { Segmented } from '../components/Segmented';
 import { StopButton } from '../components/StopButton';
 import { TaskPanel } from '../components/TaskPanel';
 import { formatTime } from '../lib/format';
@@ -152,13 +153,7 @@ export default function PipelineRunPage({ runId, view }: { runId: string; view: 
         </details>
       )}
       <div className="toolbar">
-        <div role="group" aria-label="View" className="segmented">
-          {(['graph', 'list'] as const).map((m) => (
-            <button key={m} type="button" aria-pressed={mode === m} className={mode === m ? 'on' : ''} onClick={() => setView({ mode: m })}>
-              {m === 'graph' ? 'Graph' : 'List'}
-            </button>
-          ))}
-        </div>
+        <Segmented label="View" options={['graph', 'list'] as const} value={mode} onChange={(m) => setView({ mode: m })} text={(m) => (m === 'graph' ? 'Graph' : 'List')} />
         {mode === 'graph' && view.toggled.length > 0 && (
           <button type="button" className="link" onClick={() => setView({ toggled: [] })}>
             Reset groups
