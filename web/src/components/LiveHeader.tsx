@@ -1,9 +1,7 @@
 // The title row of a page that polls something while it runs (a pipeline
 // run, a tuning experiment): name, state badge, an action while it is
-// active, the live note and the last failed refresh. Also the page shown
-// before the first answer: loading, or the error with a way back.
+// active, the live note and the last failed refresh.
 import type { ReactNode } from 'react';
-import { Breadcrumbs, ErrorState, Loading } from './common';
 
 export interface LiveHeaderProps {
   title: string;
@@ -26,25 +24,6 @@ export function LiveHeader({ title, state, badgeClass, stateTestId, active, acti
       {active && action}
       {active && <span className="muted small" aria-live="polite">live · refreshes every {pollMs / 1000} s</span>}
       {error && <span className="warning small">Last refresh failed: {error.message}</span>}
-    </div>
-  );
-}
-
-export interface FirstLoadProps {
-  error?: Error;
-  retry: () => void;
-  crumbs: { label: string; href?: string }[];
-  errorTitle: string;
-  loading: string;
-}
-
-// Until the first answer: the error page (with breadcrumbs back) or Loading.
-export function FirstLoad({ error, retry, crumbs, errorTitle, loading }: FirstLoadProps) {
-  if (!error) return <Loading what={loading} />;
-  return (
-    <div className="page">
-      <Breadcrumbs items={crumbs} />
-      <ErrorState error={error} retry={retry} title={errorTitle} />
     </div>
   );
 }

@@ -5,7 +5,8 @@
 import { useMemo, useState } from 'react';
 import type { AlignedData } from 'uplot';
 import { getDeployment, patchDeployment, type Deployment, type ServedVersion } from '../api/serving';
-import { Breadcrumbs, ErrorState, Loading } from '../components/common';
+import { Breadcrumbs, ErrorState } from '../components/common';
+import { FirstLoad } from '../components/FirstLoad';
 import { formatLatency, formatRate, latencyTitle } from '../components/ServingNumbers';
 import { SmallChart } from '../components/SmallChart';
 import { formatNumber, formatTime } from '../lib/format';
@@ -126,15 +127,17 @@ export default function DeploymentPage({ name }: { name: string }) {
     // The history array is replaced on every scrape.
   }, [history]);
 
-  if (polled.error && !polled.data) {
+  if (!polled.data) {
     return (
-      <div className="page">
-        <Breadcrumbs items={[{ label: 'Serving', href: href.serving() }, { label: name }]} />
-        <ErrorState error={polled.error} retry={polled.reload} title="Could not load this deployment" />
-      </div>
+      <FirstLoad
+        error={polled.error}
+        retry={polled.reload}
+        crumbs={[{ label: 'Serving', href: href.serving() }, { label: name }]}
+        errorTitle="Could not load this deployment"
+        loading="Loading the deployment"
+      />
     );
   }
-  if (!polled.data) return <Loading what="Loading the deployment" />;
   const d = polled.data;
   const r = metrics.rates.get(d.name);
   const perVersion = metrics.versionRates.get(d.name);

@@ -8,6 +8,7 @@ import {
   updateModelDescription,
 } from '../api/mlflow';
 import { Breadcrumbs, EmptyState, ErrorState, Loading, StatusBadge } from '../components/common';
+import { FirstLoad } from '../components/FirstLoad';
 import { AliasEditor, DescriptionEditor, TagEditor } from '../components/Editors';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/hooks';
@@ -21,15 +22,9 @@ export default function ModelPage({ name }: { name: string }) {
     versions.reload();
   };
   const crumbs = [{ label: 'Models', href: href.models() }, { label: name }];
-  if (model.error) {
-    return (
-      <div className="page">
-        <Breadcrumbs items={crumbs} />
-        <ErrorState error={model.error} retry={model.reload} title="Could not load this model" />
-      </div>
-    );
+  if (!model.data) {
+    return <FirstLoad error={model.error} retry={model.reload} crumbs={crumbs} errorTitle="Could not load this model" loading="Loading model" />;
   }
-  if (!model.data) return <Loading what="Loading model" />;
   const m = model.data;
   const vs = versions.data ?? [];
   return (

@@ -12,6 +12,7 @@ import {
 } from '../api/mlflow';
 import type { Lineage, LineageRun, ModelVersion, Run } from '../api/types';
 import { Breadcrumbs, EmptyState, ErrorState, Loading, StatusBadge } from '../components/common';
+import { FirstLoad } from '../components/FirstLoad';
 import { AliasEditor, DescriptionEditor, TagEditor } from '../components/Editors';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/hooks';
@@ -101,15 +102,9 @@ export default function ModelVersionPage({ name, version }: { name: string; vers
     lineage.reload();
   };
   const crumbs = [{ label: 'Models', href: href.models() }, { label: name, href: href.model(name) }, { label: `version ${version}` }];
-  if (mv.error) {
-    return (
-      <div className="page">
-        <Breadcrumbs items={crumbs} />
-        <ErrorState error={mv.error} retry={mv.reload} title="Could not load this model version" />
-      </div>
-    );
+  if (!mv.data) {
+    return <FirstLoad error={mv.error} retry={mv.reload} crumbs={crumbs} errorTitle="Could not load this model version" loading="Loading model version" />;
   }
-  if (!mv.data) return <Loading what="Loading model version" />;
   const v = mv.data;
   return (
     <div className="page">

@@ -4,7 +4,8 @@ import { useMemo, useState } from 'react';
 import { getExperiment, getRun, searchRuns } from '../api/mlflow';
 import type { Run } from '../api/types';
 import { ArtifactBrowser } from '../components/ArtifactBrowser';
-import { Breadcrumbs, EmptyState, ErrorState, KeyValueTable, Loading, StatusBadge, Tabs } from '../components/common';
+import { Breadcrumbs, EmptyState, ErrorState, KeyValueTable, StatusBadge, Tabs } from '../components/common';
+import { FirstLoad } from '../components/FirstLoad';
 import { ChartCard } from '../components/MetricChart';
 import { quoteValue } from '../lib/filter';
 import { formatDuration, formatNumber, formatTime, metricValue, runDuration } from '../lib/format';
@@ -176,15 +177,17 @@ function Charts({ run, chart, experimentId }: { run: Run; chart: ChartView; expe
 export default function RunPage({ experimentId, runId, tab, chart, path }: Props) {
   const run = useAsync((signal) => getRun(runId, signal), [runId]);
   const experiment = useAsync((signal) => getExperiment(experimentId, signal), [experimentId]);
-  if (run.error) {
+  if (!run.data) {
     return (
-      <div className="page">
-        <Breadcrumbs items={[{ label: 'Experiments', href: href.experiments() }, { label: experimentId, href: href.experiment(experimentId) }, { label: runId }]} />
-        <ErrorState error={run.error} retry={run.reload} title="Could not load this run" />
-      </div>
+      <FirstLoad
+        error={run.error}
+        retry={run.reload}
+        crumbs={[{ label: 'Experiments', href: href.experiments() }, { label: experimentId, href: href.experiment(experimentId) }, { label: runId }]}
+        errorTitle="Could not load this run"
+        loading="Loading run"
+      />
     );
   }
-  if (!run.data) return <Loading what="Loading run" />;
   const r = run.data;
   const info = r.info;
   const name = info.run_name || info.run_id;
