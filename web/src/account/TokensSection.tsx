@@ -15,6 +15,7 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { EmptyState } from '../components/common';
 import { FormError } from '../components/FormMessage';
 import { LabelledInput } from '../components/LabelledInput';
+import { ListTable } from '../components/ListTable';
 import { formatTime } from '../lib/format';
 import { useAsync } from '../lib/hooks';
 import { useAction } from '../lib/useAction';
@@ -143,26 +144,11 @@ export function TokensSection() {
         empty={<EmptyState title="No access tokens yet" />}
       >
         {(list) => (
-          <table className="list" aria-label="Access tokens">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Created</th>
-                <th>Expires</th>
-                <th>Last used</th>
-                <th>Workspace</th>
-                <th>State</th>
-                <th>
-                  <span className="skip">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...list].sort((a, b) => b.created_time - a.created_time).map((t) => (
-                <TokenRow key={t.token_id} token={t} now={now} onRevoked={tokens.reload} />
-              ))}
-            </tbody>
-          </table>
+          <ListTable label="Access tokens" columns={['Name', 'Created', 'Expires', 'Last used', 'Workspace', 'State']} actions>
+            {[...list].sort((a, b) => b.created_time - a.created_time).map((t) => (
+              <TokenRow key={t.token_id} token={t} now={now} onRevoked={tokens.reload} />
+            ))}
+          </ListTable>
         )}
       </AsyncView>
     </section>

@@ -8,6 +8,7 @@ import { AsyncView } from '../components/AsyncView';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { FormError, FormMessage, type FormResult } from '../components/FormMessage';
 import { LabelledInput, PasswordField } from '../components/LabelledInput';
+import { ListTable } from '../components/ListTable';
 import { useAsync } from '../lib/hooks';
 import { useAction } from '../lib/useAction';
 import { LIMIT_FIELDS, LimitsEditor, formatLimit } from './LimitsEditor';
@@ -141,23 +142,11 @@ export function UsersSection({ me }: { me: string }) {
       <CreateUserForm onCreated={users.reload} />
       <AsyncView state={users} errorTitle="Could not load the users" loading="Loading users">
         {(list) => (
-          <table className="list" aria-label="Users">
-            <thead>
-              <tr>
-                <th>User</th>
-                <th>Role</th>
-                <th>Limits</th>
-                <th>
-                  <span className="skip">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((u) => (
-                <UserRow key={u.username} user={u} me={me} onChanged={users.reload} />
-              ))}
-            </tbody>
-          </table>
+          <ListTable label="Users" columns={['User', 'Role', 'Limits']} actions>
+            {list.map((u) => (
+              <UserRow key={u.username} user={u} me={me} onChanged={users.reload} />
+            ))}
+          </ListTable>
         )}
       </AsyncView>
     </section>

@@ -1,19 +1,12 @@
 // @vitest-environment jsdom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogChunkLike } from '../lib/useFollowedLog';
+import { render as mount, type Rendered } from '../testing/render';
 import { LogsSection, type LogsSectionProps } from './LogsSection';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let container: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  container = document.createElement('div');
-  root = createRoot(container);
-});
-afterEach(() => act(() => root.unmount()));
+let r: Rendered;
+afterEach(() => r.unmount());
 
 const flush = () => act(async () => {});
 
@@ -28,11 +21,11 @@ function render(props: Partial<LogsSectionProps> & Pick<LogsSectionProps, 'read'
     cli: 'cairn pipelines logs',
     ...props,
   };
-  act(() => root.render(<LogsSection {...all} />));
+  r = mount(<LogsSection {...all} />);
   return all;
 }
 
-const pre = () => container.querySelector<HTMLPreElement>('pre[data-testid=task-logs]');
+const pre = () => r.container.querySelector<HTMLPreElement>('pre[data-testid=task-logs]');
 
 describe('LogsSection', () => {
   it('shows Loading, then the text, and switches streams', async () => {
@@ -45,31 +38,31 @@ describe('LogsSection', () => {
     expect(pre()!.textContent).toBe('hello\n');
     expect(pre()!.dataset.stream).toBe('stdout');
     expect(pre()!.dataset.loaded).toBe('true');
-    const stderr = [...container.querySelectorAll('button')].find((b) => b.textContent === 'stderr')!;
+    const stderr = [...r.container.querySelectorAll('button')].find((b) => b.textContent === 'stderr')!;
     expect(stderr.getAttribute('aria-pressed')).toBe('false');
     act(() => stderr.click());
     expect(onStream).toHaveBeenCalledWith('stderr');
-    expect(container.textContent).not.toContain('Following while');
+    expect(r.container.textContent).not.toContain('Following while');
   });
 
   it('says the stream is empty, in the words of a running process, and that it follows', async () => {
     render({ read: async () => ({ data: '', next_offset: 0, eof: false }), active: true, stream: 'stderr', what: 'trial' });
     await flush();
     expect(pre()!.textContent).toBe('(no stderr yet)');
-    expect(container.textContent).toContain('Following while the trial runs.');
+    expect(r.container.textContent).toContain('Following while the trial runs.');
   });
 
   it('shows an error instead of the text', async () => {
     render({ read: async () => Promise.reject(new Error('gone')) });
     await flush();
     expect(pre()).toBeNull();
-    expect(container.querySelector('[data-testid=error-state]')!.textContent).toContain('Could not read the logs');
+    expect(r.container.querySelector('[data-testid=error-state]')!.textContent).toContain('Could not read the logs');
   });
 
   it('names the command that prints everything when the text was cut', async () => {
     const big = 'x'.repeat(2 * 1024 * 1024 + 1);
     render({ read: async () => ({ data: big, next_offset: big.length, eof: false }), cli: 'cairn tune logs' });
     await flush();
-    expect(container.querySelector('.warning')!.textContent).toBe('Only the first 2 MiB are shown; `cairn tune logs` prints everything.');
+    expect(r.container.querySelector('.warning')!.textContent).toBe('Only the first 2 MiB are shown; `cairn tune logs` prints everything.');
   });
 });

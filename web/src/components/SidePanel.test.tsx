@@ -1,22 +1,11 @@
 // @vitest-environment jsdom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { render, type Rendered } from '../testing/render';
 import { SidePanel } from './SidePanel';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let container: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+let r: Rendered;
+afterEach(() => r.unmount());
 
 function panel(itemKey: string, onClose: () => void) {
   return (
@@ -32,8 +21,8 @@ const key = (target: EventTarget, k: string) => act(() => void target.dispatchEv
 describe('SidePanel', () => {
   it('renders the title, badges, children and a named close button', () => {
     const onClose = vi.fn();
-    act(() => root.render(panel('a', onClose)));
-    const aside = container.querySelector('aside[data-testid=side]')!;
+    r = render(panel('a', onClose));
+    const aside = r.container.querySelector('aside[data-testid=side]')!;
     expect(aside.getAttribute('aria-label')).toBe('Task a');
     expect(aside.querySelector('h2')!.textContent).toBe('a');
     expect(aside.querySelector('.title-row .badge')!.textContent).toBe('ok');
@@ -44,28 +33,28 @@ describe('SidePanel', () => {
   });
 
   it('focuses the close button when another item opens', () => {
-    act(() => root.render(panel('a', vi.fn())));
-    const close = container.querySelector<HTMLButtonElement>('button[aria-label="Close it"]')!;
+    r = render(panel('a', vi.fn()));
+    const close = r.container.querySelector<HTMLButtonElement>('button[aria-label="Close it"]')!;
     expect(document.activeElement).toBe(close);
     act(() => close.blur());
-    act(() => root.render(panel('a', vi.fn())));
+    r.rerender(panel('a', vi.fn()));
     expect(document.activeElement).not.toBe(close); // same item: the focus stays where it is
-    act(() => root.render(panel('b', vi.fn())));
+    r.rerender(panel('b', vi.fn()));
     expect(document.activeElement).toBe(close);
   });
 
   it('closes on Escape, except in a form field, and stops listening once unmounted', () => {
     const first = vi.fn();
     const latest = vi.fn();
-    act(() => root.render(panel('a', first)));
-    act(() => root.render(panel('a', latest))); // the newest callback is the one called
-    key(container.querySelector('input')!, 'Escape');
+    r = render(panel('a', first));
+    r.rerender(panel('a', latest)); // the newest callback is the one called
+    key(r.container.querySelector('input')!, 'Escape');
     key(document.body, 'Enter');
     expect(latest).not.toHaveBeenCalled();
     key(document.body, 'Escape');
     expect(latest).toHaveBeenCalledTimes(1);
     expect(first).not.toHaveBeenCalled();
-    act(() => root.render(<p />));
+    r.rerender(<p />);
     key(document.body, 'Escape');
     expect(latest).toHaveBeenCalledTimes(1);
   });
