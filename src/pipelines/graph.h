@@ -233,6 +233,22 @@ struct PvcMountSpec {
   std::string claim_name;
   std::optional<ParameterBinding> claim_name_from;
 };
+// A KFP secretAsVolume / configMapAsVolume: like PvcMountSpec, the name is a
+// constant or a parameter binding resolved when the task launches.
+struct ObjectVolumeSpec {
+  ObjectVolume::Kind kind = ObjectVolume::Kind::kSecret;
+  std::string name;
+  std::optional<ParameterBinding> name_from;
+  std::string mount_path;
+  std::optional<bool> optional;
+};
+// A KFP configMapAsEnv: configMapKey -> envVar pairs of one ConfigMap.
+struct ConfigMapEnvSpec {
+  std::string config_map;
+  std::optional<ParameterBinding> config_map_from;
+  std::vector<std::pair<std::string, std::string>> key_to_env;
+  std::optional<bool> optional;
+};
 struct ExecutorPlatformConfig {
   std::vector<SecretEnv> secret_env;
   // Cluster placement read from the PlatformSpec (nodeSelector, tolerations,
@@ -241,6 +257,11 @@ struct ExecutorPlatformConfig {
   // them: kubernetes_keys names what was set, so validation can say so.
   TaskPlacement placement;
   std::vector<PvcMountSpec> pvc_mounts;
+  // secretAsVolume, configMapAsVolume, configMapAsEnv: resolved into
+  // placement.object_volumes / config_map_env at launch (fieldPathAsEnv has
+  // no parameters and goes to placement.field_path_env directly).
+  std::vector<ObjectVolumeSpec> object_volumes;
+  std::vector<ConfigMapEnvSpec> config_map_env;
   std::vector<std::string> kubernetes_keys;
   // Wall-clock limit per attempt (KFP kfp-kubernetes set_timeout, i.e.
   // activeDeadlineSeconds; cairn `timeout:`); 0 = none. The server-wide

@@ -566,6 +566,14 @@ class Exporter {
       Note("platforms.kubernetes.deploymentSpec.executors." + c.executor_label + "." + key,
            "platform setting \"" + key + "\" is not exported to Argo");
     }
+    // Read for the kubernetes executor; the export does not render them yet.
+    for (const std::string& key : spec.platform.kubernetes_keys) {
+      if (key != "secretAsVolume" && key != "configMapAsVolume" && key != "configMapAsEnv" && key != "fieldPathAsEnv") {
+        continue;
+      }
+      Note("platforms.kubernetes.deploymentSpec.executors." + c.executor_label + "." + key,
+           "platform setting \"" + key + "\" is not exported to Argo");
+    }
     if (retry != nullptr) {
       Value strategy = Value::MakeStruct({{"limit", Value::Int(retry->max_retry_count)}, {"retryPolicy", Str("Always")}});
       if (retry->backoff_seconds > 0) {

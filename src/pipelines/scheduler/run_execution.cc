@@ -1049,6 +1049,20 @@ Result<RunExecution::AttemptPlan> RunExecution::PlanAttempt(Node* n, int32_t att
     if (!claim.ok()) return InvalidArgument(fmt::format("the PVC to mount at {} has no name (pvcMount)", m.mount_path));
     launch.placement.pvc_mounts.push_back({*claim, m.mount_path, false});
   }
+  // Secret/ConfigMap names bound to parameters resolve the same way; the
+  // kubernetes executor renders them, the others ignore placement.
+  for (const ObjectVolumeSpec& v : container.platform.object_volumes) {
+    auto name = SecretName(n, SecretEnv{v.name, v.name_from, {}, false});
+    if (!name.ok()) return InvalidArgument(fmt::format("the volume to mount at {} has no name", v.mount_path));
+    launch.placement.object_volumes.push_back({v.kind, *name, v.mount_path, v.optional});
+  }
+  for (const ConfigMapEnvSpec& e : container.platform.config_map_env) {
+    auto name = SecretName(n, SecretEnv{e.config_map, e.config_map_from, {}, false});
+    if (!name.ok()) return InvalidArgument("the ConfigMap of configMapAsEnv has no name");
+    for (const auto& [key, env] : e.key_to_env) {
+      launch.placement.config_map_env.push_back({*name, key, env, e.optional});
+    }
+  }
   return plan;
 }
 

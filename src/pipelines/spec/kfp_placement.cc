@@ -1,5 +1,8 @@
 #include "pipelines/spec/kfp_placement.h"
 
+#include <fmt/format.h>
+
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,6 +84,85 @@ Status LoadPvcMounts(const YamlNode& node, std::vector<PvcMountSpec>& out) {
   return Status::Ok();
 }
 
+// The name of a Secret or ConfigMap: `<parameter_key>` (current
+// kfp-kubernetes: a constant or a binding) or the deprecated `<name_key>`
+// string the SDK still writes next to it.
+Status LoadObjectName(const YamlNode& item, std::string_view name_key, std::string_view parameter_key,
+                      std::string& name, std::optional<ParameterBinding>& name_from) {
+  CAIRN_ASSIGN_OR_RETURN(name, item.GetString(name_key));
+  if (auto p = item.Get(parameter_key); p && !p->IsNull()) {
+    CAIRN_ASSIGN_OR_RETURN(auto b, ParseKfpParameterSource(*p));
+    if (const auto* c = std::get_if<binding::Constant>(&b); c && c->value.is_string()) {
+      name = c->value.as_string();
+    } else {
+      name_from = std::move(b);
+    }
+  }
+  if (name.empty() && !name_from) return item.Error(fmt::format("needs {} (or {})", parameter_key, name_key));
+  return Status::Ok();
+}
+
+// `optional` is a proto3 optional bool: absent means Kubernetes' default.
+Result<std::optional<bool>> LoadOptional(const YamlNode& item) {
+  auto o = item.Get("optional");
+  if (!o || o->IsNull()) return std::optional<bool>();
+  CAIRN_ASSIGN_OR_RETURN(bool value, o->AsBool());
+  return std::optional<bool>(value);
+}
+
+Status LoadObjectVolumes(const YamlNode& node, ObjectVolume::Kind kind, std::vector<ObjectVolumeSpec>& out) {
+  const bool secret = kind == ObjectVolume::Kind::kSecret;
+  CAIRN_ASSIGN_OR_RETURN(auto items, node.Items());
+  for (const YamlNode& item : items) {
+    ObjectVolumeSpec v;
+    v.kind = kind;
+    CAIRN_RETURN_IF_ERROR(LoadObjectName(item, secret ? "secretName" : "configMapName",
+                                         secret ? "secretNameParameter" : "configMapNameParameter", v.name,
+                                         v.name_from));
+    CAIRN_ASSIGN_OR_RETURN(v.mount_path, item.GetString("mountPath"));
+    if (v.mount_path.empty() || v.mount_path.front() != '/') {
+      return item.Error(fmt::format("{} needs an absolute mountPath", secret ? "secretAsVolume" : "configMapAsVolume"));
+    }
+    CAIRN_ASSIGN_OR_RETURN(v.optional, LoadOptional(item));
+    out.push_back(std::move(v));
+  }
+  return Status::Ok();
+}
+
+Status LoadConfigMapEnv(const YamlNode& node, std::vector<ConfigMapEnvSpec>& out) {
+  CAIRN_ASSIGN_OR_RETURN(auto items, node.Items());
+  for (const YamlNode& item : items) {
+    ConfigMapEnvSpec e;
+    CAIRN_RETURN_IF_ERROR(
+        LoadObjectName(item, "configMapName", "configMapNameParameter", e.config_map, e.config_map_from));
+    CAIRN_ASSIGN_OR_RETURN(e.optional, LoadOptional(item));
+    if (auto k2e = item.Get("keyToEnv"); k2e && !k2e->IsNull()) {
+      CAIRN_ASSIGN_OR_RETURN(auto pairs, k2e->Items());
+      for (const YamlNode& pair : pairs) {
+        CAIRN_ASSIGN_OR_RETURN(std::string key, pair.GetString("configMapKey"));
+        CAIRN_ASSIGN_OR_RETURN(std::string env, pair.GetString("envVar"));
+        if (key.empty() || env.empty()) return pair.Error("keyToEnv needs configMapKey and envVar");
+        e.key_to_env.emplace_back(std::move(key), std::move(env));
+      }
+    }
+    if (e.key_to_env.empty()) return item.Error("configMapAsEnv needs keyToEnv");
+    out.push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+Status LoadFieldPathEnv(const YamlNode& node, std::vector<FieldPathEnv>& out) {
+  CAIRN_ASSIGN_OR_RETURN(auto items, node.Items());
+  for (const YamlNode& item : items) {
+    FieldPathEnv e;
+    CAIRN_ASSIGN_OR_RETURN(e.env_var, item.GetString("name"));
+    CAIRN_ASSIGN_OR_RETURN(e.field_path, item.GetString("fieldPath"));
+    if (e.env_var.empty() || e.field_path.empty()) return item.Error("fieldPathAsEnv needs name and fieldPath");
+    out.push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<bool> LoadKfpPlacementKey(std::string_view key, const YamlNode& node, ExecutorPlatformConfig& cfg) {
@@ -112,6 +194,14 @@ Result<bool> LoadKfpPlacementKey(std::string_view key, const YamlNode& node, Exe
     if (auto annotations = node.Get("annotations")) {
       CAIRN_ASSIGN_OR_RETURN(p.pod_annotations, StringMap(*annotations));
     }
+  } else if (key == "secretAsVolume") {
+    CAIRN_RETURN_IF_ERROR(LoadObjectVolumes(node, ObjectVolume::Kind::kSecret, cfg.object_volumes));
+  } else if (key == "configMapAsVolume") {
+    CAIRN_RETURN_IF_ERROR(LoadObjectVolumes(node, ObjectVolume::Kind::kConfigMap, cfg.object_volumes));
+  } else if (key == "configMapAsEnv") {
+    CAIRN_RETURN_IF_ERROR(LoadConfigMapEnv(node, cfg.config_map_env));
+  } else if (key == "fieldPathAsEnv") {
+    CAIRN_RETURN_IF_ERROR(LoadFieldPathEnv(node, p.field_path_env));
   } else {
     return false;
   }

@@ -1,6 +1,7 @@
 // The placement part of a kfp-kubernetes executor config
 // (`platforms.kubernetes.deploymentSpec.executors.<exec>`): nodeSelector,
-// tolerations, pvcMount, imagePullPolicy, imagePullSecret, podMetadata.
+// tolerations, pvcMount, imagePullPolicy, imagePullSecret, podMetadata,
+// secretAsVolume, configMapAsVolume, configMapAsEnv, fieldPathAsEnv.
 #pragma once
 
 #include <string_view>

@@ -33,6 +33,12 @@ void DeriveTask(Task& task, const Dag& dag) {
     for (const auto& m : task.component->container()->platform.pvc_mounts) {
       if (m.claim_name_from) AddProducers(*m.claim_name_from, task.upstream);
     }
+    for (const auto& v : task.component->container()->platform.object_volumes) {
+      if (v.name_from) AddProducers(*v.name_from, task.upstream);
+    }
+    for (const auto& e : task.component->container()->platform.config_map_env) {
+      if (e.config_map_from) AddProducers(*e.config_map_from, task.upstream);
+    }
   }
   task.upstream.erase("");
   // Exit handler: waits for all upstream to complete, and one upstream is an

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "pipelines/executor/kubernetes/pod_spec_checks.h"
 #include "pipelines/scheduler/sha256.h"
 
 namespace cairn::pipelines::kubernetes {
@@ -22,23 +23,60 @@ Value StringMap(const std::vector<std::pair<std::string, std::string>>& pairs) {
   return out;
 }
 
+// One container env entry: a plain value or a valueFrom source.
+struct EnvEntry {
+  std::string name;
+  Value entry;
+};
+
+EnvEntry PlainEnv(const std::string& name, const std::string& value) {
+  return {name, Value::MakeStruct({{"name", Str(name)}, {"value", Str(value)}})};
+}
+
 // The task's environment with later entries overriding earlier ones (the
 // launch's contract), in first-seen order so the manifest is stable.
-Value EnvList(const std::vector<std::pair<std::string, std::string>>& env) {
-  std::vector<std::pair<std::string, std::string>> merged;
+Value EnvList(const std::vector<EnvEntry>& env) {
+  std::vector<const EnvEntry*> merged;
   std::map<std::string, size_t> index;
-  for (const auto& [k, v] : env) {
-    auto it = index.find(k);
+  for (const EnvEntry& e : env) {
+    auto it = index.find(e.name);
     if (it != index.end()) {
-      merged[it->second].second = v;
+      merged[it->second] = &e;
     } else {
-      index[k] = merged.size();
-      merged.emplace_back(k, v);
+      index[e.name] = merged.size();
+      merged.push_back(&e);
     }
   }
   Value::List list;
-  for (const auto& [k, v] : merged) list.push_back(Value::MakeStruct({{"name", Str(k)}, {"value", Str(v)}}));
+  for (const EnvEntry* e : merged) list.push_back(e->entry);
   return Value::MakeList(std::move(list));
+}
+
+// configMapAsEnv and fieldPathAsEnv as valueFrom entries, checked first.
+Status AddValueFromEnv(const TaskPlacement& placement, std::vector<EnvEntry>& env) {
+  for (const ConfigMapKeyEnv& e : placement.config_map_env) {
+    const std::string what = fmt::format("configMapAsEnv {}", e.env_var);
+    if (!IsDns1123Subdomain(e.config_map)) {
+      return InvalidArgument(fmt::format("{}: \"{}\" is not a valid ConfigMap name (DNS-1123: lowercase letters, "
+                                         "digits, '-', '.')",
+                                         what, e.config_map.substr(0, 80)));
+    }
+    CAIRN_RETURN_IF_ERROR(CheckEnvVarName(e.env_var, what));
+    CAIRN_RETURN_IF_ERROR(CheckObjectKey(e.key, what));
+    Value ref = Value::MakeStruct({{"name", Str(e.config_map)}, {"key", Str(e.key)}});
+    if (e.optional) ref.Set("optional", Value::Bool(*e.optional));
+    env.push_back({e.env_var, Value::MakeStruct({{"name", Str(e.env_var)},
+                                                 {"valueFrom", Value::MakeStruct({{"configMapKeyRef", ref}})}})});
+  }
+  for (const FieldPathEnv& e : placement.field_path_env) {
+    const std::string what = fmt::format("fieldPathAsEnv {}", e.env_var);
+    CAIRN_RETURN_IF_ERROR(CheckEnvVarName(e.env_var, what));
+    CAIRN_RETURN_IF_ERROR(CheckFieldPath(e.field_path, what));
+    Value ref = Value::MakeStruct({{"fieldPath", Str(e.field_path)}});
+    env.push_back({e.env_var, Value::MakeStruct({{"name", Str(e.env_var)},
+                                                 {"valueFrom", Value::MakeStruct({{"fieldRef", ref}})}})});
+  }
+  return Status::Ok();
 }
 
 // KFP accelerator types are either a resource name ("nvidia.com/gpu") or a
@@ -130,8 +168,12 @@ Result<Value> BuildJobManifest(const TaskLaunch& launch, const JobManifestOption
   for (const std::string& arg : launch.argv) command.push_back(Str(arg));
   container.Set("command", Value::MakeList(std::move(command)));
   if (!launch.working_dir.empty()) container.Set("workingDir", Str(launch.working_dir));
-  std::vector<std::pair<std::string, std::string>> env = launch.env;
-  env.insert(env.end(), options.env_overrides.begin(), options.env_overrides.end());
+  // The task's own values, then those Kubernetes fills in, then the
+  // server's overrides: later ones win.
+  std::vector<EnvEntry> env;
+  for (const auto& [k, v] : launch.env) env.push_back(PlainEnv(k, v));
+  CAIRN_RETURN_IF_ERROR(AddValueFromEnv(placement, env));
+  for (const auto& [k, v] : options.env_overrides) env.push_back(PlainEnv(k, v));
   if (!env.empty()) container.Set("env", EnvList(env));
   CAIRN_ASSIGN_OR_RETURN(Value resources, Resources(launch));
   if (!resources.as_struct().empty()) container.Set("resources", std::move(resources));
@@ -144,6 +186,12 @@ Result<Value> BuildJobManifest(const TaskLaunch& launch, const JobManifestOption
   for (size_t i = 0; i < mounts.size(); ++i) {
     const PvcMount& m = mounts[i];
     if (m.claim_name.empty() || m.mount_path.empty()) return InvalidArgument("a PVC mount needs a claim and a path");
+    if (!IsDns1123Subdomain(m.claim_name)) {
+      return InvalidArgument(fmt::format("pvcMount at {}: \"{}\" is not a valid claim name (DNS-1123: lowercase "
+                                         "letters, digits, '-', '.')",
+                                         m.mount_path.substr(0, 80), m.claim_name.substr(0, 80)));
+    }
+    CAIRN_RETURN_IF_ERROR(CheckMountPath(m.mount_path, "pvcMount " + m.claim_name));
     if (!mount_paths.insert(m.mount_path).second) {
       return InvalidArgument(fmt::format("two volumes are mounted at {}", m.mount_path));
     }
@@ -153,6 +201,29 @@ Result<Value> BuildJobManifest(const TaskLaunch& launch, const JobManifestOption
     Value mount = Value::MakeStruct({{"name", Str(VolumeName(i))}, {"mountPath", Str(m.mount_path)}});
     if (m.read_only) mount.Set("readOnly", Value::Bool(true));
     volume_mounts.push_back(std::move(mount));
+  }
+  for (size_t i = 0; i < placement.object_volumes.size(); ++i) {
+    const ObjectVolume& v = placement.object_volumes[i];
+    const bool secret = v.kind == ObjectVolume::Kind::kSecret;
+    const std::string what =
+        fmt::format("{} {}", secret ? "secretAsVolume" : "configMapAsVolume", v.name.substr(0, 80));
+    if (!IsDns1123Subdomain(v.name)) {
+      return InvalidArgument(fmt::format("{}: \"{}\" is not a valid {} name (DNS-1123: lowercase letters, digits, "
+                                         "'-', '.'; at most 253)",
+                                         what, v.name.substr(0, 80), secret ? "Secret" : "ConfigMap"));
+    }
+    CAIRN_RETURN_IF_ERROR(CheckMountPath(v.mount_path, what));
+    if (!mount_paths.insert(v.mount_path).second) {
+      return InvalidArgument(fmt::format("two volumes are mounted at {}", v.mount_path));
+    }
+    const std::string volume = fmt::format("{}-{}", secret ? "cairn-secret" : "cairn-configmap", i);
+    Value source = secret ? Value::MakeStruct({{"secretName", Str(v.name)}})
+                          : Value::MakeStruct({{"name", Str(v.name)}});
+    if (v.optional) source.Set("optional", Value::Bool(*v.optional));
+    volumes.push_back(Value::MakeStruct({{"name", Str(volume)}, {secret ? "secret" : "configMap", std::move(source)}}));
+    // Kubernetes mounts both read-only whatever the mount says; say so.
+    volume_mounts.push_back(Value::MakeStruct(
+        {{"name", Str(volume)}, {"mountPath", Str(v.mount_path)}, {"readOnly", Value::Bool(true)}}));
   }
   if (!volume_mounts.empty()) container.Set("volumeMounts", Value::MakeList(std::move(volume_mounts)));
 

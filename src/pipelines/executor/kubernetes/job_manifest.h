@@ -12,7 +12,10 @@
 //                     (requests/limits, accelerators as extended resources
 //                     such as nvidia.com/gpu), and the placement (node
 //                     selector, tolerations, PVC volumes, pull policy and
-//                     secrets, pod labels/annotations).
+//                     secrets, pod labels/annotations, Secret and
+//                     ConfigMap volumes, ConfigMap keys and pod fields as
+//                     env). Names and paths are checked here: a bad one
+//                     is kInvalidArgument naming the setting.
 #pragma once
 
 #include <string>
@@ -50,7 +53,8 @@ std::string JobName(const std::string& attempt_key);
 std::string AttemptLabelValue(const std::string& attempt_key);
 
 // kInvalidArgument for an empty argv, a task without an image when there is
-// no default image, or a malformed accelerator count.
+// no default image, a malformed accelerator count, or an invalid Secret,
+// ConfigMap or claim name, mount path, env var name or field path.
 Result<Value> BuildJobManifest(const TaskLaunch& launch, const JobManifestOptions& options);
 
 }  // namespace cairn::pipelines::kubernetes

@@ -164,5 +164,101 @@ TEST(JobManifestTest, RejectsWhatKubernetesCannotRun) {
   EXPECT_NE(twice.status().message().find("/data"), std::string::npos);
 }
 
+TEST(JobManifestTest, SecretAndConfigMapVolumesAndValueFromEnv) {
+  TaskLaunch l = Launch();
+  l.placement.pvc_mounts = {{"data-pvc", "/data", false}};
+  l.placement.object_volumes = {{ObjectVolume::Kind::kSecret, "model-creds", "/etc/creds", false},
+                                {ObjectVolume::Kind::kConfigMap, "settings", "/etc/settings", true},
+                                {ObjectVolume::Kind::kSecret, "plain", "/etc/plain", std::nullopt}};
+  l.placement.config_map_env = {{"settings", "mode", "RUN_MODE", std::nullopt},
+                                {"settings", "level", "A", true}};
+  l.placement.field_path_env = {{"POD_NAME", "metadata.name"}, {"TEAM", "metadata.labels['team']"}};
+  JobManifestOptions options;
+  options.env_overrides = {{"TEAM", "server-wins"}};
+  auto job = BuildJobManifest(l, options);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_EQ(At(*job, {"spec", "template", "spec", "volumes"}).ToJson(),
+            R"j([{"name":"cairn-pvc-0","persistentVolumeClaim":{"claimName":"data-pvc"}},)j"
+            R"j({"name":"cairn-secret-0","secret":{"secretName":"model-creds","optional":false}},)j"
+            R"j({"name":"cairn-configmap-1","configMap":{"name":"settings","optional":true}},)j"
+            R"j({"name":"cairn-secret-2","secret":{"secretName":"plain"}}])j");
+  const Value& c = Container(*job);
+  EXPECT_EQ(At(c, {"volumeMounts"}).ToJson(),
+            R"j([{"name":"cairn-pvc-0","mountPath":"/data"},)j"
+            R"j({"name":"cairn-secret-0","mountPath":"/etc/creds","readOnly":true},)j"
+            R"j({"name":"cairn-configmap-1","mountPath":"/etc/settings","readOnly":true},)j"
+            R"j({"name":"cairn-secret-2","mountPath":"/etc/plain","readOnly":true}])j");
+  // A ConfigMap key overrides the task's own A; the server's override wins
+  // over a field path; first-seen order is kept.
+  EXPECT_EQ(At(c, {"env"}).ToJson(),
+            R"j([{"name":"A","valueFrom":{"configMapKeyRef":{"name":"settings","key":"level","optional":true}}},)j"
+            R"j({"name":"B","value":"2"},)j"
+            R"j({"name":"RUN_MODE","valueFrom":{"configMapKeyRef":{"name":"settings","key":"mode"}}},)j"
+            R"j({"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}},)j"
+            R"j({"name":"TEAM","value":"server-wins"}])j");
+}
+
+TEST(JobManifestTest, BadNamesAndPathsFailAtSubmitNamingTheSetting) {
+  struct Case {
+    const char* why;
+    TaskPlacement placement;
+    const char* expected;  // in the message
+  };
+  auto volume = [](ObjectVolume::Kind kind, std::string name, std::string path) {
+    TaskPlacement p;
+    p.object_volumes = {{kind, std::move(name), std::move(path), std::nullopt}};
+    return p;
+  };
+  auto cm_env = [](std::string cm, std::string key, std::string var) {
+    TaskPlacement p;
+    p.config_map_env = {{std::move(cm), std::move(key), std::move(var), std::nullopt}};
+    return p;
+  };
+  auto field_env = [](std::string var, std::string path) {
+    TaskPlacement p;
+    p.field_path_env = {{std::move(var), std::move(path)}};
+    return p;
+  };
+  TaskPlacement pvc_bad_claim;
+  pvc_bad_claim.pvc_mounts = {{"Data_PVC", "/data", false}};
+  TaskPlacement pvc_dotdot;
+  pvc_dotdot.pvc_mounts = {{"data", "/data/../etc", false}};
+  TaskPlacement same_path = volume(ObjectVolume::Kind::kSecret, "a", "/etc/x");
+  same_path.object_volumes.push_back({ObjectVolume::Kind::kConfigMap, "b", "/etc/x", std::nullopt});
+  const std::vector<Case> cases = {
+      {"upper case", volume(ObjectVolume::Kind::kSecret, "My_Secret", "/etc/s"), "not a valid Secret name"},
+      {"empty name", volume(ObjectVolume::Kind::kConfigMap, "", "/etc/s"), "not a valid ConfigMap name"},
+      {"too long", volume(ObjectVolume::Kind::kSecret, std::string(254, 'a'), "/etc/s"), "not a valid Secret name"},
+      {"relative", volume(ObjectVolume::Kind::kSecret, "s", "etc/s"), "must be absolute"},
+      {"dot dot", volume(ObjectVolume::Kind::kConfigMap, "c", "/etc/../root"), "must not contain '..'"},
+      {"trailing dot dot", volume(ObjectVolume::Kind::kConfigMap, "c", "/etc/.."), "must not contain '..'"},
+      {"colon", volume(ObjectVolume::Kind::kSecret, "s", "/etc:/x"), "must not contain ':'"},
+      {"same path", same_path, "two volumes are mounted at /etc/x"},
+      {"bad ConfigMap", cm_env("Settings", "k", "E"), "not a valid ConfigMap name"},
+      {"bad key", cm_env("settings", "a/b", "E"), "not a valid key"},
+      {"bad env var", cm_env("settings", "k", "1ST"), "not a valid environment variable name"},
+      {"env var with =", field_env("A=B", "metadata.name"), "not a valid environment variable name"},
+      {"unknown field", field_env("E", "spec.containers"), "not a pod field"},
+      {"unterminated label", field_env("E", "metadata.labels['team"), "not a pod field"},
+      {"bad claim", pvc_bad_claim, "not a valid claim name"},
+      {"claim path", pvc_dotdot, "must not contain '..'"},
+  };
+  for (const Case& c : cases) {
+    TaskLaunch l = Launch();
+    l.placement = c.placement;
+    auto job = BuildJobManifest(l, {});
+    ASSERT_FALSE(job.ok()) << c.why;
+    EXPECT_EQ(job.status().code(), StatusCode::kInvalidArgument) << c.why;
+    EXPECT_NE(job.status().message().find(c.expected), std::string::npos) << c.why << ": " << job.status().message();
+    EXPECT_LT(job.status().message().size(), 600u) << "long values are cut: " << c.why;
+  }
+  // What Kubernetes accepts passes.
+  TaskLaunch ok = Launch();
+  ok.placement = field_env("my.var-1", "metadata.annotations['cairn.dev/attempt-key']");
+  ok.placement.object_volumes = {{ObjectVolume::Kind::kSecret, "a.b-c", "/", std::nullopt}};
+  ok.placement.config_map_env = {{"cm", "key_1.json", "_X", std::nullopt}};
+  EXPECT_TRUE(BuildJobManifest(ok, {}).ok()) << BuildJobManifest(ok, {}).status().ToString();
+}
+
 }  // namespace
 }  // namespace cairn::pipelines::kubernetes
