@@ -49,6 +49,11 @@ Result<std::unique_ptr<pipelines::Executor>> CreateKubernetesTaskExecutor(const 
   options.manifest.default_image = config.kubernetes_default_image;
   options.manifest.service_account = config.kubernetes_service_account;
   options.job_ttl_seconds = config.kubernetes_job_ttl_s;
+  // Capped at a week so the milliseconds cannot overflow.
+  if (config.kubernetes_image_pull_grace_s < 0 || config.kubernetes_image_pull_grace_s > 7 * 86400) {
+    return InvalidArgument("--kubernetes-image-pull-grace must be between 0 and 604800 seconds");
+  }
+  options.image_pull_grace_ms = config.kubernetes_image_pull_grace_s * 1000;
   if (!config.kubernetes_tracking_uri.empty()) {
     options.manifest.env_overrides.emplace_back("MLFLOW_TRACKING_URI", config.kubernetes_tracking_uri);
   }

@@ -126,6 +126,11 @@ void AddServerFlags(CLI::App& command, ServerConfig& c) {
                      "Seconds Kubernetes keeps a finished task Job and its pod log (0: keep them)")
       ->envname("CAIRN_KUBERNETES_JOB_TTL")
       ->capture_default_str();
+  command.add_option("--kubernetes-image-pull-grace", c.kubernetes_image_pull_grace_s,
+                     "Seconds a task pod's image pull may keep failing (ErrImagePull, ImagePullBackOff) before the "
+                     "attempt fails; a bad image name or container config fails it at once")
+      ->envname("CAIRN_KUBERNETES_IMAGE_PULL_GRACE")
+      ->capture_default_str();
   command.add_option("--kubernetes-tracking-uri", c.kubernetes_tracking_uri,
                      "MLFLOW_TRACKING_URI given to task pods, e.g. the server's Service "
                      "(http://cairn.ml.svc:5000); default: the server's own address")

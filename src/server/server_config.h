@@ -79,6 +79,9 @@ struct ServerConfig {
   std::string kubernetes_service_account;
   std::vector<std::string> kubernetes_pvcs;
   int64_t kubernetes_job_ttl_s = 0;
+  // How long a task pod's image pull may keep failing before the attempt
+  // fails (a pull can recover: a registry hiccup, a slow network).
+  int64_t kubernetes_image_pull_grace_s = 120;
   // MLFLOW_TRACKING_URI in task pods (the server's Service URL); empty: the
   // server's own address, as for local tasks.
   std::string kubernetes_tracking_uri;

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "pipelines/executor/kubernetes/job_manifest.h"
@@ -95,6 +96,40 @@ class KubernetesExecutorTest : public ::testing::Test {
                           "application/strategic-merge-patch+json");
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     ASSERT_EQ(r->http_status, 200) << r->body;
+  }
+
+  // What a kubelet reports while the container cannot start.
+  void PodWaiting(const std::string& pod, const std::string& reason, const std::string& message) {
+    const std::string body = fmt::format(
+        R"({{"status":{{"phase":"Pending","containerStatuses":[{{"name":"main","ready":false,"restartCount":0,)"
+        R"("image":"registry.invalid/cairn/missing:1","imageID":"","state":{{"waiting":{{"reason":"{}",)"
+        R"("message":"{}"}}}}}}]}}}})",
+        reason, message);
+    auto r = admin_->Send("PATCH", "/api/v1/namespaces/default/pods/" + pod + "/status", body,
+                          "application/strategic-merge-patch+json");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->http_status, 200) << r->body;
+  }
+
+  void PodRunning(const std::string& pod) {
+    const std::string body =
+        R"({"status":{"phase":"Running","containerStatuses":[{"name":"main","ready":true,"restartCount":0,)"
+        R"("image":"busybox:1.36","imageID":"","state":{"running":{"startedAt":"2026-01-01T00:00:00Z"},)"
+        R"("waiting":null}}]}})";
+    auto r = admin_->Send("PATCH", "/api/v1/namespaces/default/pods/" + pod + "/status", body,
+                          "application/strategic-merge-patch+json");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->http_status, 200) << r->body;
+  }
+
+  std::unique_ptr<KubernetesExecutor> ExecutorWithGrace(int64_t grace_ms) {
+    KubernetesExecutorOptions options;
+    options.config = config_;
+    options.status_cache_ms = 200;
+    options.image_pull_grace_ms = grace_ms;
+    auto executor = KubernetesExecutor::Create(options);
+    EXPECT_TRUE(executor.ok()) << executor.status().ToString();
+    return executor.ok() ? std::move(executor).value() : nullptr;
   }
 
   ExecutionStatus WaitTerminal(KubernetesExecutor& executor, const std::string& handle, int seconds = 30) {
@@ -237,6 +272,121 @@ TEST_F(KubernetesExecutorTest, PlacementReachesThePod) {
   EXPECT_EQ(c.Find("resources")->Find("requests")->Find("cpu")->as_string(), "100m");
   EXPECT_EQ(pod->Find("metadata")->Find("labels")->Find("team")->as_string(), "ml");
   ASSERT_TRUE(executor_->Cancel(*handle).ok());
+}
+
+TEST_F(KubernetesExecutorTest, SecretAndConfigMapVolumesAndEnvReachTheJob) {
+  TaskLaunch launch = Launch("volumes");
+  launch.placement.object_volumes = {{ObjectVolume::Kind::kSecret, "model-creds", "/etc/creds", false},
+                                     {ObjectVolume::Kind::kConfigMap, "settings", "/etc/settings", true}};
+  launch.placement.config_map_env = {{"settings", "mode", "RUN_MODE", std::nullopt}};
+  launch.placement.field_path_env = {{"POD_NAME", "metadata.name"}};
+  auto handle = executor_->Submit(launch);
+  ASSERT_TRUE(handle.ok()) << handle.status().ToString();
+  // As the API server stored it (defaults filled in, so compare fields).
+  auto got = admin_->Send("GET", "/apis/batch/v1/namespaces/default/jobs/" + JobNameOf(*handle));
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->http_status, 200) << got->body;
+  auto job = Value::ParseJson(got->body);
+  ASSERT_TRUE(job.ok());
+  const Value& spec = *job->Find("spec")->Find("template")->Find("spec");
+  const Value::List& volumes = spec.Find("volumes")->as_list();
+  ASSERT_EQ(volumes.size(), 2u) << got->body;
+  EXPECT_EQ(volumes[0].Find("secret")->Find("secretName")->as_string(), "model-creds");
+  EXPECT_FALSE(volumes[0].Find("secret")->Find("optional")->as_bool());
+  EXPECT_EQ(volumes[1].Find("configMap")->Find("name")->as_string(), "settings");
+  EXPECT_TRUE(volumes[1].Find("configMap")->Find("optional")->as_bool());
+  const Value& c = spec.Find("containers")->as_list()[0];
+  const Value::List& mounts = c.Find("volumeMounts")->as_list();
+  ASSERT_EQ(mounts.size(), 2u);
+  EXPECT_EQ(mounts[0].Find("mountPath")->as_string(), "/etc/creds");
+  EXPECT_EQ(mounts[1].Find("mountPath")->as_string(), "/etc/settings");
+  std::map<std::string, std::string> env;
+  for (const Value& e : c.Find("env")->as_list()) {
+    const Value* from = e.Find("valueFrom");
+    env[e.Find("name")->as_string()] = from != nullptr ? from->ToJson() : e.Find("value")->as_string();
+  }
+  EXPECT_EQ(env["RUN_MODE"], R"j({"configMapKeyRef":{"name":"settings","key":"mode"}})j");
+  // The API server fills in the field's apiVersion.
+  EXPECT_NE(env["POD_NAME"].find(R"j("fieldPath":"metadata.name")j"), std::string::npos) << env["POD_NAME"];
+  // Its pod is created from the template (the Secret need not exist for that).
+  ASSERT_FALSE(BoundPod(JobNameOf(*handle)).empty());
+  ASSERT_TRUE(executor_->Cancel(*handle).ok());
+  // A bad name never reaches the API server.
+  TaskLaunch bad = Launch("bad-volume");
+  bad.placement.object_volumes = {{ObjectVolume::Kind::kSecret, "Model_Creds", "/etc/creds", std::nullopt}};
+  auto refused = executor_->Submit(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("not a valid Secret name"), std::string::npos)
+      << refused.status().message();
+}
+
+TEST_F(KubernetesExecutorTest, ImagePullFailureFailsAfterTheGrace) {
+  auto executor = ExecutorWithGrace(1500);
+  TaskLaunch launch = Launch("no-such-image");
+  launch.image = "registry.invalid/cairn/missing:1";
+  launch.timeout_ms = 600000;
+  const auto start = steady_clock::now();
+  auto handle = executor->Submit(launch);
+  ASSERT_TRUE(handle.ok()) << handle.status().ToString();
+  const std::string pod = BoundPod(JobNameOf(*handle));
+  ASSERT_FALSE(pod.empty());
+  PodWaiting(pod, "ErrImagePull", "failed to resolve reference registry.invalid/cairn/missing:1");
+  // Within the grace it still runs (a pull may recover).
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  auto early = executor->Poll(*handle);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->state, ExecutionState::kRunning);
+  PodWaiting(pod, "ImagePullBackOff", "Back-off pulling image registry.invalid/cairn/missing:1");
+  ExecutionStatus done = WaitTerminal(*executor, *handle);
+  EXPECT_EQ(done.state, ExecutionState::kFailed) << done.message;
+  EXPECT_NE(done.message.find("ImagePullBackOff: Back-off pulling image"), std::string::npos) << done.message;
+  EXPECT_NE(done.message.find("--kubernetes-image-pull-grace"), std::string::npos) << done.message;
+  EXPECT_LT(steady_clock::now() - start, std::chrono::seconds(30)) << "well before the 600 s timeout";
+  // The Job is deleted like on cancel; the outcome stays (a restarted server agrees).
+  auto job = admin_->Send("GET", "/apis/batch/v1/namespaces/default/jobs/" + JobNameOf(*handle));
+  ASSERT_TRUE(job.ok());
+  EXPECT_EQ(job->http_status, 404);
+  auto after = NewExecutor()->Poll(*handle);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->state, ExecutionState::kFailed);
+  EXPECT_EQ(after->message, done.message);
+}
+
+TEST_F(KubernetesExecutorTest, ConfigErrorFailsAtOnceAndARecoveredPullRuns) {
+  auto executor = ExecutorWithGrace(600000);
+  auto handle = executor->Submit(Launch("missing-configmap"));
+  ASSERT_TRUE(handle.ok()) << handle.status().ToString();
+  PodWaiting(BoundPod(JobNameOf(*handle)), "CreateContainerConfigError", "configmap \\\"settings\\\" not found");
+  ExecutionStatus done = WaitTerminal(*executor, *handle);
+  EXPECT_EQ(done.state, ExecutionState::kFailed) << done.message;
+  EXPECT_NE(done.message.find("CreateContainerConfigError: configmap \"settings\" not found"), std::string::npos)
+      << done.message;
+  // Without an attempt directory the executor remembers the failure itself.
+  TaskLaunch no_dir = Launch("invalid-image-no-dir");
+  no_dir.attempt_dir.clear();
+  auto bare = executor->Submit(no_dir);
+  ASSERT_TRUE(bare.ok());
+  PodWaiting(BoundPod(JobNameOf(*bare)), "InvalidImageName", "couldn't parse image reference");
+  EXPECT_EQ(WaitTerminal(*executor, *bare).state, ExecutionState::kFailed);
+  EXPECT_EQ(executor->Poll(*bare)->state, ExecutionState::kFailed);
+  // A pull that fails for a moment and then succeeds keeps the attempt.
+  auto short_grace = ExecutorWithGrace(1000);
+  auto flaky = short_grace->Submit(Launch("flaky-pull"));
+  ASSERT_TRUE(flaky.ok());
+  const std::string pod = BoundPod(JobNameOf(*flaky));
+  PodWaiting(pod, "ErrImagePull", "i/o timeout");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(short_grace->Poll(*flaky)->state, ExecutionState::kRunning);
+  PodRunning(pod);
+  const auto until = steady_clock::now() + std::chrono::milliseconds(2000);
+  while (steady_clock::now() < until) {
+    auto s = short_grace->Poll(*flaky);
+    ASSERT_TRUE(s.ok());
+    ASSERT_EQ(s->state, ExecutionState::kRunning) << s->message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FinishPod(pod, 0);
+  EXPECT_EQ(WaitTerminal(*short_grace, *flaky).state, ExecutionState::kSucceeded);
 }
 
 TEST_F(KubernetesExecutorTest, ApiErrorsBecomeClearStatuses) {

@@ -4,7 +4,8 @@
 // "CAIRN_FAKE_EXIT=" in the container's command, 0 when absent, so a test
 // pipeline says in its own step how that step ends; a command holding
 // "CAIRN_FAKE_HOLD" is left running; "CAIRN_FAKE_PUSH_METRIC name=value" logs
-// that metric to the pod's MLflow run first (a trial's Push collector).
+// that metric to the pod's MLflow run first (a trial's Push collector); an
+// image under registry.invalid/ is reported failing to pull (ErrImagePull).
 //   node fake_kubelet.mjs KUBECONFIG      (runs until killed)
 import fs from 'fs';
 
@@ -32,6 +33,25 @@ async function tick() {
     if (pod.status?.phase !== 'Pending' || done.has(key)) continue;
     const command = (pod.spec.containers[0].command ?? []).join(' ');
     if (command.includes('CAIRN_FAKE_HOLD')) continue;  // a step that never ends (cancel tests)
+    // An image from registry.invalid cannot be pulled: reported as a
+    // kubelet does, the pod stays Pending with the container waiting.
+    if (pod.spec.containers[0].image.startsWith('registry.invalid/')) {
+      const image = pod.spec.containers[0].image;
+      const r = await api('PATCH', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, {
+        status: {
+          containerStatuses: [{
+            name: pod.spec.containers[0].name, ready: false, restartCount: 0, image, imageID: '',
+            state: { waiting: { reason: 'ErrImagePull',
+                                message: `failed to pull and unpack image "${image}": no such host` } },
+          }],
+        },
+      }, 'application/strategic-merge-patch+json');
+      if (r.status === 200) {
+        done.add(key);
+        console.log(`fake kubelet: ${key} ErrImagePull`);
+      }
+      continue;
+    }
     // A trial that reports its objective by pushing it to MLflow (Katib's
     // Push collector): done here for the container that never runs, with
     // the pod's own MLFLOW_TRACKING_URI and MLFLOW_RUN_ID.

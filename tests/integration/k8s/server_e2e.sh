@@ -2,8 +2,9 @@
 # End to end as a user runs it: `cairn server --pipelines-executor kubernetes
 # --tuning-executor kubernetes` against the API server run.sh started;
 # pipelines (success, a failing step, the KFP GPU fixture's placement,
-# cancel) and a tuning study submitted with the CLI, each task and trial a
-# batch/v1 Job, pods finished by fake_kubelet.mjs (exit code and pushed
+# Secret/ConfigMap volumes and env, an image that cannot be pulled, cancel)
+# and a tuning study submitted with the CLI, each task and trial a batch/v1
+# Job, pods finished by fake_kubelet.mjs (exit code and pushed
 # metric from the step's own command), results read back over REST and from
 # the API.
 #   server_e2e.sh CAIRN_BINARY      (KUBECONFIG set by run.sh)
@@ -27,7 +28,7 @@ rm -rf "$scratch"
 printf '%s' "$out" | grep -q "kubernetes executor cannot load its cluster configuration" || fail "start error: $out"
 
 start_cairn "$cairn" --pipelines-executor kubernetes --tuning-executor kubernetes --kubeconfig "$KUBECONFIG" \
-  --kubernetes-default-image busybox:1.36 --pipelines-task-timeout 120
+  --kubernetes-default-image busybox:1.36 --pipelines-task-timeout 120 --kubernetes-image-pull-grace 2
 node "$here/fake_kubelet.mjs" "$KUBECONFIG" > "$CAIRN_WORKDIR/kubelet.log" 2>&1 &
 kubelet_pid=$!
 trap 'kill $kubelet_pid 2>/dev/null || true; stop_cairn' EXIT
@@ -107,7 +108,74 @@ node -e '
   }
 ' "$jobs" || fail "GPU Job: $jobs"
 
-# 4. Cancel: a step the fake kubelet never finishes; cancelling deletes its Job.
+# 4. kfp-kubernetes secretAsVolume, configMapAsVolume (its name a pipeline
+# parameter), configMapAsEnv and fieldPathAsEnv reach the Job's pod spec.
+out=$("$cairn" pipelines run "$here/../../data/k8s/pipeline_with_volumes_and_env.yaml" -p settings_name=team-settings \
+      --wait 2>&1) || fail "volumes run: $out"
+run_id=$(printf '%s\n' "$out" | grep -oE '[0-9a-f]{32}' | head -1)
+jobs=$(kapi "/apis/batch/v1/namespaces/default/jobs?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dcairn")
+node -e '
+  const bad = (m) => { console.error("FAIL: " + m); process.exit(1); };
+  const job = JSON.parse(process.argv[1]).items.find((j) =>
+    j.metadata.annotations["cairn.dev/attempt-key"].startsWith(process.argv[2] + "/"));
+  if (!job) bad("no Job of the run");
+  const spec = job.spec.template.spec;
+  const vols = Object.fromEntries(spec.volumes.map((v) => [v.name, v]));
+  const mounts = Object.fromEntries(spec.containers[0].volumeMounts.map((m) => [m.mountPath, vols[m.name]]));
+  if (mounts["/etc/creds"]?.secret?.secretName !== "model-creds" || mounts["/etc/creds"].secret.optional !== false) {
+    bad("secret volume " + JSON.stringify(mounts["/etc/creds"]));
+  }
+  const settings = mounts["/etc/settings"]?.configMap;
+  if (settings?.name !== "team-settings" || settings.optional !== true) {
+    bad("configMap volume " + JSON.stringify(mounts["/etc/settings"]));
+  }
+  const env = Object.fromEntries(spec.containers[0].env.map((e) => [e.name, e.valueFrom ?? e.value]));
+  const ref = (v) => JSON.stringify(v?.configMapKeyRef);
+  for (const [name, key] of [["RUN_MODE", "mode"], ["LOG_LEVEL", "level"]]) {
+    if (ref(env[name]) !== JSON.stringify({ name: "cairn-settings", key })) bad(name + " " + ref(env[name]));
+  }
+  if (env.POD_NAME?.fieldRef?.fieldPath !== "metadata.name") bad("POD_NAME " + JSON.stringify(env.POD_NAME));
+  if (env.NODE?.fieldRef?.fieldPath !== "spec.nodeName") bad("NODE " + JSON.stringify(env.NODE));
+' "$jobs" "$run_id" || fail "volumes Job: $jobs"
+
+# 5. An image that cannot be pulled fails its attempt after
+# --kubernetes-image-pull-grace (2 s here), not the 120 s task timeout; the
+# retry and the `always:` step run as after any failure.
+cat > "$CAIRN_WORKDIR/bad-image.yaml" <<'YAML'
+name: k8s-e2e-bad-image
+steps:
+  pull:
+    image: registry.invalid/cairn/no-such-image:1
+    run: echo never runs
+    retries: 1
+  cleanup:
+    needs: pull
+    always: true
+    run: echo cleaning up
+YAML
+started=$(date +%s)
+out=$("$cairn" pipelines run "$CAIRN_WORKDIR/bad-image.yaml" --wait 2>&1) &&
+  fail "a run with a missing image succeeded: $out"
+elapsed=$(( $(date +%s) - started ))
+[ "$elapsed" -lt 60 ] || fail "the missing image took ${elapsed}s to fail (timeout 120 s)"
+run_id=$(printf '%s\n' "$out" | grep -oE '[0-9a-f]{32}' | head -1)
+get=$(curl -sf "$CAIRN_URL/api/2.0/cairn/pipelines/runs/get?run_id=$run_id")
+node -e '
+  const r = JSON.parse(process.argv[1]);
+  const bad = (m) => { console.error("FAIL: " + m); process.exit(1); };
+  if (r.run.state !== "FAILED") bad("run state " + r.run.state);
+  const pull = r.tasks.find((t) => t.task_key.endsWith("pull"));
+  const cleanup = r.tasks.find((t) => t.task_key.endsWith("cleanup"));
+  if (pull?.state !== "FAILED") bad("pull " + JSON.stringify(pull));
+  if (!pull.error.includes("ErrImagePull") || !pull.error.includes("registry.invalid/cairn/no-such-image:1")) {
+    bad("pull error " + pull.error);
+  }
+  if (pull.attempt < 2) bad("the retry did not run: attempt " + pull.attempt);
+  if (cleanup?.state !== "SUCCEEDED") bad("cleanup " + JSON.stringify(cleanup));
+' "$get" || fail "bad-image runs/get: $get"
+echo "server_e2e: missing image failed after ${elapsed}s"
+
+# 6. Cancel: a step the fake kubelet never finishes; cancelling deletes its Job.
 cat > "$CAIRN_WORKDIR/hold.yaml" <<'YAML'
 name: k8s-e2e-cancel
 steps:
@@ -128,7 +196,7 @@ for _ in $(seq 150); do [ "$(run_state "$run_id")" = CANCELLED ] && break; sleep
 [ "$(run_state "$run_id")" = CANCELLED ] || fail "run state after cancel: $(run_state "$run_id")"
 kapi "/apis/batch/v1/namespaces/default/jobs/$job" >/dev/null 2>&1 && fail "Job $job still exists after cancel"
 
-# 5. Tuning: `--tuning-executor kubernetes`, every trial a Job; the trials
+# 7. Tuning: `--tuning-executor kubernetes`, every trial a Job; the trials
 # push their objective to their MLflow run (Push collector), which the fake
 # kubelet does for them from the command the trial renders.
 cat > "$CAIRN_WORKDIR/study.yaml" <<'YAML'

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/logging.h"
+#include "pipelines/executor/kubernetes/pod_start_problem.h"
+
 namespace cairn::pipelines::kubernetes {
 namespace {
 
@@ -13,6 +16,7 @@ namespace fs = std::filesystem;
 
 constexpr char kCancelledFile[] = "cancelled";
 constexpr char kFinalFile[] = "k8s_final.json";
+constexpr char kLog[] = "kubernetes";
 
 std::optional<std::string> ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -174,7 +178,70 @@ Status KubernetesExecutor::RefreshJobs() {
   }
   jobs_ = std::move(jobs);
   jobs_time_ = std::chrono::steady_clock::now();
+  for (auto it = pull_failing_since_.begin(); it != pull_failing_since_.end();) {
+    it = jobs_.contains(it->first) ? std::next(it) : pull_failing_since_.erase(it);
+  }
+  // Pods matter only while a Job runs (a container that cannot start).
+  bool running = false;
+  for (const auto& [_, job] : jobs_) running = running || Outcome(job).type.empty();
+  if (running) {
+    RefreshPods();
+  } else {
+    pods_.clear();
+  }
   return Status::Ok();
+}
+
+void KubernetesExecutor::RefreshPods() {
+  // Best effort: without the list, attempts just keep running as before.
+  const std::string selector = fmt::format("{}={}", kManagedByLabel, kManagedByValue);
+  auto list = client_.Send("GET", fmt::format("/api/v1/namespaces/{}/pods?labelSelector={}",
+                                              options_.namespace_name, QueryEncode(selector)));
+  if (!list.ok() || list->http_status != 200) return;
+  auto parsed = Value::ParseJson(list->body);
+  if (!parsed.ok()) return;
+  std::map<std::string, Value> pods;
+  if (const Value* items = parsed->Find("items"); items != nullptr && items->is_list()) {
+    for (const Value& pod : items->as_list()) {
+      // The Job controller labels its pods job-name=<job> (and, since 1.27,
+      // batch.kubernetes.io/job-name).
+      std::string job = StringAt(pod, {"metadata", "labels", "job-name"});
+      if (job.empty()) job = StringAt(pod, {"metadata", "labels", "batch.kubernetes.io/job-name"});
+      if (job.empty()) continue;
+      auto it = pods.find(job);
+      if (it == pods.end() || StringAt(pod, {"metadata", "creationTimestamp"}) >=
+                                  StringAt(it->second, {"metadata", "creationTimestamp"})) {
+        pods[job] = pod;
+      }
+    }
+  }
+  pods_ = std::move(pods);
+}
+
+std::optional<ExecutionStatus> KubernetesExecutor::StartFailure(const ParsedHandle& h) {
+  if (h.ns != options_.namespace_name) return std::nullopt;  // not listed; rare (the flag changed)
+  std::lock_guard<std::mutex> lock(mu_);
+  auto pod = pods_.find(h.job);
+  std::optional<PodStartProblem> problem;
+  if (pod != pods_.end()) problem = ContainerStartProblem(pod->second, kContainerName);
+  if (!problem) {
+    pull_failing_since_.erase(h.job);  // pulled after all, or never failed
+    return std::nullopt;
+  }
+  ExecutionStatus status;
+  status.state = ExecutionState::kFailed;
+  status.exit_code = -1;
+  status.message = StartProblemMessage(*problem);
+  if (problem->transient) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto since = pull_failing_since_.try_emplace(h.job, now).first->second;
+    const auto failing = std::chrono::duration_cast<std::chrono::milliseconds>(now - since).count();
+    if (failing < options_.image_pull_grace_ms) return std::nullopt;
+    status.message += fmt::format("; still failing after {} s (--kubernetes-image-pull-grace)", failing / 1000);
+  }
+  pull_failing_since_.erase(h.job);
+  start_failed_[h.ns + "/" + h.job] = status;
+  return status;
 }
 
 Result<std::optional<Value>> KubernetesExecutor::GetJob(const ParsedHandle& h) {
@@ -282,9 +349,10 @@ Result<ExecutionStatus> KubernetesExecutor::Poll(const std::string& handle) {
     }
   }
   bool cancelled = !h.dir.empty() && fs::exists(h.dir + "/" + kCancelledFile);
-  if (!cancelled) {
+  {
     std::lock_guard<std::mutex> lock(mu_);
-    cancelled = cancelled_.contains(h.ns + "/" + h.job);
+    if (auto failed = start_failed_.find(h.ns + "/" + h.job); failed != start_failed_.end()) return failed->second;
+    cancelled = cancelled || cancelled_.contains(h.ns + "/" + h.job);
   }
   CAIRN_ASSIGN_OR_RETURN(std::optional<Value> job, GetJob(h));
   ExecutionStatus status;
@@ -297,9 +365,18 @@ Result<ExecutionStatus> KubernetesExecutor::Poll(const std::string& handle) {
   } else {
     const JobOutcome outcome = Outcome(*job);
     if (outcome.type.empty()) {
-      if (!cancelled) return status;  // kRunning
-      status.state = ExecutionState::kCancelled;
-      status.message = "cancelled";
+      if (!cancelled) {
+        std::optional<ExecutionStatus> failed = StartFailure(h);
+        if (!failed) return status;  // kRunning
+        status = *failed;
+        // Like a cancel, so the stuck pod goes; the outcome is kept below.
+        if (Status deleted = DeleteJob(h); !deleted.ok()) {
+          CAIRN_LOG(kWarn, kLog, "Job {} cannot start and was not deleted: {}", h.job, deleted.ToString());
+        }
+      } else {
+        status.state = ExecutionState::kCancelled;
+        status.message = "cancelled";
+      }
     } else {
       status = FinishedStatus(h, *job, outcome.type == "Complete", cancelled);
     }
@@ -321,6 +398,13 @@ Status KubernetesExecutor::Cancel(const std::string& handle) {
     fs::create_directories(h.dir, ec);
     std::ofstream(h.dir + "/" + kCancelledFile) << "cancelled\n";
   }
+  CAIRN_RETURN_IF_ERROR(DeleteJob(h));
+  std::lock_guard<std::mutex> lock(mu_);
+  cancelled_.insert(h.ns + "/" + h.job);
+  return Status::Ok();
+}
+
+Status KubernetesExecutor::DeleteJob(const ParsedHandle& h) {
   // Background: the Job object goes at once and the garbage collector
   // deletes its pod (Foreground would keep the Job until the pod is gone).
   const std::string body = R"({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"})";
@@ -328,7 +412,7 @@ Status KubernetesExecutor::Cancel(const std::string& handle) {
   if (deleted.http_status == 404 || deleted.http_status == 200 || deleted.http_status == 202) {
     std::lock_guard<std::mutex> lock(mu_);
     jobs_.erase(h.job);
-    cancelled_.insert(h.ns + "/" + h.job);
+    pods_.erase(h.job);
     return Status::Ok();
   }
   return KubeApiError(deleted, fmt::format("delete Job {} in namespace {}", h.job, h.ns));

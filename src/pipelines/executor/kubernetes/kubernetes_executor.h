@@ -14,7 +14,13 @@
 // polls as what it was.
 //
 // Status: one list of the namespace's cairn Jobs answers every Poll within
-// status_cache_ms; the pod is read only once a Job finished (exit code).
+// status_cache_ms; the pod is read once a Job finished (exit code). While
+// some Job runs, the namespace's cairn pods are listed with it: a container
+// that cannot start (pod_start_problem.h: a bad image name or config at
+// once, an image pull failing for longer than image_pull_grace_ms) ends the
+// attempt FAILED with the kubelet's message and its Job is deleted, instead
+// of a pod Pending until the task's timeout. The grace is counted from when
+// this executor first saw the pull failing (a restart starts it again).
 // Logs: Kubernetes keeps one log per container with both streams merged; it
 // is served as stdout, stderr reads empty. Thread-safe.
 #pragma once
@@ -43,6 +49,9 @@ struct KubernetesExecutorOptions {
   // ttlSecondsAfterFinished for finished Jobs; 0: keep them (and their logs).
   int64_t job_ttl_seconds = 0;
   int64_t status_cache_ms = 1000;
+  // How long ErrImagePull / ImagePullBackOff may last before the attempt
+  // fails; 0 fails at the first sight.
+  int64_t image_pull_grace_ms = 120000;
   int64_t request_timeout_ms = 30000;
 };
 
@@ -81,6 +90,11 @@ class KubernetesExecutor : public Executor {
   ExecutionStatus FinishedStatus(const ParsedHandle& h, const Value& job, bool succeeded, bool cancelled);
   // The newest pod of the Job, or nullopt.
   Result<std::optional<Value>> JobPod(const ParsedHandle& h);
+  // Lists the namespace's cairn pods into pods_ (caller holds mu_).
+  void RefreshPods();
+  // FAILED when the running Job's container cannot start (see above).
+  std::optional<ExecutionStatus> StartFailure(const ParsedHandle& h);
+  Status DeleteJob(const ParsedHandle& h);
 
   KubernetesExecutorOptions options_;
   KubeClient client_;
@@ -88,6 +102,13 @@ class KubernetesExecutor : public Executor {
   // Job name -> Job, from the last list of options_.namespace_name.
   std::map<std::string, Value> jobs_;
   std::chrono::steady_clock::time_point jobs_time_{};
+  // Job name -> its newest pod, listed with jobs_ while some Job runs.
+  std::map<std::string, Value> pods_;
+  // Job name -> when its image pull was first seen failing.
+  std::map<std::string, std::chrono::steady_clock::time_point> pull_failing_since_;
+  // Attempts this executor failed because they could not start ("ns/job"),
+  // for handles without an attempt directory to hold k8s_final.json.
+  std::map<std::string, ExecutionStatus> start_failed_;
   // When this executor created each Job (one newer than the cached list
   // must not be judged missing from it).
   std::map<std::string, std::chrono::steady_clock::time_point> submitted_;
