@@ -422,6 +422,14 @@ std::vector<HostileCase> BadInputTest::Cases() const {
       get("experiments GET view type", "experiments/search", {{"view_type", "everything"}}),
       get("legacy list view type", "experiments/list", {{"view_type", "99"}}),
 
+      // --- artifact paths the storage cannot hold (fuzz_mlflow_api found
+      // these answered 500 INTERNAL_ERROR)
+      {"artifact name over 255 bytes (upload)", "PUT",
+       "/api/2.0/mlflow-artifacts/artifacts/0/" + R + "/artifacts/" + std::string(300, 'n'), "x",
+       "Content-Type: application/octet-stream\r\n", k400, kInvalid},
+      {"artifact name over 255 bytes (download)", "GET",
+       "/api/2.0/mlflow-artifacts/artifacts/0/" + R + "/artifacts/" + std::string(300, 'n'), "", "", k400, kInvalid},
+
       // --- query string
       {"bad percent escape", "GET", ApiPath("runs/get?run_id=%zz"), "", "", k400, kInvalid},
       {"truncated percent escape", "GET", ApiPath("runs/get?run_id=abc%2"), "", "", k400, kInvalid},

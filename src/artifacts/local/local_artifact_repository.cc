@@ -13,6 +13,11 @@ namespace fs = std::filesystem;
 
 namespace {
 Status IoError(std::string_view what, const std::error_code& ec) {
+  // The client's path, not the storage, is at fault: 400, not 500.
+  if (ec == std::errc::filename_too_long) {
+    return InvalidArgument("The artifact path is too long for this storage (a name over 255 bytes, or a path "
+                           "over 4096).");
+  }
   return Internal(fmt::format("Artifact storage failed to {}.", what), ec.message());
 }
 }  // namespace
