@@ -517,6 +517,23 @@ class Exporter {
             {{"name", Str(var)}, {"valueFrom", Value::MakeStruct({{"secretKeyRef", std::move(ref)}})}}));
       }
     }
+    for (const ConfigMapEnvSpec& m : spec.platform.config_map_env) {
+      if (m.config_map_from) {
+        Note(c.location, "a configMapAsEnv whose ConfigMap name is a parameter cannot be expressed in Argo; it is left out");
+        continue;
+      }
+      for (const auto& [key, var] : m.key_to_env) {
+        Value ref = Value::MakeStruct({{"name", Str(m.config_map)}, {"key", Str(key)}});
+        if (m.optional) ref.Set("optional", Value::Bool(*m.optional));
+        env.push_back(Value::MakeStruct(
+            {{"name", Str(var)}, {"valueFrom", Value::MakeStruct({{"configMapKeyRef", std::move(ref)}})}}));
+      }
+    }
+    for (const FieldPathEnv& f : placement.field_path_env) {
+      env.push_back(Value::MakeStruct(
+          {{"name", Str(f.env_var)},
+           {"valueFrom", Value::MakeStruct({{"fieldRef", Value::MakeStruct({{"fieldPath", Str(f.field_path)}})}})}}));
+    }
     if (!env.empty()) container.Set("env", Value::MakeList(std::move(env)));
     Value resources = Resources(spec.resources, c);
     // Quantities read from task inputs are not quantities yet: Argo patches
@@ -539,6 +556,21 @@ class Exporter {
       volumes.push_back(Value::MakeStruct(
           {{"name", Str(vol)}, {"persistentVolumeClaim", Value::MakeStruct({{"claimName", Str(claim)}})}}));
       mounts.push_back(Value::MakeStruct({{"name", Str(vol)}, {"mountPath", Str(m.mount_path)}}));
+    }
+    for (size_t i = 0; i < spec.platform.object_volumes.size(); ++i) {
+      const ObjectVolumeSpec& v = spec.platform.object_volumes[i];
+      const bool secret = v.kind == ObjectVolume::Kind::kSecret;
+      if (v.name_from) {
+        Note(c.location, fmt::format("a {} whose name is a parameter cannot be expressed in Argo; it is left out",
+                                     secret ? "secretAsVolume" : "configMapAsVolume"));
+        continue;
+      }
+      const std::string vol = fmt::format("{}-{}", secret ? "secret" : "configmap", i);
+      Value source = Value::MakeStruct({{secret ? "secretName" : "name", Str(v.name)}});
+      if (v.optional) source.Set("optional", Value::Bool(*v.optional));
+      volumes.push_back(Value::MakeStruct({{"name", Str(vol)}, {secret ? "secret" : "configMap", std::move(source)}}));
+      mounts.push_back(
+          Value::MakeStruct({{"name", Str(vol)}, {"mountPath", Str(v.mount_path)}, {"readOnly", Value::Bool(true)}}));
     }
     if (p_.platform.workspace) {
       mounts.push_back(Value::MakeStruct({{"name", Str("kfp-workspace")}, {"mountPath", Str(kWorkspacePath)}}));
@@ -563,14 +595,6 @@ class Exporter {
     for (const std::string& s : placement.image_pull_secrets) pull_secrets_.insert(s);
     if (spec.platform.timeout_seconds > 0) tmpl.Set("activeDeadlineSeconds", Value::Int(spec.platform.timeout_seconds));
     for (const std::string& key : spec.platform.unsupported_keys) {
-      Note("platforms.kubernetes.deploymentSpec.executors." + c.executor_label + "." + key,
-           "platform setting \"" + key + "\" is not exported to Argo");
-    }
-    // Read for the kubernetes executor; the export does not render them yet.
-    for (const std::string& key : spec.platform.kubernetes_keys) {
-      if (key != "secretAsVolume" && key != "configMapAsVolume" && key != "configMapAsEnv" && key != "fieldPathAsEnv") {
-        continue;
-      }
       Note("platforms.kubernetes.deploymentSpec.executors." + c.executor_label + "." + key,
            "platform setting \"" + key + "\" is not exported to Argo");
     }

@@ -225,6 +225,29 @@ TEST(ArgoExportTest, RetriesTimeoutsAndPlacement) {
   EXPECT_TRUE(importer_noted);
 }
 
+// kfp-kubernetes secret/ConfigMap volumes and ConfigMap/field env become
+// the template's volumes, mounts and env; a name taken from a parameter
+// cannot be, and is noted.
+TEST(ArgoExportTest, SecretAndConfigMapVolumesAndEnv) {
+  ArgoExport out = Export("k8s/pipeline_with_volumes_and_env.yaml");
+  const Value* t = Template(out.workflow, "comp-show");
+  ASSERT_NE(t, nullptr) << out.workflow.ToJson();
+  EXPECT_EQ(t->Find("volumes")->ToJson(),
+            R"j([{"name":"secret-1","secret":{"secretName":"model-creds","optional":false}}])j");
+  EXPECT_EQ(t->Find("container")->Find("volumeMounts")->ToJson(),
+            R"j([{"name":"secret-1","mountPath":"/etc/creds","readOnly":true}])j");
+  const std::string env = t->Find("container")->Find("env")->ToJson();
+  EXPECT_NE(env.find(R"j({"name":"RUN_MODE","valueFrom":{"configMapKeyRef":{"name":"cairn-settings","key":"mode"}}})j"),
+            std::string::npos)
+      << env;
+  EXPECT_NE(env.find(R"j({"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}})j"),
+            std::string::npos)
+      << env;
+  bool noted = false;
+  for (const SpecProblem& n : out.notes) noted = noted || n.message.find("configMapAsVolume whose name") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
 TEST(ArgoExportTest, RefusesInvalidPipelines) {
   auto p = LoadPipeline("name: bad\nsteps:\n  a: {needs: missing, run: echo}\n", "bad.yaml");
   ASSERT_TRUE(p.ok());

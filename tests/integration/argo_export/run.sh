@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `cairn pipelines export --format argo` on every KFP fixture and cairn
+# `cairn pipelines export --format argo` on every KFP fixture (kfp/, k8s/) and cairn
 # example, each result validated against the Argo Workflow JSON schema
 # (tests/infra/argo/validate-argo.mjs, npm packages pinned by its
 # package-lock.json; scripts/install-deps.sh runs `npm ci` there). Also: a
@@ -18,7 +18,7 @@ out=$(mktemp -d /tmp/cairn-argo-export.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 count=0
-for spec in "$data"/kfp/*.yaml "$data"/cairn/*.yaml; do
+for spec in "$data"/kfp/*.yaml "$data"/cairn/*.yaml "$data"/k8s/*.yaml; do
   name=$(basename "$spec" .yaml)
   [ "$name" = INDEX ] && continue
   if ! "$cairn" pipelines export --format argo --output "$out/$name.argo.yaml" "$spec" 2> "$out/$name.err"; then
