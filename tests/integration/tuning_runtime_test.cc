@@ -373,6 +373,7 @@ TEST(TuningRestartTest, ExperimentSubmittedJustBeforeACrashStillRunsEachTrialOnc
   for (std::string line; std::getline(lines, line);) runs.insert(line);
   for (const Value& t : trials) EXPECT_EQ(runs.count(S(t, "name")), 1u) << S(t, "name");
   EXPECT_EQ(runs.size(), 6u);
+  if (HasFailure()) PrintServerLog(**server, 0, "restart test failed");
 }
 
 TEST(TuningNoResumeTest, ExperimentFailsCleanlyAndItsTrialsAreKilled) {

@@ -808,6 +808,14 @@ Result<std::optional<std::string>> LocalExecutor::Find(const TaskLaunch& launch)
   }
   if (!found) return std::optional<std::string>();
   int pid = static_cast<int>(ParseInt64(text.substr(0, text.find('\n'))).value_or(0));
+  if (pid <= 0 && !MonitorHoldsLock(dir) && !fs::exists(dir + "/" + kStatusFile)) {
+    // The process that submitted stopped between creating the pid file and
+    // starting the monitor (Submit): no monitor holds the file and none
+    // reported, so the attempt never ran. Forget it, so it is launched.
+    std::lock_guard<std::mutex> lock(mu_);
+    (void)::unlink((dir + "/" + kPidFile).c_str());
+    return std::optional<std::string>();
+  }
   return std::optional<std::string>(MakeHandle(pid < 0 ? 0 : pid, dir));
 }
 

@@ -239,6 +239,24 @@ TEST_F(LocalExecutorTest, ANewExecutorAdoptsRunningAttempts) {
   EXPECT_FALSE(none->has_value());
 }
 
+// The server was killed inside Submit, after creating the pid file and
+// before the monitor started (the tuning restart e2e hit this under load):
+// the empty, unlocked pid file is no attempt; it is forgotten and the
+// attempt launches normally.
+TEST_F(LocalExecutorTest, AnAttemptKilledBeforeItsMonitorStartedIsNotFound) {
+  TaskLaunch launch = Shell("half", "echo ran");
+  fs::create_directories(launch.attempt_dir);
+  std::ofstream(fs::path(launch.attempt_dir) / "monitor.pid");  // empty, nobody holds it
+  auto executor = Make();
+  auto found = executor->Find(launch);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_FALSE(found->has_value());
+  auto handle = executor->Submit(launch);
+  ASSERT_TRUE(handle.ok()) << handle.status().ToString();
+  EXPECT_EQ(Wait(*executor, *handle).state, ExecutionState::kSucceeded);
+  EXPECT_EQ(ReadAll(root_ / "half" / "stdout.log"), "ran\n");
+}
+
 TEST_F(LocalExecutorTest, AdoptedAttemptCanBeCancelled) {
   auto first = Make();
   auto handle = first->Submit(Shell("adopt_cancel", "sleep 1000"));
